@@ -1,0 +1,44 @@
+"""figwire: move live matplotlib figures between processes.
+
+A producer ``pack``s a figure into frames (a msgpack envelope, a pickle of the figure
+with big arrays out-of-band, image fallbacks); a consumer ``unpack``s them into the
+live figure when its environment can load it, else into the best fallback, and says
+why. ``inspect`` reads the envelope alone; ``join``/``split`` turn frames into one
+buffer and back. The format is specified in ``spec/figwire-1.rst``.
+"""
+
+from ._compat import Verdict, verdict
+from ._envelope import FigureFacts, Header, Part
+from ._errors import DecodeError, EncodeError, FigwireError, LimitExceededError, UnsupportedVersionError
+from ._framing import join, split
+from ._pack import pack
+from ._spec import FORMAT_VERSION, ErrorCode, Limits
+from ._unpack import Unpacked, inspect, unpack
+from ._version import __version__
+
+__all__ = [
+    "pack",
+    "unpack",
+    "inspect",
+    "join",
+    "split",
+    "verdict",
+    "Verdict",
+    "Unpacked",
+    "Header",
+    "Part",
+    "FigureFacts",
+    "Limits",
+    "ErrorCode",
+    "FORMAT_VERSION",
+    "FigwireError",
+    "EncodeError",
+    "DecodeError",
+    "UnsupportedVersionError",
+    "LimitExceededError",
+    "__version__",
+]
+
+
+def __dir__() -> "list[str]":
+    return list(__all__)

@@ -1,0 +1,219 @@
+"""The sans-IO codec: frames <-> (header, part bytes). No matplotlib, no sockets, no clock.
+
+A message is a list of frames. Frame 0 is the envelope (``ENVELOPE_MAGIC`` + a msgpack
+map); every other frame belongs to at most one part, named by index in the part's
+descriptor, so frame roles never depend on order alone. Everything read from the wire
+is checked against ``Limits`` before it is used, and every failure is a ``DecodeError``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import zlib
+from dataclasses import dataclass, replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import msgpack
+
+from ._envelope import Header, Part
+from ._errors import DecodeError, EncodeError, LimitExceededError
+from ._spec import ENVELOPE_MAGIC, Codec, DigestAlg, ErrorCode, Limits
+
+Frame = Any  # bytes, bytearray, memoryview, zmq.Frame: anything exposing a buffer
+
+
+def as_view(frame: Frame) -> memoryview:
+    """A flat byte view of one frame, without copying.
+
+    ``zmq.Frame`` objects expose their bytes as ``.buffer``; everything else must
+    support the buffer protocol and be C-contiguous.
+    """
+    try:
+        view = memoryview(frame)
+    except TypeError:
+        buffer = getattr(frame, "buffer", None)
+        if buffer is None:
+            raise DecodeError(ErrorCode.MALFORMED, f"a frame must be bytes-like, not {type(frame).__name__}") from None
+        view = memoryview(buffer)
+    if view.format != "B" or view.ndim != 1:
+        if not view.c_contiguous:
+            raise DecodeError(ErrorCode.MALFORMED, "a frame must be a contiguous buffer")
+        view = view.cast("B")
+    return view
+
+
+# -- envelope ------------------------------------------------------------------------
+
+
+def _refuse_ext(code: int, data: bytes) -> None:
+    raise ValueError(f"msgpack extension type {code} is not used by figwire")
+
+
+def encode_envelope(header: Header) -> bytes:
+    return ENVELOPE_MAGIC + msgpack.packb(header.to_wire(), use_bin_type=True)
+
+
+def decode_envelope(frame: Frame, limits: Limits) -> Header:
+    view = as_view(frame)
+    if view.nbytes > limits.max_envelope_bytes:
+        raise LimitExceededError("envelope frame bytes", view.nbytes, limits.max_envelope_bytes)
+    if view[: len(ENVELOPE_MAGIC)] != ENVELOPE_MAGIC:
+        raise DecodeError(ErrorCode.MALFORMED, "frame 0 does not start with the figwire magic")
+    # unpackb on a private, contiguous bytes copy: msgpack < 1.2.0 had a use-after-free on
+    # non-contiguous input, and the envelope is small. Unpacker objects are never reused.
+    body = bytes(view[len(ENVELOPE_MAGIC) :])
+    try:
+        wire = msgpack.unpackb(body, raw=False, strict_map_key=True, ext_hook=_refuse_ext, timestamp=0)
+    except Exception as exc:  # msgpack raises many types (ValueError, StackError, ExtraData, ...)
+        raise DecodeError(ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {exc}") from None
+    return Header.from_wire(wire, limits)
+
+
+def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
+    """Decode the envelope and check the part table against the frames actually present."""
+    try:
+        count = len(frames)
+    except TypeError:
+        raise DecodeError(ErrorCode.MALFORMED, "frames must be a sequence") from None
+    if count == 0:
+        raise DecodeError(ErrorCode.MALFORMED, "a message has at least the envelope frame")
+    if count > limits.max_frames:
+        raise LimitExceededError("frame count", count, limits.max_frames)
+    header = decode_envelope(frames[0], limits)
+    total = 0
+    owner: Dict[int, int] = {}
+    for p, part in enumerate(header.parts):
+        for index, size in zip(part.frames, part.sizes):
+            if not 1 <= index < count:
+                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"parts[{p}] names frame {index}; the message has {count}")
+            if index in owner:
+                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"frame {index} is claimed by parts[{owner[index]}] and parts[{p}]")
+            owner[index] = p
+            actual = as_view(frames[index]).nbytes
+            if actual != size:
+                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"frame {index} has {actual} bytes; parts[{p}] says {size}")
+            total += size
+        if part.raw_sizes is not None:
+            total += sum(part.raw_sizes)
+    if total > limits.max_message_bytes:
+        raise LimitExceededError("message bytes (sent + decoded)", total, limits.max_message_bytes)
+    return header
+
+
+# -- codecs and digests ----------------------------------------------------------------
+
+
+def _zstd() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return zstandard
+
+
+def available_codecs() -> Tuple[str, ...]:
+    """Codecs this process can decode (and encode)."""
+    return (Codec.ZLIB.value,) + ((Codec.ZSTD.value,) if _zstd() is not None else ())
+
+
+def _compress(codec: str, data: memoryview) -> bytes:
+    if codec == Codec.ZLIB.value:
+        return zlib.compress(data, 1)
+    zstandard = _zstd()
+    if codec == Codec.ZSTD.value and zstandard is not None:
+        return zstandard.ZstdCompressor(level=3).compress(data)
+    raise EncodeError(f"codec {codec!r} is not available here (have: {', '.join(available_codecs())})")
+
+
+def _decompress(codec: str, data: memoryview, raw_size: int) -> bytes:
+    """Decode one frame, never producing more than its declared ``raw_size`` bytes."""
+    if codec == Codec.ZLIB.value:
+        try:
+            inflater = zlib.decompressobj()
+            out = inflater.decompress(data, raw_size + 1)
+            complete = inflater.eof and not inflater.unconsumed_tail and not inflater.unused_data
+        except zlib.error as exc:
+            raise DecodeError(ErrorCode.CODEC_ERROR, f"zlib: {exc}") from None
+    elif codec == Codec.ZSTD.value and _zstd() is not None:
+        zstandard = _zstd()
+        try:
+            reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=False)
+            out = reader.read(raw_size + 1)
+            complete = reader.read(1) == b""
+        except zstandard.ZstdError as exc:
+            raise DecodeError(ErrorCode.CODEC_ERROR, f"zstd: {exc}") from None
+    else:
+        raise DecodeError(ErrorCode.CODEC_UNAVAILABLE, f"codec {codec!r} is not available here")
+    if len(out) != raw_size or not complete:
+        raise DecodeError(ErrorCode.CODEC_ERROR, f"{codec} frame does not decode to its declared {raw_size} bytes")
+    return out
+
+
+def _hasher(alg: str) -> Any:
+    if alg not in {a.value for a in DigestAlg}:
+        return None
+    return getattr(hashlib, alg)
+
+
+def part_buffers(frames: Sequence[Frame], part: Part) -> List[memoryview]:
+    """The decoded bytes of each frame of ``part``: digests checked, codec undone.
+
+    Frames without a codec come back as views of the received buffers, not copies.
+    Call ``read_header`` first: it has checked indices and sizes.
+    """
+    hasher = None
+    if part.digest is not None:
+        hasher = _hasher(part.digest)
+        if hasher is None:
+            raise DecodeError(ErrorCode.CODEC_UNAVAILABLE, f"digest {part.digest!r} is not known here")
+    if part.codec is not None and part.codec not in available_codecs():
+        raise DecodeError(ErrorCode.CODEC_UNAVAILABLE, f"codec {part.codec!r} is not available here")
+    out = []
+    for k, index in enumerate(part.frames):
+        view = as_view(frames[index])
+        if hasher is not None and part.digests is not None:
+            if not hmac.compare_digest(hasher(view).digest(), part.digests[k]):
+                raise DecodeError(ErrorCode.DIGEST_MISMATCH, f"frame {index} does not match its {part.digest} digest")
+        if part.codec is not None and part.raw_sizes is not None:
+            view = memoryview(_decompress(part.codec, view, part.raw_sizes[k]))
+        out.append(view)
+    return out
+
+
+# -- building a message ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartData:
+    """A part before framing: its descriptor fields (frames/sizes unset) and its buffers."""
+
+    descriptor: Part
+    buffers: Tuple[Frame, ...]
+
+
+def encode_part(
+    part: PartData, first_frame: int, *, codec: Optional[str] = None, digest: Optional[str] = None
+) -> Tuple[Part, List[Frame]]:
+    """Frame one part: apply the codec and digest, and fill in its frame table."""
+    views = [as_view(b) for b in part.buffers]
+    raw_sizes: Optional[Tuple[int, ...]] = None
+    if codec is not None:
+        raw_sizes = tuple(v.nbytes for v in views)
+        views = [memoryview(_compress(codec, v)) for v in views]
+    digests: Optional[Tuple[bytes, ...]] = None
+    if digest is not None:
+        hasher = _hasher(digest)
+        if hasher is None:
+            raise EncodeError(f"digest {digest!r} is not one of {', '.join(a.value for a in DigestAlg)}")
+        digests = tuple(hasher(v).digest() for v in views)
+    descriptor = replace(
+        part.descriptor,
+        frames=tuple(range(first_frame, first_frame + len(views))),
+        sizes=tuple(v.nbytes for v in views),
+        codec=codec,
+        raw_sizes=raw_sizes,
+        digest=digest,
+        digests=digests,
+    )
+    return descriptor, [v if codec is not None else b for v, b in zip(views, part.buffers)]

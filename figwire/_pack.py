@@ -1,0 +1,132 @@
+"""``pack``: a figure -> a list of frames (the producer side; matplotlib at the edge)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Dict, List, Optional, Sequence
+
+from ._codec import Frame, PartData, encode_envelope, encode_part
+from ._envelope import Header, Part
+from ._errors import EncodeError
+from ._facts import environment, figure_facts, logical_dpi
+from ._spec import (
+    DEFAULT_PARTS,
+    DEFAULT_PICKLE_PROTOCOL,
+    FALLBACK_TYPES,
+    FORMAT_VERSION,
+    PICKLE_PROTOCOLS,
+    Codec,
+    MediaType,
+    Role,
+)
+
+#: Parts a codec is applied to; PNG and PDF are compressed already.
+_COMPRESSIBLE = frozenset({MediaType.PICKLE.value, MediaType.SVG.value})
+
+
+def _check_args(parts: Sequence[str], protocol: int, codec: Optional[str]) -> None:
+    if isinstance(parts, str):
+        raise EncodeError(f"parts must be a sequence of names, not the string {parts!r}")
+    unknown = [p for p in parts if p != "pickle" and p not in FALLBACK_TYPES]
+    if unknown or len(set(parts)) != len(parts):
+        raise EncodeError(f"parts must name each of 'pickle', {', '.join(FALLBACK_TYPES)} at most once; got {list(parts)!r}")
+    if protocol not in PICKLE_PROTOCOLS:
+        raise EncodeError(f"protocol must be one of {sorted(PICKLE_PROTOCOLS)}, not {protocol!r}")
+    if codec is not None and codec not in {c.value for c in Codec}:
+        raise EncodeError(f"codec must be one of {[c.value for c in Codec]} or None, not {codec!r}")
+
+
+def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[PartData]:
+    from ._pickler import pickle_figure
+
+    try:
+        pickled = pickle_figure(fig, protocol)
+    except Exception as exc:  # a figure holding a lambda, a GUI canvas, a blit cache...
+        missing["pickle"] = f"the figure cannot be pickled: {type(exc).__name__}: {exc}"
+        return None
+    descriptor = Part(
+        role=Role.PICKLE.value,
+        media_type=MediaType.PICKLE.value,
+        frames=(),
+        sizes=(),
+        protocol=pickled.protocol,
+        requires=pickled.requires,
+        numpy_private=pickled.numpy_private,
+    )
+    return PartData(descriptor, (pickled.data, *pickled.buffers))
+
+
+def _fallback_parts(fig: Any, media_types: List[str], dpi: float, missing: Dict[str, str]) -> List[PartData]:
+    from ._render import render
+
+    out = []
+    for media_type in media_types:  # one at a time, so one failing format does not cost the others
+        try:
+            (rendering,) = render(fig, [media_type], dpi=dpi)
+        except Exception as exc:
+            missing[media_type] = f"rendering failed: {type(exc).__name__}: {exc}"
+            continue
+        descriptor = Part(
+            role=Role.FALLBACK.value,
+            media_type=media_type,
+            frames=(),
+            sizes=(),
+            width=rendering.width,
+            height=rendering.height,
+            dpi=rendering.dpi,
+        )
+        out.append(PartData(descriptor, (rendering.data,)))
+    return out
+
+
+def pack(
+    fig: Any,
+    *,
+    parts: Sequence[str] = DEFAULT_PARTS,
+    dpi: Optional[float] = None,
+    protocol: int = DEFAULT_PICKLE_PROTOCOL,
+    codec: Optional[str] = None,
+    digest: Optional[str] = None,
+    msg_id: Optional[str] = None,
+    created: Optional[float] = None,
+) -> List[Frame]:
+    """Pack ``fig`` into figwire frames, ready for ``zmq`` ``send_multipart``.
+
+    ``parts`` names what to include: ``"pickle"`` (the live figure) and fallback media
+    types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``). The pickle is
+    made first, before any drawing (drawing grows it); a part that cannot be made is
+    left out and the envelope's ``missing`` says why, so an unpicklable figure still
+    packs with its fallbacks. ``dpi`` is the fallbacks' resolution (default: the
+    figure's). ``codec`` (``"zlib"``/``"zstd"``) compresses the pickle and SVG parts;
+    ``digest`` (``"sha256"``/``"blake2b"``) adds a digest per frame. ``msg_id`` and
+    ``created`` are injectable so that output can be byte-exact in tests.
+    """
+    _check_args(parts, protocol, codec)
+    missing: Dict[str, str] = {}
+    built: List[PartData] = []
+    if "pickle" in parts:
+        pickled = _pickle_part(fig, protocol, missing)
+        if pickled is not None:
+            built.append(pickled)
+    wanted = [p for p in parts if p != "pickle"]
+    if wanted:
+        built.extend(_fallback_parts(fig, wanted, logical_dpi(fig) if dpi is None else float(dpi), missing))
+
+    frames: List[Frame] = []
+    descriptors = []
+    for part in built:
+        part_codec = codec if part.descriptor.media_type in _COMPRESSIBLE else None
+        descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)
+        descriptors.append(descriptor)
+        frames.extend(part_frames)
+    header = Header(
+        version=FORMAT_VERSION,
+        id=uuid.uuid4().hex if msg_id is None else str(msg_id),
+        created=time.time() if created is None else float(created),
+        producer=environment(),
+        figure=figure_facts(fig),
+        parts=tuple(descriptors),
+        missing=missing,
+    )
+    return [encode_envelope(header), *frames]

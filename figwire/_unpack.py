@@ -1,0 +1,143 @@
+"""``unpack``: frames -> the live figure if it can be had, else the fallbacks; always why.
+
+The decision is an ordered list of tiers, best first: today the pickle, then the
+images. A tier either yields a figure or says why it could not; the first that yields
+wins. A further live tier (say, a version-neutral description of the figure) slots in
+between without touching the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from ._codec import Frame, part_buffers, read_header
+from ._envelope import Header, Part
+from ._errors import DecodeError, FigwireError
+from ._spec import DEFAULT_LIMITS, ErrorCode, Limits
+
+__all__ = ["Unpacked", "unpack", "inspect"]
+
+
+@dataclass(frozen=True)
+class Unpacked:
+    """What ``unpack`` got, and why.
+
+    ``figure`` is the live matplotlib figure when ``live``, else None (or, with a
+    ``backend``, the figure showing the fallback image); ``reason`` says why the figure
+    is not live (None when it is); ``fallbacks`` maps media type to bytes for every
+    fallback part that decoded; ``notes`` records each tier's outcome, in order.
+    """
+
+    figure: Any
+    live: bool
+    reason: Optional[str]
+    header: Header
+    fallbacks: Mapping[str, memoryview] = field(default_factory=dict)
+    notes: Tuple[str, ...] = ()
+
+
+def inspect(frames: Sequence[Frame], *, limits: Limits = DEFAULT_LIMITS) -> Header:
+    """The decoded envelope, checked against the frames, without importing matplotlib or
+    touching any payload byte. A router uses it to decide what to forward."""
+    return read_header(frames, limits)
+
+
+@dataclass
+class _Context:
+    frames: Sequence[Frame]
+    header: Header
+    trusted: bool
+    allow: Iterable[Tuple[str, str]]
+
+
+def _pickle_tier(ctx: _Context) -> Any:
+    """Load the pickle, if the caller trusts the message and the verdict allows it."""
+    part = ctx.header.pickle
+    if part is None:
+        reason = ctx.header.missing.get("pickle", "the message has no pickle part")
+        raise DecodeError(ErrorCode.PART_MISSING, reason)
+    if not ctx.trusted:
+        raise DecodeError(
+            ErrorCode.PICKLE_REFUSED,
+            "a pickle is code, and this message is not trusted: pass unpack(..., trusted=True) "
+            "only for messages from a producer you trust",
+        )
+    from ._compat import verdict
+
+    decision = verdict(ctx.header)
+    if not decision.ok:
+        raise DecodeError(ErrorCode.INCOMPATIBLE, decision.reason)
+    return _load(ctx, part)
+
+
+def _load(ctx: _Context, part: Part) -> Any:
+    from ._unpickler import load
+
+    stream, *buffers = part_buffers(ctx.frames, part)
+    try:
+        return load(stream, buffers, ctx.allow)
+    except FigwireError:
+        raise
+    except Exception as exc:  # the pickle's own failure: report it and fall back
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
+
+
+#: Live tiers, best first: (name, attempt). Each returns a figure or raises FigwireError.
+LIVE_TIERS: Tuple[Tuple[str, Callable[[_Context], Any]], ...] = (("pickle", _pickle_tier),)
+
+
+def _decode_fallbacks(frames: Sequence[Frame], header: Header, notes: List[str]) -> Dict[str, memoryview]:
+    fallbacks: Dict[str, memoryview] = {}
+    for part in header.fallbacks:
+        if part.media_type in fallbacks or len(part.frames) != 1:
+            notes.append(f"{part.media_type}: skipped (duplicate, or not one frame)")
+            continue
+        try:
+            (fallbacks[part.media_type],) = part_buffers(frames, part)
+        except FigwireError as exc:
+            notes.append(f"{part.media_type}: {exc}")
+    return fallbacks
+
+
+def unpack(
+    frames: Sequence[Frame],
+    backend: Optional[str] = None,
+    *,
+    trusted: bool = False,
+    allow: Iterable[Tuple[str, str]] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> Unpacked:
+    """Rebuild the figure from ``frames``: live when possible, else the fallbacks.
+
+    The envelope is decoded and checked first (a ``DecodeError`` if it cannot be);
+    after that nothing raises: each tier's failure becomes the result's ``reason``.
+    The pickle is loaded only when ``trusted`` is true (a pickle is code), the
+    producer's environment is compatible with this one (decided from the envelope,
+    before unpickling), and every global it names is on the allow-list or in ``allow``.
+    With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
+    """
+    header = read_header(frames, limits)
+    notes: List[str] = []
+    fallbacks = _decode_fallbacks(frames, header, notes)
+    ctx = _Context(frames, header, trusted, allow)
+    reasons = []
+    for name, attempt in LIVE_TIERS:
+        try:
+            figure = attempt(ctx)
+        except FigwireError as exc:
+            notes.append(f"{name}: {exc}")
+            reasons.append(f"{name}: {exc.args[0]}")
+            continue
+        notes.append(f"{name}: live")
+        return _finish(Unpacked(figure, True, None, header, fallbacks, tuple(notes)), backend)
+    reason = "; ".join(reasons) if reasons else "the message has no live part"
+    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes)), backend)
+
+
+def _finish(result: Unpacked, backend: Optional[str]) -> Unpacked:
+    if backend is None:
+        return result
+    from ._show import show
+
+    return show(result, backend)
