@@ -1,20 +1,25 @@
 """Rebuilding the numpy objects that figwire's pickler reduces itself.
 
+Most arrays need no function of figwire's: they are rebuilt by calling the public
+``numpy.ndarray(shape, dtype, buffer, offset, strides, order)`` constructor directly
+(a C call per array; small figures hold a hundred small arrays), over a ``bytearray``
+sent in-band or a view of an out-of-band frame. The functions here cover the rest.
+
 These names are part of the format (spec §7.2): a figwire pickle calls
 ``figwire._arrays.<name>``, and the unpickler resolves any module path ending in
 ``figwire._arrays`` here, so a producer that vendors figwire under another package
-still loads. They use only numpy's public API, which is why a figwire pickle
-carries none of numpy's private module paths (``numpy._core`` / ``numpy.core``) for
-the arrays it reduced, and so loads under numpy 1 and numpy 2 alike.
+still loads. Everything uses numpy's public API only, which is why a figwire pickle
+names none of numpy's private modules (``numpy._core`` / ``numpy.core``) for the
+arrays it reduced, and so loads under numpy 1 and numpy 2 alike.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 import numpy as np
 
-__all__ = ["base", "array", "view", "masked", "scalar"]
+__all__ = ["base", "masked", "scalar"]
 
 #: The MaskedArray attributes ``masked`` restores; anything else is ignored, so a
 #: pickle cannot set arbitrary attributes through it.
@@ -22,21 +27,8 @@ MASKED_ATTRS = ("_sharedmask", "_hardmask", "_fill_value", "_isfield", "_basecla
 
 
 def base(buffer: Any) -> np.ndarray:
-    """A flat byte array over one buffer (out-of-band frame or in-band bytes), no copy."""
+    """A flat byte array over one out-of-band frame, no copy; arrays are views of it."""
     return np.frombuffer(buffer, dtype=np.uint8)
-
-
-def view(
-    flat: np.ndarray, dtype: np.dtype, shape: Tuple[int, ...], strides: Tuple[int, ...], offset: int
-) -> np.ndarray:
-    """An array over ``flat``'s memory: views of one buffer stay views of one buffer."""
-    return np.ndarray(shape, dtype, buffer=flat, offset=offset, strides=strides)
-
-
-def array(data: bytes, dtype: np.dtype, shape: Tuple[int, ...], fortran: bool) -> np.ndarray:
-    """A small array sent in-band. Writable, as a stock unpickled array is."""
-    out = np.frombuffer(data, dtype=dtype).copy()
-    return out.reshape(shape, order="F" if fortran else "C")
 
 
 def masked(data: np.ndarray, mask: Optional[np.ndarray], attrs: Dict[str, Any]) -> np.ma.MaskedArray:
@@ -57,5 +49,6 @@ def masked(data: np.ndarray, mask: Optional[np.ndarray], attrs: Dict[str, Any]) 
 
 
 def scalar(dtype: np.dtype, data: bytes) -> Any:
-    """A numpy scalar (``np.float64(1.5)``) from its raw bytes."""
+    """A numpy scalar from its raw bytes, for kinds its Python value cannot carry
+    exactly (datetimes keep their unit, long doubles their precision)."""
     return np.frombuffer(data, dtype=dtype)[0]

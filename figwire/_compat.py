@@ -25,6 +25,7 @@ asks about a client from the client's advertised ``capabilities``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import pickle
 import sys
@@ -99,6 +100,7 @@ def remote_environment(caps: Mapping[str, Any]) -> Environment:
     return Environment(str(caps.get("matplotlib", "")), str(caps.get("numpy", "")), int(caps.get("pickle_protocol", 5)), package)
 
 
+@functools.lru_cache(maxsize=256)
 def _release(text: str) -> Optional[Tuple[int, ...]]:
     try:
         return Version(text).release

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from . import _arrays
 from ._spec import OOB_THRESHOLD
 
-_OTHER, _GLOBAL, _ARRAY, _MASKED, _SCALAR, _FIGURE, _BASE = range(7)
+_OTHER, _GLOBAL, _ARRAY, _MASKED, _SCALAR, _RAW_SCALAR, _FIGURE, _BASE = range(8)
 
 _FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, np.ufunc)
 
@@ -53,7 +53,12 @@ def _classify(t: type) -> int:
     elif t is np.ma.MaskedArray:
         kind = _MASKED
     elif issubclass(t, np.generic) and t is not np.object_:
-        kind = _SCALAR
+        # A scalar whose Python value (``.item()``) is exact is rebuilt by calling its
+        # public type, ``numpy.float64(1.5)``; others (datetimes keep their unit, long
+        # doubles their precision) go by bytes.
+        dtype = np.dtype(t)
+        exact = dtype.kind in "biu" or (dtype.kind == "f" and dtype.itemsize <= 8) or (dtype.kind == "c" and dtype.itemsize <= 16)
+        kind = _SCALAR if exact else _RAW_SCALAR
     elif issubclass(t, Figure):
         kind = _FIGURE
     elif issubclass(t, type) or issubclass(t, _FUNCTION_TYPES):
@@ -99,6 +104,8 @@ class FigurePickler(pickle.Pickler):
         if kind == _MASKED:
             return self._reduce_masked(obj)
         if kind == _SCALAR:
+            return t, (obj.item(),)
+        if kind == _RAW_SCALAR:
             return _arrays.scalar, (obj.dtype, obj.tobytes())
         if kind == _FIGURE:
             return self._reduce_figure(obj)
@@ -108,8 +115,11 @@ class FigurePickler(pickle.Pickler):
         if a.dtype.hasobject:
             return NotImplemented
         if self.protocol < 5 or a.nbytes < OOB_THRESHOLD:
-            fortran = a.flags.f_contiguous and not a.flags.c_contiguous
-            return _arrays.array, (a.tobytes("F" if fortran else "C"), a.dtype, a.shape, fortran)
+            if a.flags.c_contiguous:
+                return np.ndarray, (a.shape, a.dtype, bytearray(a), 0, None, "C")
+            if a.flags.f_contiguous:
+                return np.ndarray, (a.shape, a.dtype, bytearray(a.T), 0, None, "F")
+            return np.ndarray, (a.shape, a.dtype, bytearray(a.tobytes()), 0, None, "C")
         root = _root(a)
         holder = self._bases.get(id(root))
         if holder is None:
@@ -121,7 +131,7 @@ class FigurePickler(pickle.Pickler):
             if holder is None:
                 holder = self._bases[id(root)] = _Base(root)
         offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-        return _arrays.view, (holder, a.dtype, a.shape, a.strides, offset)
+        return np.ndarray, (a.shape, a.dtype, holder, offset, a.strides)
 
     def _reduce_masked(self, m: np.ma.MaskedArray) -> Any:
         mask = m._mask

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from typing import Any, Callable, FrozenSet, Iterable, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Sequence, Tuple
 
 from . import _arrays
 from ._allowlist import GLOBALS, METHODS
@@ -47,15 +47,25 @@ def _method_key(owner: Any, name: str) -> str:
 
 
 def _guarded_getattr(methods: FrozenSet[str]) -> Callable[..., Any]:
+    decided: Dict[Tuple[type, str], bool] = {}  # (owner's type, name) -> allowed; per load
+
     def getattr_(owner: Any, name: Any, *default: Any) -> Any:
         if default or not isinstance(name, str):
             raise _refuse(f"getattr{(type(owner).__name__, name)!r} with unusual arguments")
-        key = _method_key(owner, name)
-        if key not in methods:
-            raise _refuse(f"the method {key}")
+        key = (owner if isinstance(owner, type) else type(owner), name)
+        allowed = decided.get(key)
+        if allowed is None:
+            allowed = decided[key] = _method_key(owner, name) in methods
+        if not allowed:
+            raise _refuse(f"the method {_method_key(owner, name)}")
         return getattr(owner, name)
 
     return getattr_
+
+
+#: Allowed globals already imported: (module, name) -> object. Resolving costs an
+#: import and an attribute walk; a figure pickle names ~80 of them.
+_resolved: Dict[Tuple[str, str], Any] = {}
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
@@ -71,7 +81,10 @@ class _RestrictedUnpickler(pickle.Unpickler):
         elif module == "builtins" and name == "getattr":
             return self._getattr
         elif (module, name) in self._allowed:
-            return super().find_class(module, name)
+            found = _resolved.get((module, name))
+            if found is None:
+                found = _resolved[module, name] = super().find_class(module, name)
+            return found
         raise _refuse(f"{module}.{name}")
 
 
