@@ -15,11 +15,11 @@ arrays it reduced, and so loads under numpy 1 and numpy 2 alike.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["base", "masked", "scalar"]
+__all__ = ["base", "masked", "scalar", "objects", "ufunc"]
 
 #: The MaskedArray attributes ``masked`` restores; anything else is ignored, so a
 #: pickle cannot set arbitrary attributes through it.
@@ -52,3 +52,19 @@ def scalar(dtype: np.dtype, data: bytes) -> Any:
     """A numpy scalar from its raw bytes, for kinds its Python value cannot carry
     exactly (datetimes keep their unit, long doubles their precision)."""
     return np.frombuffer(data, dtype=dtype)[0]
+
+
+def objects(items: List[Any], shape: Tuple[int, ...]) -> np.ndarray:
+    """An object array (e.g. of datetimes) from its items in C order."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):  # element-wise: a slice assignment would broadcast nested sequences
+        out[i] = item
+    return out.reshape(shape)
+
+
+def ufunc(name: str) -> np.ufunc:
+    """A numpy ufunc (``np.log``) by its public name."""
+    found = getattr(np, name, None)
+    if not isinstance(found, np.ufunc):
+        raise ValueError(f"numpy has no ufunc {name!r}")
+    return found

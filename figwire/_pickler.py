@@ -30,9 +30,9 @@ from matplotlib.figure import Figure
 from . import _arrays
 from ._spec import OOB_THRESHOLD
 
-_OTHER, _GLOBAL, _ARRAY, _MASKED, _SCALAR, _RAW_SCALAR, _FIGURE, _BASE = range(8)
+_OTHER, _GLOBAL, _ARRAY, _MASKED, _SCALAR, _RAW_SCALAR, _UFUNC, _FIGURE, _BASE = range(9)
 
-_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, np.ufunc)
+_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType)
 
 #: Classification of every type met so far; types are few, objects are many.
 _kinds: Dict[type, int] = {}
@@ -59,6 +59,8 @@ def _classify(t: type) -> int:
         dtype = np.dtype(t)
         exact = dtype.kind in "biu" or (dtype.kind == "f" and dtype.itemsize <= 8) or (dtype.kind == "c" and dtype.itemsize <= 16)
         kind = _SCALAR if exact else _RAW_SCALAR
+    elif t is np.ufunc:
+        kind = _UFUNC
     elif issubclass(t, Figure):
         kind = _FIGURE
     elif issubclass(t, type) or issubclass(t, _FUNCTION_TYPES):
@@ -69,6 +71,19 @@ def _classify(t: type) -> int:
         kind = _OTHER
     _kinds[t] = kind
     return kind
+
+
+def _flat_bytes(a: np.ndarray) -> Tuple[np.ndarray, str]:
+    """``a``'s bytes as a 1-D uint8 array (a view when ``a`` is contiguous), and their order.
+
+    Going through uint8 works for every dtype: datetimes, for one, refuse the buffer
+    protocol, and ``bytearray()`` of a 0-d integer array reads it as a length.
+    """
+    if a.flags.c_contiguous:
+        return a.reshape(-1).view(np.uint8), "C"
+    if a.flags.f_contiguous:
+        return a.T.reshape(-1).view(np.uint8), "F"
+    return np.ascontiguousarray(a).reshape(-1).view(np.uint8), "C"
 
 
 def _root(a: np.ndarray) -> np.ndarray:
@@ -107,19 +122,20 @@ class FigurePickler(pickle.Pickler):
             return t, (obj.item(),)
         if kind == _RAW_SCALAR:
             return _arrays.scalar, (obj.dtype, obj.tobytes())
+        if kind == _UFUNC:  # by public name: numpy moved where ufuncs pickle from
+            return _arrays.ufunc, (obj.__name__,)
         if kind == _FIGURE:
             return self._reduce_figure(obj)
-        return _arrays.base, (pickle.PickleBuffer(obj.array),)  # _BASE
+        return _arrays.base, (pickle.PickleBuffer(_flat_bytes(obj.array)[0]),)  # _BASE
 
     def _reduce_array(self, a: np.ndarray) -> Any:
         if a.dtype.hasobject:
-            return NotImplemented
+            if a.dtype != object:
+                return NotImplemented  # structured with object fields: rare, numpy's own way
+            return _arrays.objects, (a.ravel().tolist(), a.shape)
         if self.protocol < 5 or a.nbytes < OOB_THRESHOLD:
-            if a.flags.c_contiguous:
-                return np.ndarray, (a.shape, a.dtype, bytearray(a), 0, None, "C")
-            if a.flags.f_contiguous:
-                return np.ndarray, (a.shape, a.dtype, bytearray(a.T), 0, None, "F")
-            return np.ndarray, (a.shape, a.dtype, bytearray(a.tobytes()), 0, None, "C")
+            flat, order = _flat_bytes(a)
+            return np.ndarray, (a.shape, a.dtype, bytearray(flat.data), 0, None, order)
         root = _root(a)
         holder = self._bases.get(id(root))
         if holder is None:

@@ -1,0 +1,185 @@
+"""Show a received figure in a real GUI window (client side).
+
+The unpacker hands over figures that were unpickled *detached*: the pickle carries no
+``_restore_to_pylab``, so the figure has a plain ``FigureCanvasBase`` and pyplot does not
+know it. Here it gets a window of the backend the client asked for, and joins pyplot like
+a ``plt.figure()`` would, so ``plt.show()``/``plt.pause()``, the toolbar (pan/zoom/save),
+``plt.gcf()`` and ``plt.close()`` all work on it.
+
+Per matplotlib version (measured on 3.5.3, 3.6.3, 3.7.5, 3.8.4, 3.9.4, 3.10.8, 3.11.2):
+
+* adoption: 3.11+ has the public ``plt.figure(fig)``; up to 3.10 that raises ``ValueError``,
+  so the same two private calls that ``Figure.__setstate__`` makes are used instead;
+* ``plt.switch_backend`` raises ``ImportError`` when the toolkit is missing, when there
+  is no display, or when another toolkit's event loop runs. Up to 3.9 it also
+  ``close("all")``s: 3.5 and 3.6 on *every* call, before they know whether the switch
+  works; 3.7 to 3.9 when the backend changes. 3.10+ keeps open figures (with their
+  old managers). figwire must never close the client's figures, so on older versions they
+  are hidden from pyplot during the switch and put back: every version then behaves like
+  3.10+. A figure made with the old backend keeps its old window (or none, for Agg); like
+  in matplotlib itself, only one GUI toolkit can run its event loop in a process.
+* Importing pyplot headless silently turns an interactive rc backend into Agg
+  (``backend_fallback``), so the canvas class of the backend actually in use is checked.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from contextlib import contextmanager
+from typing import Iterator
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib import _pylab_helpers
+from matplotlib.figure import Figure
+
+__all__ = ["BackendUnavailable", "show_live", "show_image"]
+
+_MPL = tuple(mpl.__version_info__[:2])
+
+
+class BackendUnavailable(Exception):
+    """The GUI backend cannot open a window here; ``str(exc)`` says why."""
+
+
+def show_live(fig: Figure, backend: str) -> None:
+    """Give the detached `fig` a window of `backend` and register it with pyplot.
+
+    The figure becomes pyplot's current figure under the lowest free number above all
+    open ones (numbers the client uses are never reused); its label becomes the window
+    title. The client's other figures stay open with their numbers. The window appears on
+    the next ``plt.show()``/``plt.pause()`` (at once in interactive mode).
+
+    Raises ``ValueError`` if `fig` already has a manager, and `BackendUnavailable` if
+    `backend` cannot start (no display, toolkit missing, another toolkit's loop running,
+    not a GUI backend); then pyplot's figures and backend are as they were.
+    """
+    import matplotlib.pyplot as plt
+
+    if fig.canvas.manager is not None:
+        raise ValueError("show_live needs a detached figure; this one already has a window")
+    previous = dict.__getitem__(mpl.rcParams, "backend")  # no auto-resolution
+    switched = not (isinstance(previous, str) and previous.lower() == backend.lower())
+    if switched:
+        _switch_backend(backend)
+    canvas = fig.canvas
+    try:
+        canvas_class = plt._get_backend_mod().FigureCanvas
+        if getattr(canvas_class, "required_interactive_framework", None) is None:
+            raise BackendUnavailable(
+                f"backend {backend!r} ({canvas_class.__name__}) opens no GUI window")
+        _adopt(fig)
+    except Exception as exc:
+        if fig.canvas.manager in _pylab_helpers.Gcf.figs.values():
+            _pylab_helpers.Gcf.destroy(fig.canvas.manager)
+        fig.set_canvas(canvas)
+        if switched:
+            try:
+                _switch_backend(previous)
+            except BackendUnavailable:
+                pass  # e.g. the failed attempt started another toolkit's app
+        if isinstance(exc, BackendUnavailable):
+            raise
+        raise BackendUnavailable(
+            f"backend {backend!r} could not open a window: {type(exc).__name__}: {exc}"
+        ) from exc
+    fig.canvas.draw_idle()
+
+
+def show_image(data: bytes, media_type: str, backend: str, *, title: str,
+               dpi: float = 100) -> Figure:
+    """Open a `backend` window showing a fallback image at its native pixel size.
+
+    One image pixel is one canvas pixel: the figure is ``w/dpi x h/dpi`` inches at `dpi`,
+    one axes fills it with no ticks or frame, and ``interpolation="none"`` copies pixels.
+    (On a HiDPI screen the toolkit scales the canvas like any figure.) `title` is the
+    figure's label, hence the window title; drawing it as text would cover image pixels.
+    Transparent pixels show the figure's white face.
+
+    ``image/png`` is decoded by Pillow (a matplotlib dependency). ``image/svg+xml`` is
+    rasterised by the optional ``cairosvg`` package at `dpi` pixels per SVG inch, so a
+    matplotlib SVG comes out at the size of the PNG saved with that dpi; without cairosvg
+    it raises ``ValueError``, as it does for other media types. Backend failures raise
+    `BackendUnavailable` as in `show_live`. Returns the pyplot-registered figure.
+    """
+    rgba = _decode(data, media_type, dpi)
+    height, width = rgba.shape[:2]
+    fig = Figure(figsize=(_inches(width, dpi), _inches(height, dpi)), dpi=dpi)
+    fig.set_label(title)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.imshow(rgba, interpolation="none", origin="upper", aspect="auto")
+    show_live(fig, backend)
+    return fig
+
+
+def _switch_backend(name: object) -> None:
+    """``plt.switch_backend`` that keeps open figures and maps failures."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with _open_figures_kept():
+            plt.switch_backend(name)
+    except ImportError as exc:
+        raise BackendUnavailable(f"cannot switch to backend {name!r}: {exc}") from exc
+
+
+@contextmanager
+def _open_figures_kept() -> Iterator[None]:
+    """Hide pyplot's figures from a ``switch_backend`` that would close them (< 3.10).
+
+    They are put back in their order, ahead of any figure the switch created, whether
+    the switch worked or not.
+    """
+    if _MPL >= (3, 10):
+        yield
+        return
+    figs = _pylab_helpers.Gcf.figs
+    kept = list(figs.items())
+    figs.clear()
+    try:
+        yield
+    finally:
+        added = list(figs.items())
+        figs.clear()
+        figs.update(kept)
+        figs.update(added)
+
+
+def _adopt(fig: Figure) -> None:
+    """Create `fig`'s manager with pyplot's backend and make it the active figure."""
+    import matplotlib.pyplot as plt
+
+    if _MPL >= (3, 11):
+        plt.figure(fig)
+        return
+    num = max(plt.get_fignums(), default=0) + 1
+    manager = plt._get_backend_mod().new_figure_manager_given_figure(num, fig)
+    _pylab_helpers.Gcf._set_new_active_manager(manager)
+
+
+def _inches(pixels: int, dpi: float) -> float:
+    """`pixels`/`dpi`, rounded up so that matplotlib's ``int(inches * dpi)`` is `pixels`."""
+    inches = pixels / dpi
+    while inches * dpi < pixels:
+        inches = math.nextafter(inches, math.inf)
+    return inches
+
+
+def _decode(data: bytes, media_type: str, dpi: float) -> np.ndarray:
+    """Decode a PNG (or rasterise an SVG) into an ``(h, w, 4)`` uint8 array."""
+    from PIL import Image
+
+    kind = media_type.split(";")[0].strip().lower()
+    if kind == "image/svg+xml":
+        try:
+            import cairosvg
+        except ImportError as exc:
+            raise ValueError("showing an SVG needs the optional 'cairosvg' package; "
+                             "show the PNG fallback instead") from exc
+        data = cairosvg.svg2png(bytestring=data, dpi=dpi)
+    elif kind != "image/png":
+        raise ValueError(f"cannot show {media_type!r}: only image/png and image/svg+xml")
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGBA"))
