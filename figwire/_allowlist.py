@@ -322,6 +322,7 @@ GLOBALS = frozenset(
         ('matplotlib.ticker', 'FixedLocator'),
         ('matplotlib.ticker', 'FormatStrFormatter'),
         ('matplotlib.ticker', 'Formatter'),
+        ('matplotlib.ticker', 'FuncFormatter'),
         ('matplotlib.ticker', 'IndexLocator'),
         ('matplotlib.ticker', 'LinearLocator'),
         ('matplotlib.ticker', 'Locator'),
