@@ -6,8 +6,11 @@ Recorded in: 3.10.13/mpl 3.8.4, 3.11.7/mpl 3.10.8, 3.11.7/mpl 3.11.2, 3.11.7/mpl
 GLOBALS = frozenset(
     {
         ('builtins', 'bytearray'),
+        ('builtins', 'complex'),
+        ('builtins', 'frozenset'),
         ('builtins', 'object'),
         ('builtins', 'range'),
+        ('builtins', 'set'),
         ('builtins', 'slice'),
         ('collections', 'OrderedDict'),
         ('datetime', 'datetime'),

@@ -86,6 +86,10 @@ def _flat_bytes(a: np.ndarray) -> Tuple[np.ndarray, str]:
     return np.ascontiguousarray(a).reshape(-1).view(np.uint8), "C"
 
 
+def _contiguous(a: np.ndarray) -> bool:
+    return bool(a.flags.c_contiguous or a.flags.f_contiguous)
+
+
 def _root(a: np.ndarray) -> np.ndarray:
     """The array at the bottom of a view chain: the one whose memory the views share."""
     while isinstance(a.base, np.ndarray):
@@ -140,10 +144,12 @@ class FigurePickler(pickle.Pickler):
         holder = self._bases.get(id(root))
         if holder is None:
             # Share the base only when it is contiguous and not much larger than this
-            # view; otherwise send this array's own bytes.
-            if not (root.flags.c_contiguous or root.flags.f_contiguous) or root.nbytes > 2 * a.nbytes:
-                root = a if (a.flags.c_contiguous or a.flags.f_contiguous) else np.ascontiguousarray(a)
-            holder = self._bases.get(id(root))
+            # view; otherwise send this array's own bytes (a contiguous copy if need be).
+            if not _contiguous(root) or root.nbytes > 2 * a.nbytes:
+                if not _contiguous(a):
+                    a = np.ascontiguousarray(a)
+                root = a
+                holder = self._bases.get(id(root))
             if holder is None:
                 holder = self._bases[id(root)] = _Base(root)
         offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
