@@ -8,6 +8,7 @@ between without touching the others.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -72,15 +73,38 @@ def _pickle_tier(ctx: _Context) -> Any:
 
 
 def _load(ctx: _Context, part: Part) -> Any:
+    from matplotlib.figure import Figure
+
     from ._unpickler import load
 
     stream, *buffers = part_buffers(ctx.frames, part)
     try:
-        return load(stream, buffers, ctx.allow)
+        figure = load(stream, buffers, ctx.allow)
     except FigwireError:
         raise
     except Exception as exc:  # the pickle's own failure: report it and fall back
         raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
+    if not isinstance(figure, Figure):
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
+    _unregister(figure)
+    return figure
+
+
+def _unregister(figure: Any) -> None:
+    """Undo pyplot registration a pickle asked for (``_restore_to_pylab``).
+
+    figwire's producer never sets it, but another producer's pickle may; the receiver,
+    not the pickle, decides where a figure goes.
+    """
+    helpers = sys.modules.get("matplotlib._pylab_helpers")
+    if helpers is None:
+        return
+    for num, manager in list(helpers.Gcf.figs.items()):
+        if manager.canvas.figure is figure:
+            helpers.Gcf.destroy(num)
+            from matplotlib.backend_bases import FigureCanvasBase
+
+            FigureCanvasBase(figure)
 
 
 #: Live tiers, best first: (name, attempt). Each returns a figure or raises FigwireError.
