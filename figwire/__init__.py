@@ -11,6 +11,7 @@ from ._compat import Verdict, verdict
 from ._envelope import FigureFacts, Header, Part
 from ._errors import DecodeError, EncodeError, FigwireError, LimitExceededError, UnsupportedVersionError
 from ._framing import join, split
+from ._negotiate import capabilities, strip
 from ._pack import pack
 from ._spec import FORMAT_VERSION, ErrorCode, Limits
 from ._unpack import Unpacked, inspect, unpack
@@ -22,6 +23,8 @@ __all__ = [
     "inspect",
     "join",
     "split",
+    "capabilities",
+    "strip",
     "verdict",
     "Verdict",
     "Unpacked",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Sequence
+from dataclasses import replace
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ._codec import Frame, PartData, encode_envelope, encode_part
-from ._envelope import Header, Part
+from ._envelope import FigureFacts, Header, Part
 from ._errors import EncodeError
 from ._facts import environment, figure_facts, logical_dpi
+from ._negotiate import ALL_PARTS, Advert
 from ._spec import (
     DEFAULT_PARTS,
     DEFAULT_PICKLE_PROTOCOL,
@@ -83,7 +85,8 @@ def _fallback_parts(fig: Any, media_types: List[str], dpi: float, missing: Dict[
 def pack(
     fig: Any,
     *,
-    parts: Sequence[str] = DEFAULT_PARTS,
+    parts: Optional[Sequence[str]] = None,
+    accept: Optional[Mapping[str, Any]] = None,
     dpi: Optional[float] = None,
     protocol: int = DEFAULT_PICKLE_PROTOCOL,
     codec: Optional[str] = None,
@@ -94,19 +97,29 @@ def pack(
     """Pack ``fig`` into figwire frames, ready for ``zmq`` ``send_multipart``.
 
     ``parts`` names what to include: ``"pickle"`` (the live figure) and fallback media
-    types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``). The pickle is
+    types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``); by default the
+    pickle and a PNG, or with ``accept``, whatever the client prefers. The pickle is
     made first, before any drawing (drawing grows it); a part that cannot be made is
     left out and the envelope's ``missing`` says why, so an unpicklable figure still
-    packs with its fallbacks. ``dpi`` is the fallbacks' resolution (default: the
-    figure's). ``codec`` (``"zlib"``/``"zstd"``) compresses the pickle and SVG parts;
-    ``digest`` (``"sha256"``/``"blake2b"``) adds a digest per frame. ``msg_id`` and
-    ``created`` are injectable so that output can be byte-exact in tests.
+    packs with its fallbacks. ``accept`` is a client's ``capabilities()``: then only
+    what that client can use is sent (no pickle it could not load, its favourite
+    fallback, its codecs, nothing over its size limit). ``dpi`` is the fallbacks'
+    resolution (default: the figure's). ``codec`` (``"zlib"``/``"zstd"``) compresses
+    the pickle and SVG parts; ``digest`` (``"sha256"``/``"blake2b"``) adds a digest per
+    frame. ``msg_id`` and ``created`` are injectable so output can be byte-exact.
     """
+    advert = None if accept is None else Advert.read(accept)
+    if parts is None:
+        parts = DEFAULT_PARTS if advert is None else ALL_PARTS
     _check_args(parts, protocol, codec)
+    if advert is not None:
+        parts, codec = advert.parts(parts), advert.codec(codec)
     missing: Dict[str, str] = {}
     built: List[PartData] = []
     if "pickle" in parts:
         pickled = _pickle_part(fig, protocol, missing)
+        if pickled is not None and advert is not None:
+            pickled = _negotiated_pickle(fig, pickled, advert, missing)
         if pickled is not None:
             built.append(pickled)
     wanted = [p for p in parts if p != "pickle"]
@@ -118,6 +131,10 @@ def pack(
     for part in built:
         part_codec = codec if part.descriptor.media_type in _COMPRESSIBLE else None
         descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)
+        if advert is not None and advert.max_message_bytes is not None:
+            if sum(descriptor.sizes) + sum(d for p in descriptors for d in p.sizes) > advert.max_message_bytes:
+                missing[_name(descriptor)] = f"not sent: over the client's limit of {advert.max_message_bytes} bytes"
+                continue
         descriptors.append(descriptor)
         frames.extend(part_frames)
     header = Header(
@@ -130,3 +147,22 @@ def pack(
         missing=missing,
     )
     return [encode_envelope(header), *frames]
+
+
+def _name(part: Part) -> str:
+    return "pickle" if part.role == Role.PICKLE.value else part.media_type
+
+
+def _negotiated_pickle(fig: Any, pickled: PartData, advert: Advert, missing: Dict[str, str]) -> Optional[PartData]:
+    """The pickle if this client can load it: re-made with protocol 4 when that is what
+    makes a numpy 2 pickle load under numpy 1; else None, with the reason in ``missing``."""
+    probe = Header(FORMAT_VERSION, "", 0.0, environment(), FigureFacts(), (pickled.descriptor,))
+    reason = advert.refuse_pickle(probe)
+    if reason is not None and pickled.descriptor.protocol != 4:
+        retry = _pickle_part(fig, 4, missing)
+        if retry is not None and advert.refuse_pickle(replace(probe, parts=(retry.descriptor,))) is None:
+            return retry
+    if reason is not None:
+        missing["pickle"] = f"not sent: {reason}"
+        return None
+    return pickled
