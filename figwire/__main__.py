@@ -1,0 +1,114 @@
+"""``python -m figwire demo`` packs a sample figure and unpacks it; ``inspect FILE.fgw`` reads one.
+
+The demo is a newcomer's first command: it shows the whole path (pack, the envelope, a
+file on disk, unpack, live figure or fallback) in one process, and with ``--backend``
+opens the figure in a real window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from . import inspect, join, pack, split, unpack
+from ._envelope import Header
+
+
+def _summary(header: Header, frames: Sequence[object]) -> List[str]:
+    p = header.producer
+    lines = [
+        f"figwire format {header.version[0]}.{header.version[1]}, message {header.id}",
+        f"producer: python {p['python']} matplotlib {p['matplotlib']} numpy {p['numpy']} figwire {p['figwire']}",
+        f"figure: {header.figure.axes} axes, {header.figure.pixels[0]}x{header.figure.pixels[1]} px, titles {list(header.figure.titles)}",
+        f"{'part':32} {'frames':>7} {'bytes':>12}  notes",
+    ]
+    for part in header.parts:
+        notes = []
+        if part.protocol is not None:
+            notes.append(f"protocol {part.protocol}, {len(part.frames) - 1} out-of-band buffer(s), requires {dict(part.requires)}")
+        if part.width is not None:
+            notes.append(f"{part.width}x{part.height} px at {part.dpi:g} dpi")
+        if part.codec:
+            notes.append(part.codec)
+        lines.append(f"{part.media_type:32} {len(part.frames):>7} {sum(part.sizes):>12,}  {'; '.join(notes)}")
+    lines += [f"missing {name}: {why}" for name, why in header.missing.items()]
+    lines.append(f"total: {len(frames)} frames, {sum(memoryview(f).nbytes for f in frames):,} bytes")  # type: ignore[arg-type]
+    return lines
+
+
+def _sample_figure():  # type: ignore[no-untyped-def]
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.8), label="figwire demo")
+    ax1, ax2 = fig.subplots(1, 2)
+    x = np.linspace(0, 4 * np.pi, 400)
+    ax1.plot(x, np.sin(x), label="sin")
+    ax1.plot(x, np.cos(x), label="cos")
+    ax1.legend()
+    ax1.set_title("lines")
+    y, z = np.mgrid[-2:2:300j, -2:2:300j]
+    image = ax2.imshow(np.exp(-(y**2 + z**2)) * np.cos(3 * z), cmap="viridis")
+    fig.colorbar(image, ax=ax2, shrink=0.6)
+    ax2.set_title("image")
+    fig.suptitle("packed by figwire")
+    return fig
+
+
+def demo(out: Path, backend: Optional[str]) -> int:
+    fig = _sample_figure()
+    started = time.perf_counter()
+    frames = pack(fig)
+    packed = time.perf_counter() - started
+    print("\n".join(_summary(inspect(frames), frames)))
+    out.mkdir(parents=True, exist_ok=True)
+    message = out / "demo.fgw"
+    message.write_bytes(join(frames))
+    print(f"\npacked in {packed * 1e3:.1f} ms; wrote {message}")
+
+    # The demo trusts the message because this process made it: never do that for bytes
+    # from a producer you do not trust (a pickle is code).
+    started = time.perf_counter()
+    result = unpack(split(message.read_bytes()), backend=backend, trusted=True)
+    print(f"unpacked in {(time.perf_counter() - started) * 1e3:.1f} ms: live={result.live} reason={result.reason}")
+    for media_type, data in result.fallbacks.items():
+        path = out / ("demo-fallback" + {"image/png": ".png", "image/svg+xml": ".svg"}.get(media_type, ".pdf"))
+        path.write_bytes(data)
+        print(f"wrote the {media_type} fallback to {path}")
+    if result.live and backend is None:
+        path = out / "demo-live.png"
+        result.figure.savefig(path)
+        print(f"rendered the live figure to {path}")
+    if backend is not None:
+        import matplotlib.pyplot as plt
+
+        print(f"showing it with {backend}; close the window to finish")
+        plt.show()
+    return 0 if result.live else 1
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m figwire", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("demo", help="pack a sample figure, write demo.fgw, unpack it")
+    run.add_argument("--out", type=Path, default=Path("figwire-demo"), help="folder for the files (default: ./figwire-demo)")
+    run.add_argument("--backend", help="open the live figure in this GUI backend, e.g. TkAgg or QtAgg")
+    read = commands.add_parser("inspect", help="print the envelope of a .fgw file")
+    read.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        if args.backend is None:
+            import matplotlib
+
+            matplotlib.use("Agg")
+        return demo(args.out, args.backend)
+    frames = split(args.file.read_bytes())
+    print("\n".join(_summary(inspect(frames), frames)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
