@@ -1,0 +1,120 @@
+"""End to end: ``unpack(frames, backend=...)`` opens a real window: live, or the fallback with its reason.
+
+Each case runs in a child interpreter under a private Xvfb (one GUI toolkit per process).
+The "other matplotlib minor" message is the same figure with its envelope's producer
+version changed: the client decides from the envelope alone, so that is exactly what an
+older kernel's message looks like to it (tools/xver.py exercises real cross-version
+messages headless).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+import figwire
+from figwire import _codec
+from gui_support import REPO, xvfb
+
+pytestmark = pytest.mark.gui
+
+CHILD = r"""
+import json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[3])
+import figures, figwire
+import matplotlib.pyplot as plt
+from PIL import Image
+import io
+other = plt.figure(num=3, label="client's own")
+result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend=sys.argv[2], trusted=True)
+plt.pause(0.5)
+fignums = plt.get_fignums()
+fig = result.figure
+canvas = fig.canvas
+window = canvas.manager.window
+mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
+got = np.asarray(canvas.buffer_rgba())
+if result.live:
+    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
+else:
+    want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
+print("RESULT " + json.dumps({
+    "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
+    "title": canvas.manager.get_window_title(), "fignums": fignums,
+    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
+    "toolbar": canvas.manager.toolbar is not None,
+}))
+"""
+
+CANVAS = {"TkAgg": "FigureCanvasTkAgg", "QtAgg": "FigureCanvasQTAgg"}
+
+
+def _message(tmp_path: Path, producer_matplotlib: str) -> Path:
+    code = (
+        "import sys, matplotlib; matplotlib.use('Agg'); sys.path.insert(0, sys.argv[2]);"
+        "import figures, figwire;"
+        "open(sys.argv[1], 'wb').write(figwire.join(figwire.pack(figures.CORPUS['imshow_cbar']())))"
+    )
+    path = tmp_path / "m.fgw"
+    subprocess.run([sys.executable, "-c", code, str(path), str(REPO / "tests")], check=True)
+    if producer_matplotlib != matplotlib.__version__:
+        frames = figwire.split(path.read_bytes())
+        header = figwire.inspect(frames)
+        header = dataclasses.replace(header, producer={**header.producer, "matplotlib": producer_matplotlib})
+        path.write_bytes(figwire.join([_codec.encode_envelope(header), *frames[1:]]))
+    return path
+
+
+def _run(path: Path, backend: str, display: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = display
+    env["MPLBACKEND"] = backend  # the client's own figure (made first) uses the same toolkit
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), backend, str(REPO / "tests")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def _backends():
+    yield "TkAgg"
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        try:
+            import PyQt6  # noqa: F401
+        except ImportError:
+            return
+    yield "QtAgg"
+
+
+@pytest.mark.parametrize("backend", list(_backends()))
+def test_live_window_from_same_minor(tmp_path: Path, backend: str) -> None:
+    same_minor_older_patch = ".".join(matplotlib.__version__.split(".")[:2] + ["0"])
+    path = _message(tmp_path, same_minor_older_patch)
+    with xvfb() as display:
+        got = _run(path, backend, display)
+    assert got["live"] and got["reason"] is None
+    assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["toolbar"]
+    assert got["same_pixels"], "the window must draw the figure exactly"
+    assert got["fignums"] == [3, 4], "the client's own figure keeps its number"
+
+
+@pytest.mark.parametrize("backend", list(_backends()))
+def test_fallback_window_from_other_minor(tmp_path: Path, backend: str) -> None:
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    path = _message(tmp_path, f"{major}.{minor - 1}.8")
+    with xvfb() as display:
+        got = _run(path, backend, display)
+    assert not got["live"] and "minor" in got["reason"]
+    assert got["canvas"] == CANVAS[backend] and got["mapped"]
+    assert got["same_pixels"], "the fallback shows the PNG at its native pixel size"
+    assert "not live" in got["title"] and "minor" in got["title"]
