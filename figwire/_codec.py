@@ -50,6 +50,24 @@ def _refuse_ext(code: int, data: bytes) -> None:
     raise ValueError(f"msgpack extension type {code} is not used by figwire")
 
 
+def _checked_map(pairs: List[Tuple[Any, Any]]) -> Dict[str, Any]:
+    """A map with str keys, each once (§3.1): msgpack's own options allow bin keys and repeats."""
+    out: Dict[str, Any] = {}
+    for key, value in pairs:
+        if not isinstance(key, str) or key in out:
+            raise ValueError(f"map key {key!r} is not a str, or repeats")
+        if isinstance(value, msgpack.Timestamp):
+            raise ValueError("msgpack timestamps are not used by figwire")
+        out[key] = value
+    return out
+
+
+def _checked_array(items: List[Any]) -> List[Any]:
+    if any(isinstance(item, msgpack.Timestamp) for item in items):  # ext -1 bypasses ext_hook
+        raise ValueError("msgpack timestamps are not used by figwire")
+    return items
+
+
 def encode_envelope(header: Header) -> bytes:
     return ENVELOPE_MAGIC + msgpack.packb(header.to_wire(), use_bin_type=True)
 
@@ -64,9 +82,12 @@ def decode_envelope(frame: Frame, limits: Limits) -> Header:
     # non-contiguous input, and the envelope is small. Unpacker objects are never reused.
     body = bytes(view[len(ENVELOPE_MAGIC) :])
     try:
-        wire = msgpack.unpackb(body, raw=False, strict_map_key=True, ext_hook=_refuse_ext, timestamp=0)
+        wire = msgpack.unpackb(
+            body, raw=False, strict_map_key=True, ext_hook=_refuse_ext,
+            object_pairs_hook=_checked_map, list_hook=_checked_array,
+        )
     except Exception as exc:  # msgpack raises many types (ValueError, StackError, ExtraData, ...)
-        raise DecodeError(ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {exc}") from None
+        raise DecodeError(ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {type(exc).__name__}: {exc}") from None
     return Header.from_wire(wire, limits)
 
 
@@ -137,10 +158,14 @@ def _decompress(codec: str, data: memoryview, raw_size: int) -> bytes:
             raise DecodeError(ErrorCode.CODEC_ERROR, f"zlib: {exc}") from None
     elif codec == Codec.ZSTD.value and _zstd() is not None:
         zstandard = _zstd()
-        try:
-            reader = zstandard.ZstdDecompressor().stream_reader(data, read_across_frames=False)
-            out = reader.read(raw_size + 1)
-            complete = reader.read(1) == b""
+        try:  # exactly one frame: bytes after it (a skippable frame, say) are refused as zlib's are
+            inflater = zstandard.ZstdDecompressor().decompressobj()
+            out = b""
+            for start in range(0, data.nbytes, 1 << 16):  # bounded: stop once past raw_size
+                out += inflater.decompress(data[start : start + (1 << 16)])
+                if len(out) > raw_size:
+                    break
+            complete = inflater.eof and not inflater.unused_data
         except zstandard.ZstdError as exc:
             raise DecodeError(ErrorCode.CODEC_ERROR, f"zstd: {exc}") from None
     else:

@@ -21,6 +21,7 @@ from ._spec import (
     ErrorCode,
     Field,
     Limits,
+    MediaType,
     Role,
     format_version_str,
 )
@@ -220,7 +221,7 @@ class Header:
     @property
     def pickle(self) -> Optional[Part]:
         """The pickle part, if the message has one."""
-        return next((p for p in self.parts if p.role == Role.PICKLE.value), None)
+        return next((p for p in self.parts if p.role == Role.PICKLE.value and p.media_type == MediaType.PICKLE.value), None)
 
     @property
     def fallbacks(self) -> Tuple[Part, ...]:

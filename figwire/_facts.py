@@ -24,7 +24,7 @@ def environment() -> Dict[str, str]:
             "implementation": sys.implementation.name,
             "matplotlib": matplotlib.__version__,
             "numpy": numpy.__version__,
-            "figwire": __version__,
+            "figwire": f"figwire {__version__}",
             "platform": f"{sys.platform}-{platform.machine()}",
             "byteorder": sys.byteorder,
         }

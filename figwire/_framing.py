@@ -27,6 +27,12 @@ def _pad(n: int) -> int:
     return -n % JOIN_ALIGN
 
 
+def _check_padding(view: memoryview, start: int, end: int) -> None:
+    """Padding is zero, so a message has one joined form and no bytes outside any frame."""
+    if any(view[start:end]):
+        raise DecodeError(ErrorCode.FRAME_MISMATCH, f"padding at bytes {start}..{end} is not zero")
+
+
 def join(frames: Sequence[Frame]) -> bytes:
     """Concatenate a message's frames into one buffer that ``split`` reverses."""
     views = [as_view(f) for f in frames]
@@ -56,6 +62,7 @@ def split(data: Frame, *, limits: Limits = DEFAULT_LIMITS) -> List[memoryview]:
         raise DecodeError(ErrorCode.FRAME_MISMATCH, f"joined message truncated in its table of {count} frames")
     lengths = struct.unpack_from(f">{count}Q", view, fixed)
     offset = head + _pad(head)
+    _check_padding(view, head, offset)
     frames = []
     for length in lengths:
         if length > limits.max_message_bytes:
@@ -65,6 +72,7 @@ def split(data: Frame, *, limits: Limits = DEFAULT_LIMITS) -> List[memoryview]:
             raise DecodeError(ErrorCode.FRAME_MISMATCH, f"joined message truncated: frame needs {end} bytes, have {view.nbytes}")
         frames.append(view[offset:end])
         offset = end + _pad(length)
+        _check_padding(view, end, offset)
     if offset != view.nbytes:
         raise DecodeError(ErrorCode.FRAME_MISMATCH, f"joined message has {view.nbytes - offset} bytes after its last frame")
     return frames

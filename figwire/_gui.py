@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import matplotlib as mpl
 import numpy as np
@@ -67,12 +67,12 @@ def show_live(fig: Figure, backend: str) -> None:
     try:
         canvas_class = plt._get_backend_mod().FigureCanvas
         if getattr(canvas_class, "required_interactive_framework", None) is None:
-            raise BackendUnavailable(
-                f"backend {backend!r} ({canvas_class.__name__}) opens no GUI window")
+            raise BackendUnavailable(f"backend {backend!r} is not a GUI backend: no window")
         _adopt(fig)
     except Exception as exc:
-        if fig.canvas.manager in _pylab_helpers.Gcf.figs.values():
-            _pylab_helpers.Gcf.destroy(fig.canvas.manager)
+        manager = fig.canvas.manager
+        if manager is not None and manager in _pylab_helpers.Gcf.figs.values():
+            _pylab_helpers.Gcf.destroy(manager)
         fig.set_canvas(canvas)
         if switched:
             try:
@@ -114,8 +114,11 @@ def show_image(data: bytes, media_type: str, backend: str, *, title: str,
     return fig
 
 
-def _switch_backend(name: object) -> None:
-    """``plt.switch_backend`` that keeps open figures and maps failures."""
+def _switch_backend(name: str) -> None:
+    """``plt.switch_backend`` that keeps open figures and maps failures.
+
+    `name` may also be the rcParams' "auto" sentinel, when undoing a switch.
+    """
     import matplotlib.pyplot as plt
 
     try:

@@ -1,28 +1,33 @@
 """Deterministic matplotlib figures shared by figwire's tests, benchmarks and cross-version harness.
 
 Every factory takes no arguments and draws from analytic data or a seeded
-``np.random.default_rng(k)``, so two processes (or two matplotlib versions) building
+``np.random.default_rng(k)``, so two processes (or two matplotlib versions) that build
 the same name get the same artists. Figures are small (4x3 in at 80 dpi unless the
-layout needs more room) so pixel comparisons stay fast.
+layout needs more room), which keeps pixel comparisons fast.
 
-About half the factories go through pyplot (``plt.subplots``), the common real case,
-whose pickles re-register the figure with pyplot on load; the rest use
-``matplotlib.figure.Figure`` directly. ``PYPLOT`` names the former. Nothing here
-changes global state: the caller picks the backend (tests run with ``MPLBACKEND=Agg``)
-and nothing calls ``show``.
+About half the factories go through pyplot (``plt.subplots``), the common real case.
+Their pickles re-register the figure with pyplot on load, so loaded copies need
+:func:`close` too. The rest use ``matplotlib.figure.Figure`` directly. ``PYPLOT`` names
+the former. Nothing here changes global state: the caller picks the backend (tests run
+with ``MPLBACKEND=Agg``), and nothing calls ``show``.
 
-The module must import on Python 3.9-3.13 with matplotlib 3.5-3.11 and numpy 1.23-2.x.
-Factories that need a newer matplotlib are left out of ``CORPUS`` and listed with the
-reason in ``SKIPPED``. ``secondary_axis`` pickles references to this module's
-``celsius_to_fahrenheit``/``fahrenheit_to_celsius``, so a process loading that pickle
-must be able to import this module under the same name.
+The module imports on Python 3.9-3.13 with matplotlib 3.5-3.11 and numpy 1.23-2.x.
+Per matplotlib version:
+
+* ``SKIPPED`` lists the factories this matplotlib cannot build, with the reason.
+* ``PICKLE_FAILS`` lists CORPUS figures that the pickler refuses because of a matplotlib bug.
+* ``CANVAS_LEAKS`` lists CORPUS figures whose pickle drags the canvas along (another matplotlib bug).
+
+``secondary_axis`` pickles references to this module's ``celsius_to_fahrenheit`` and
+``fahrenheit_to_celsius``, so a process that loads it must be able to import this
+module under the same name (``figures``).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from typing import Callable
+from typing import Any, Callable
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -30,6 +35,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
 from matplotlib._pylab_helpers import Gcf
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.colors import LogNorm, Normalize, make_norm_from_scale
@@ -41,12 +47,14 @@ from matplotlib.ticker import FuncFormatter
 from mpl_toolkits.axes_grid1 import make_axes_locatable
 from mpl_toolkits.axes_grid1.axes_divider import make_axes_area_auto_adjustable
 from mpl_toolkits.axes_grid1.parasite_axes import host_axes
+from numpy.typing import ArrayLike
 from PIL import Image
 
 Factory = Callable[[], Figure]
+Version = tuple[int, ...]
 
 #: (major, minor, micro) of the running matplotlib; ``__version_info__`` exists since 3.1.
-MPL: tuple[int, ...] = tuple(matplotlib.__version_info__[:3])
+MPL: Version = tuple(matplotlib.__version_info__[:3])
 #: Default figure size (inches) and dpi: 320x240 pixels.
 SIZE = (4.0, 3.0)
 DPI = 80
@@ -69,9 +77,9 @@ BIG = frozenset({"big_image", "big_line"})
 _pyplot_names: set[str] = set()
 
 
-def _register(
-    table: dict[str, Factory], pyplot: bool, since: tuple[int, int], why: str
-) -> Callable[[Factory], Factory]:
+def _register(table: dict[str, Factory], pyplot: bool, since: Version, why: str) -> Callable[[Factory], Factory]:
+    """Put a factory in ``table`` if this matplotlib is at least ``since``, else in SKIPPED with ``why``."""
+
     def add(factory: Factory) -> Factory:
         name = factory.__name__
         if pyplot:
@@ -85,26 +93,21 @@ def _register(
     return add
 
 
-def _corpus(
-    *, pyplot: bool, since: tuple[int, int] = (3, 5), why: str = ""
-) -> Callable[[Factory], Factory]:
+def _corpus(*, pyplot: bool, since: Version = (3, 5), why: str = "") -> Callable[[Factory], Factory]:
     """Register a picklable factory; ``since``/``why`` gate features older matplotlib lacks."""
     return _register(CORPUS, pyplot, since, why)
 
 
-def _unpicklable(
-    *, pyplot: bool, since: tuple[int, int] = (3, 5), why: str = ""
-) -> Callable[[Factory], Factory]:
+def _unpicklable(*, pyplot: bool, since: Version = (3, 5), why: str = "") -> Callable[[Factory], Factory]:
     """Register a factory whose figure the standard pickler refuses (from ``since`` on)."""
     return _register(UNPICKLABLE, pyplot, since, why)
 
 
-def _known_bug(
-    table: dict[str, str], name: str, broken: tuple[int, ...], fixed: tuple[int, ...], why: str
-) -> None:
-    """Record a matplotlib pickling bug (seen in versions ``broken`` <= v < ``fixed``) so tests expect it."""
+def _known_bug(table: dict[str, str], name: str, broken: Version, fixed: Version, why: str) -> None:
+    """Record a matplotlib bug affecting versions ``broken`` <= v < ``fixed``, so tests expect it, not skip."""
     if broken <= MPL < fixed:
-        table[name] = f"{why} (matplotlib {'.'.join(map(str, broken))} to before {'.'.join(map(str, fixed))})"
+        span = f"matplotlib {'.'.join(map(str, broken))} up to {'.'.join(map(str, fixed))}"
+        table[name] = f"{why}; affects {span}, this is {matplotlib.__version__}"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -120,7 +123,11 @@ def render_rgba(fig: Figure, dpi: float | None = None) -> np.ndarray:
 
 
 def is_pyplot_managed(fig: Figure) -> bool:
-    """True if pyplot tracks ``fig``: the same test ``Figure.__getstate__`` uses for ``_restore_to_pylab``."""
+    """True if pyplot tracks ``fig``.
+
+    This is the check ``Figure.__getstate__`` makes (through the private ``Gcf``) to decide
+    whether a loaded copy re-registers with pyplot.
+    """
     manager = getattr(fig.canvas, "manager", None)
     return manager is not None and manager in Gcf.figs.values()
 
@@ -131,17 +138,17 @@ def close(fig: Figure) -> None:
         plt.close(fig)
 
 
-def celsius_to_fahrenheit(celsius: np.ndarray) -> np.ndarray:
+def celsius_to_fahrenheit(celsius: ArrayLike) -> np.ndarray:
     """Secondary-axis forward function; module level so the pickle stores it by reference."""
     return np.asarray(celsius) * 1.8 + 32.0
 
 
-def fahrenheit_to_celsius(fahrenheit: np.ndarray) -> np.ndarray:
+def fahrenheit_to_celsius(fahrenheit: ArrayLike) -> np.ndarray:
     """Inverse of :func:`celsius_to_fahrenheit`."""
     return (np.asarray(fahrenheit) - 32.0) / 1.8
 
 
-def _draggable_legend(ax: plt.Axes, **kwargs: object) -> None:
+def _draggable_legend(ax: Axes, **kwargs: Any) -> None:
     """``legend(draggable=True)``; the keyword arrived in 3.7, ``set_draggable`` gives the same state before."""
     if MPL >= (3, 7):
         ax.legend(draggable=True, **kwargs)
@@ -215,7 +222,9 @@ def pcolormesh() -> Figure:
     x_edges = np.linspace(0.0, 4.0, 21) ** 1.5
     y_edges = np.linspace(-1.0, 1.0, 13)
     centres = np.outer(np.sin(np.pi * y_edges[:-1]), np.cos(x_edges[:-1]))
-    mesh = ax.pcolormesh(x_edges, y_edges, centres, shading="flat", cmap="RdBu_r", vmin=-1, vmax=1, edgecolors="w", linewidth=0.2)
+    mesh = ax.pcolormesh(
+        x_edges, y_edges, centres, shading="flat", cmap="RdBu_r", vmin=-1, vmax=1, edgecolors="w", linewidth=0.2
+    )
     fig.colorbar(mesh, ax=ax)
     return fig
 
@@ -342,7 +351,13 @@ def mathtext() -> Figure:
     x = np.linspace(0.1, 3.0, 100)
     ax.plot(x, np.exp(-(x**2)), label=r"$e^{-x^2}$")
     ax.text(0.5, 0.6, r"$\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}$", transform=ax.transAxes, ha="center")
-    ax.text(0.5, 0.35, r"$\sum_{i=1}^{n} \alpha_i^2 \leq \mathrm{max}(\beta, \gamma_{\infty})$", transform=ax.transAxes, ha="center")
+    ax.text(
+        0.5,
+        0.35,
+        r"$\sum_{i=1}^{n} \alpha_i^2 \leq \mathrm{max}(\beta, \gamma_{\infty})$",
+        transform=ax.transAxes,
+        ha="center",
+    )
     ax.set_xlabel(r"$x\ [\mu\mathrm{m}]$")
     ax.set_ylabel(r"$\phi(x)$")
     ax.set_title(r"mathtext: $\sqrt[3]{\hat{y}} \cdot \vec{v}$")
@@ -362,17 +377,23 @@ def legend_draggable() -> Figure:
     return fig
 
 
-_known_bug(CANVAS_LEAKS, "legend_draggable", (3, 5), (3, 7, 1), "a draggable legend keeps the canvas (matplotlib #25300)")
+_known_bug(
+    CANVAS_LEAKS, "legend_draggable", (3, 5), (3, 7, 1), "a draggable legend keeps the canvas (matplotlib #25300)"
+)
 
 
 @_corpus(pyplot=False)
-def annotations() -> Figure:
+def annotate_arrows() -> Figure:
     fig = Figure(figsize=SIZE, dpi=DPI)
     ax = fig.add_subplot()
     x = np.linspace(0.0, 10.0, 200)
     ax.plot(x, np.sin(x) * np.exp(-x / 5))
-    ax.annotate("peak", xy=(1.4, 0.74), xytext=(4, 0.8), arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=0.3"})
-    ax.annotate("trough", xy=(4.6, -0.39), xytext=(6.5, -0.7), arrowprops={"arrowstyle": "fancy", "fc": "0.6", "ec": "none"})
+    ax.annotate(
+        "peak", xy=(1.4, 0.74), xytext=(4, 0.8), arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=0.3"}
+    )
+    ax.annotate(
+        "trough", xy=(4.6, -0.39), xytext=(6.5, -0.7), arrowprops={"arrowstyle": "fancy", "fc": "0.6", "ec": "none"}
+    )
     ax.annotate(
         "axes fraction",
         xy=(0.9, 0.9),
@@ -392,7 +413,7 @@ def inset_axes() -> Figure:
     x = np.linspace(0.0, 10.0, 500)
     y = np.sin(x) + 0.1 * np.sin(25 * x)
     ax.plot(x, y)
-    inset = ax.inset_axes([0.55, 0.55, 0.4, 0.4])
+    inset = ax.inset_axes((0.55, 0.55, 0.4, 0.4))
     inset.plot(x, y)
     inset.set_xlim(1.0, 2.0)
     inset.set_ylim(0.7, 1.15)
@@ -435,7 +456,9 @@ def errorbar() -> Figure:
     x = np.arange(1.0, 11.0)
     rng = np.random.default_rng(4)
     ax.errorbar(x, np.sqrt(x), yerr=[0.1 * x**0.5, 0.2 * x**0.5], fmt="o-", capsize=3, label="asymmetric")
-    ax.errorbar(x, np.log(x) - 1, xerr=0.3, yerr=rng.uniform(0.1, 0.4, x.size), fmt="s", ms=3, errorevery=2, label="every 2nd")
+    ax.errorbar(
+        x, np.log(x) - 1, xerr=0.3, yerr=rng.uniform(0.1, 0.4, x.size), fmt="s", ms=3, errorevery=2, label="every 2nd"
+    )
     ax.legend(loc="lower right")
     return fig
 
@@ -540,8 +563,24 @@ def boxplot() -> Figure:
 def text_bbox() -> Figure:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
     ax.text(0.05, 0.8, "rounded box", bbox={"boxstyle": "round,pad=0.4", "fc": "lightyellow", "ec": "C1"})
-    ax.text(0.5, 0.5, "rotated serif", rotation=30, family="serif", ha="center", va="center", bbox={"boxstyle": "sawtooth", "fc": "w"})
-    ax.text(0.95, 0.1, "monospace\nright aligned", family="monospace", ha="right", bbox={"boxstyle": "square", "fc": "0.9", "alpha": 0.7})
+    ax.text(
+        0.5,
+        0.5,
+        "rotated serif",
+        rotation=30,
+        family="serif",
+        ha="center",
+        va="center",
+        bbox={"boxstyle": "sawtooth", "fc": "w"},
+    )
+    ax.text(
+        0.95,
+        0.1,
+        "monospace\nright aligned",
+        family="monospace",
+        ha="right",
+        bbox={"boxstyle": "square", "fc": "0.9", "alpha": 0.7},
+    )
     ax.text(0.05, 0.2, "larrow", size=9, bbox={"boxstyle": "larrow", "fc": "C0", "alpha": 0.3})
     fig.text(0.99, 0.01, "figure text", ha="right", va="bottom", style="italic", weight="bold")
     return fig
@@ -554,7 +593,15 @@ def path_effects() -> Figure:
     x = np.linspace(0.0, 10.0, 100)
     ax.plot(x, np.sin(x), lw=3, path_effects=[patheffects.SimpleLineShadow(), patheffects.Normal()])
     ax.plot(x, np.cos(x), path_effects=[patheffects.withTickedStroke(spacing=7, angle=135)])
-    ax.text(5.0, 0.0, "stroked", size=24, ha="center", color="w", path_effects=[patheffects.withStroke(linewidth=3, foreground="k")])
+    ax.text(
+        5.0,
+        0.0,
+        "stroked",
+        size=24,
+        ha="center",
+        color="w",
+        path_effects=[patheffects.withStroke(linewidth=3, foreground="k")],
+    )
     ax.add_patch(Circle((2.0, -0.5), 0.4, fc="C1", path_effects=[patheffects.withSimplePatchShadow()]))
     return fig
 
@@ -703,8 +750,16 @@ def mpl_complete() -> Figure:
     return fig
 
 
-_known_bug(PICKLE_FAILS, "mpl_complete", (3, 5), (3, 8), "align_ylabels() leaves weakrefs in the label Groupers (matplotlib #25329)")
-_known_bug(CANVAS_LEAKS, "mpl_complete", (3, 5), (3, 9), "subfigures keep a reference to the canvas (matplotlib #28464)")
+_known_bug(
+    PICKLE_FAILS,
+    "mpl_complete",
+    (3, 5),
+    (3, 8),
+    "align_ylabels() leaves weakrefs in the label Groupers (matplotlib #25329)",
+)
+_known_bug(
+    CANVAS_LEAKS, "mpl_complete", (3, 5), (3, 9), "subfigures keep a reference to the canvas (matplotlib #28464)"
+)
 
 
 @_corpus(pyplot=True)
@@ -736,7 +791,7 @@ def mpl_log() -> Figure:
 def mpl_inset_secondary() -> Figure:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
     ax.plot(np.linspace(0.0, 3.0, 30), np.linspace(0.0, 3.0, 30) ** 2)
-    ax.inset_axes([0.1, 0.5, 0.3, 0.3])
+    ax.inset_axes((0.1, 0.5, 0.3, 0.3))
     ax.secondary_xaxis("top", functions=(np.square, np.sqrt))
     return fig
 
@@ -835,7 +890,13 @@ def mpl_host_axes() -> Figure:
     return fig
 
 
-_known_bug(PICKLE_FAILS, "mpl_host_axes", (3, 6), (3, 9), "make_axes_area_auto_adjustable stores a lambda (matplotlib PR #27932)")
+_known_bug(
+    PICKLE_FAILS,
+    "mpl_host_axes",
+    (3, 6),
+    (3, 9),
+    "make_axes_area_auto_adjustable stores a lambda (matplotlib PR #27932)",
+)
 
 
 # --------------------------------------------------------------------------- unpicklable
@@ -885,7 +946,7 @@ def secondary_lambda() -> Figure:
     fig = Figure(figsize=SIZE, dpi=DPI)
     ax = fig.add_subplot()
     ax.plot([0, 10], [0, 1])
-    ax.secondary_xaxis("top", functions=(lambda x: x * 2.54, lambda x: x / 2.54))
+    ax.secondary_xaxis("top", functions=(lambda x: np.multiply(x, 2.54), lambda x: np.divide(x, 2.54)))
     return fig
 
 

@@ -42,7 +42,9 @@ def _assert_same_pixels(expected: np.ndarray, actual: np.ndarray, what: str) -> 
     assert actual.shape == expected.shape, f"{what}: size {actual.shape} != {expected.shape}"
     if not np.array_equal(actual, expected):
         differ = np.any(actual != expected, axis=-1)
-        pytest.fail(f"{what}: {differ.mean():.3%} of pixels differ, max |diff| {np.abs(actual.astype(int) - expected).max()}")
+        pytest.fail(
+            f"{what}: {differ.mean():.3%} of pixels differ, max |diff| {np.abs(actual.astype(int) - expected).max()}"
+        )
 
 
 @pytest.mark.parametrize("name", list(figures.SKIPPED))

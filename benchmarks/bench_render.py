@@ -1,0 +1,253 @@
+"""Benchmark ``figwire._render.render(fig, ["image/png"])`` against ``fig.savefig(format="png")``.
+
+Run from the repository root: ``python benchmarks/bench_render.py [--encoders]``.
+
+The figure set and method follow /work/shared/notes/performance.md: ``Figure`` +
+``FigureCanvasAgg`` (no pyplot), 6.4x4.8 in at 100 dpi (the dashboard 12x9 in),
+seeded data, each figure drawn once before measuring, one warm-up round, then
+``--repeats`` rounds in which savefig, render and a bare Agg draw (the floor: no
+encoding at all) run round-robin, in an order that rotates every round. gc is off
+inside each timed call and collected between calls. Cells are median (min); the
+ratio column is the median of per-round render/savefig ratios. Sizes are the PNG
+bytes each produces. ``--encoders`` adds an encode-only table of the options
+considered, on each figure's already-drawn buffer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import importlib.util
+import io
+import math
+import statistics
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Callable, Dict, List, Tuple
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_render():  # type: ignore[no-untyped-def]
+    """``figwire._render`` from this checkout, even when ``figwire/__init__`` cannot import."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import figwire._render as module
+
+        return module
+    except Exception:
+        spec = importlib.util.spec_from_file_location("figwire._render", ROOT / "figwire" / "_render.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["figwire._render"] = module  # savefig imports the canvas by this name
+        spec.loader.exec_module(module)
+        return module
+
+
+_render = _load_render()
+
+
+def _figure(figsize: Tuple[float, float] = (6.4, 4.8)) -> Figure:
+    fig = Figure(figsize=figsize, dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def line(n: int) -> Figure:
+    fig = _figure()
+    fig.subplots().plot(np.cumsum(np.random.default_rng(0).standard_normal(n)))
+    return fig
+
+
+def imshow(n: int) -> Figure:
+    fig = _figure()
+    ax = fig.subplots()
+    t = np.linspace(0, 4 * np.pi, n)
+    z = np.sin(t)[:, None] * np.cos(t)[None, :] + 0.1 * np.random.default_rng(0).standard_normal((n, n))
+    fig.colorbar(ax.imshow(z), ax=ax)
+    return fig
+
+
+def scatter(n: int) -> Figure:
+    fig = _figure()
+    rng = np.random.default_rng(0)
+    fig.subplots().scatter(rng.random(n), rng.random(n), c=rng.random(n), cmap="viridis")
+    return fig
+
+
+def dashboard() -> Figure:
+    """Nine panels of the usual kinds under constrained layout, about 720 kB of data."""
+    fig = _figure((12, 9))
+    try:
+        fig.set_layout_engine("constrained")
+    except AttributeError:  # matplotlib < 3.6
+        fig.set_constrained_layout(True)  # type: ignore[attr-defined]
+    rng = np.random.default_rng(0)
+    axs = fig.subplots(3, 3)
+    x = np.linspace(0, 10, 5000)
+    axs[0, 0].plot(x, np.sin(x) + 0.1 * rng.standard_normal(x.size), x, np.cos(x))
+    axs[0, 0].legend(["sin", "cos"])
+    fig.colorbar(axs[0, 1].imshow(rng.standard_normal((200, 200))), ax=axs[0, 1])
+    axs[0, 2].scatter(rng.random(2000), rng.random(2000), c=rng.random(2000), s=8)
+    axs[1, 0].hist(rng.standard_normal(10000), bins=50)
+    axs[1, 1].bar(np.arange(20), rng.random(20), yerr=0.1 * rng.random(20))
+    axs[1, 2].fill_between(x[:1000], np.sin(x[:1000]), np.cos(x[:1000]), alpha=0.5)
+    axs[2, 0].errorbar(np.arange(50), rng.random(50), yerr=0.1, fmt="o")
+    fig.colorbar(axs[2, 1].pcolormesh(rng.random((60, 60))), ax=axs[2, 1])
+    axs[2, 2].boxplot([rng.standard_normal(500) for _ in range(5)])
+    for i, ax in enumerate(axs.flat):
+        ax.set_title(f"panel {i}")
+    fig.suptitle("dashboard 3x3")
+    return fig
+
+
+FIGURES: Dict[str, Callable[[], Figure]] = {
+    "line 1e3": lambda: line(1_000),
+    "line 1e5": lambda: line(100_000),
+    "line 1e6": lambda: line(1_000_000),
+    "imshow 256": lambda: imshow(256),
+    "imshow 1024": lambda: imshow(1024),
+    "imshow 2048": lambda: imshow(2048),
+    "scatter 1e3": lambda: scatter(1_000),
+    "scatter 1e5": lambda: scatter(100_000),
+    "dashboard 3x3": dashboard,
+}
+
+
+def savefig_png(fig: Figure) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def render_png(fig: Figure) -> bytes:
+    (rendering,) = _render.render(fig, ["image/png"])
+    return rendering.data
+
+
+def agg_draw(fig: Figure) -> bytes:
+    fig.canvas.draw()
+    return b""
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def _cell(samples: List[float]) -> str:
+    return f"{_ms(statistics.median(samples))} ({_ms(min(samples))})"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f}ms" if seconds < 1 else f"{seconds:.2f}s"
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1e3:.1f}kB"
+
+
+def bench_figures(repeats: int) -> None:
+    variants = {"savefig": savefig_png, "render": render_png, "draw": agg_draw}
+    print("| figure | px | savefig png | render png | ratio (per-round) | Agg draw only | savefig size | render size |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios: List[float] = []
+    totals = {"savefig": 0.0, "render": 0.0}
+    for name, make in FIGURES.items():
+        fig = make()
+        fig.canvas.draw()
+        sizes = {k: len(fn(fig)) for k, fn in variants.items()}  # warm-up round
+        samples: Dict[str, List[float]] = {k: [] for k in variants}
+        order = list(variants)
+        for _ in range(repeats):
+            for key in order:
+                samples[key].append(_timed(functools.partial(variants[key], fig)))
+            order = order[1:] + order[:1]
+        per_round = statistics.median(r / s for r, s in zip(samples["render"], samples["savefig"]))
+        ratios.append(per_round)
+        for key in totals:
+            totals[key] += statistics.median(samples[key])
+        w, h = fig.canvas.get_width_height()
+        print(
+            f"| {name} | {w}x{h} | {_cell(samples['savefig'])} | {_cell(samples['render'])} | {per_round:.2f}"
+            f" | {_cell(samples['draw'])} | {_kb(sizes['savefig'])} | {_kb(sizes['render'])} |"
+        )
+    geomean = math.exp(statistics.fmean(math.log(r) for r in ratios))
+    print(
+        f"\ngeometric mean of ratios: {geomean:.3f}; total-time ratio (sum of medians): "
+        f"{totals['render'] / totals['savefig']:.3f} ({_ms(totals['render'])} / {_ms(totals['savefig'])})"
+    )
+
+
+def _pillow(level: int) -> Callable[[np.ndarray, float], bytes]:
+    from PIL import Image
+
+    def encode(rgba: np.ndarray, dpi: float) -> bytes:
+        out = io.BytesIO()
+        image = Image.frombuffer("RGBA", rgba.shape[1::-1], rgba, "raw", "RGBA", 0, 1)
+        image.save(out, format="png", compress_level=level, dpi=(dpi, dpi))
+        return out.getvalue()
+
+    return encode
+
+
+def _zlib_no_filter(rgba: np.ndarray, dpi: float) -> bytes:
+    """Filter type None at zlib level 1, rows fed to zlib without a copy (size reference only)."""
+    rows = rgba.reshape(rgba.shape[0], -1)
+    deflate = zlib.compressobj(1)
+    pieces = []
+    for row in rows:
+        pieces += [deflate.compress(b"\x00"), deflate.compress(row)]
+    return b"".join(pieces) + deflate.flush()
+
+
+def bench_encoders(repeats: int) -> None:
+    encoders = {
+        "Pillow level 6 (savefig)": _pillow(6),
+        "Pillow level 1": _pillow(1),
+        "zlib 1, filter None": _zlib_no_filter,
+        "Up + Z_RLE (figwire)": _render.encode_png,
+    }
+    print("\n### Encode only, on the drawn buffer: median (min), size")
+    print("| figure | " + " | ".join(encoders) + " |")
+    print("|---|" + "---|" * len(encoders))
+    for name, make in FIGURES.items():
+        fig = make()
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+        cells = []
+        for encode in encoders.values():
+            size = len(encode(rgba, 100.0))
+            samples = [_timed(functools.partial(encode, rgba, 100.0)) for _ in range(repeats)]
+            cells.append(f"{_cell(samples)}, {_kb(size)}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--encoders", action="store_true", help="also time the encoder options")
+    args = parser.parse_args()
+    import matplotlib
+
+    print(f"matplotlib {matplotlib.__version__}, numpy {np.__version__}, Python {sys.version.split()[0]}\n")
+    bench_figures(args.repeats)
+    if args.encoders:
+        bench_encoders(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1026 @@
+"""Write figwire's conformance vectors: spec/vectors/{valid,invalid,join,verdict}.json (spec §14).
+
+Every case is built from fixed inputs: one message id, one creation time, one producer,
+and hand-made payload bytes (pickle streams of a few opcodes, a 1x1 PNG, compressed
+frames assembled block by block). Nothing is pickled from a real figure and nothing
+depends on the local zlib or zstd build, so this writes identical files anywhere;
+``--check`` says whether the files on disk are what it writes.
+
+Envelopes come from figwire's own encoder (``encode_part``, ``encode_envelope``, ``join``).
+A case that needs an envelope figwire would never write (unknown fields, wrong types,
+broken msgpack) starts from the encoder's map and alters it, spelling msgpack out with
+``pack`` below where msgpack-python cannot express the fault (a repeated key, a float 32).
+
+Expected results are written down from what each case is built from, never read back
+from figwire's decoder: the vectors test the decoder, so they must not come from it.
+
+Usage: python spec/tools/gen_vectors.py [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import struct
+import sys
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "spec" / "vectors"
+
+sys.path.insert(0, str(ROOT))
+
+import msgpack  # noqa: E402
+
+from figwire._codec import PartData, encode_envelope, encode_part  # noqa: E402
+from figwire._envelope import FigureFacts, Header, Part  # noqa: E402
+from figwire._framing import join  # noqa: E402
+from figwire._spec import (  # noqa: E402
+    ENVELOPE_MAGIC,
+    FALLBACK_TYPES,
+    FIELD_TABLES,
+    FORMAT_VERSION,
+    JOIN_MAGIC,
+    Codec,
+    DigestAlg,
+    MediaType,
+    Role,
+    format_version_str,
+)
+
+# -- fixed inputs -------------------------------------------------------------------------
+
+MSG_ID = "6f1d2c3b4a5948372615a4b3c2d1e0f9"
+CREATED = 1767225600.25  # 2026-01-01T00:00:00.25Z
+PRODUCER = {
+    "python": "3.12.4",
+    "implementation": "cpython",
+    "matplotlib": "3.10.1",
+    "numpy": "2.2.4",
+    "figwire": "figwire 0.1.0",
+    "platform": "linux-x86_64",
+    "byteorder": "little",
+}
+FIGURE = FigureFacts(label="vectors", number=None, size_inches=(4.0, 3.0), dpi=100.0, pixels=(400, 300), axes=1, suptitle=None, titles=("sales",))
+REQUIRES = {"matplotlib": "3.10.1", "numpy": "2.2.4"}
+
+#: Protocol 5 pickle of None: PROTO 5, NONE, STOP.
+PICKLE_STREAM = b"\x80\x05N."
+#: Protocol 5 pickle of a tuple of its two out-of-band buffers: PROTO 5, NEXT_BUFFER x2, TUPLE2, STOP.
+PICKLE_TWO_BUFFERS = b"\x80\x05\x97\x97\x86."
+#: Protocol 4 pickle of None.
+PICKLE_4 = b"\x80\x04N."
+BUFFER_A = bytes(range(256)) * 4
+BUFFER_B = b"\xfe\xff" * 40
+#: A 1x1 RGBA PNG, one pixel (31, 119, 180, 255).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63902fdff21f00044d024acc1db5fa0000000049454e44ae426082"
+)
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="288pt" height="216pt" viewBox="0 0 288 216"/>\n'
+#: A stand-in, not a PDF document: decoders treat part bytes as opaque (§5.3).
+PDF = b"%PDF-1.4\n% figwire conformance vector: a stand-in for a one-page PDF\n%%EOF\n"
+#: Text with repeats, and its zlib stream as zlib 1.2.13 wrote it at level 9; kept as a
+#: literal so that the vectors do not depend on the local zlib's choices.
+DEFLATE_RAW = b"figwire conformance vector: " + bytes(range(32, 127)) * 2 + b"figwire " * 16
+DEFLATE_ZLIB = bytes.fromhex(
+    "78da4bcb4c2fcf2c4a5548cecf4bcb2fca4dcc4b4e55284b4d2ec92fb2525050545256515553d7d0d4d2d6d1d5d337303432363135"
+    "33b7b0b4b2b6b1b5b37770747276717573f7f0f4f2f6f1f5f30f080c0a0e090d0b8f888c8a8e898d8b4f484c4a4e494d4bcfc8cccace"
+    "c9cdcb2f282c2a2e292d2bafa8acaaaea9ada3b1f169509f0d140d003c9e7618"
+)
+
+PICKLE_TYPE = MediaType.PICKLE.value
+PNG_TYPE, SVG_TYPE, PDF_TYPE = FALLBACK_TYPES
+_CODECS = {c.value for c in Codec}
+_DIGESTS = {d.value for d in DigestAlg}
+_KNOWN_PARTS = {(Role.PICKLE.value, PICKLE_TYPE)} | {(Role.FALLBACK.value, t) for t in FALLBACK_TYPES}
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# -- compressed frames, assembled by hand ---------------------------------------------------
+
+
+def zlib_stored(data: bytes) -> bytes:
+    """A zlib stream (RFC 1950) of stored DEFLATE blocks: valid, and the same on every zlib."""
+    return b"\x78\x01" + deflate_stored(data) + struct.pack(">I", zlib.adler32(data))
+
+
+def deflate_stored(data: bytes) -> bytes:
+    """Raw DEFLATE (RFC 1951) stored blocks of ``data``, at most 65535 bytes each."""
+    chunks = [data[i : i + 65535] for i in range(0, len(data), 65535)] or [b""]
+    out = b""
+    for k, chunk in enumerate(chunks):
+        final = 1 if k == len(chunks) - 1 else 0
+        out += bytes([final]) + struct.pack("<HH", len(chunk), 0xFFFF ^ len(chunk)) + chunk
+    return out
+
+
+def gzip_stored(data: bytes) -> bytes:
+    """A gzip member (RFC 1952) of ``data`` with mtime 0: what a zlib frame is not."""
+    header = b"\x1f\x8b\x08\x00" + b"\x00\x00\x00\x00" + b"\x00\xff"
+    return header + deflate_stored(data) + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+ZstdBlock = Tuple[str, bytes, int]  # ("raw", bytes, 0) or ("rle", one byte, repeat count)
+
+
+def zstd_frame(blocks: Sequence[ZstdBlock]) -> Tuple[bytes, bytes]:
+    """One Zstandard frame (RFC 8878) of raw and RLE blocks, content size declared; and its content."""
+    content = b""
+    body = b""
+    for k, (kind, payload, count) in enumerate(blocks):
+        last = 1 if k == len(blocks) - 1 else 0
+        if kind == "raw":
+            content += payload
+            size, data, block_type = len(payload), payload, 0
+        else:
+            content += payload * count
+            size, data, block_type = count, payload, 1
+        body += (last | block_type << 1 | size << 3).to_bytes(3, "little") + data
+    n = len(content)
+    if n < 256:
+        fcs_flag, fcs = 0, bytes([n])
+    else:
+        fcs_flag, fcs = 1, (n - 256).to_bytes(2, "little")
+    descriptor = fcs_flag << 6 | 1 << 5  # single segment: no window descriptor, no checksum
+    return b"\x28\xb5\x2f\xfd" + bytes([descriptor]) + fcs + body, content
+
+
+def zstd_skippable(data: bytes) -> bytes:
+    return struct.pack("<II", 0x184D2A50, len(data)) + data
+
+
+ZSTD_FRAME, ZSTD_RAW = zstd_frame([("raw", b"figwire zstd vector: a raw block, then an RLE block of ", 0), ("rle", b"*", 300)])
+
+# -- msgpack spelled out --------------------------------------------------------------------
+
+
+class Raw(bytes):
+    """msgpack bytes spliced in verbatim."""
+
+
+class F32(float):
+    """A float written as msgpack float 32 (the value must be exact in 32 bits)."""
+
+
+class Pairs(list):  # type: ignore[type-arg]
+    """A map given as (key, value) pairs, so that a key can repeat."""
+
+
+def _header(n: int, fix: int, b16: int, b32: int, fix_max: int) -> bytes:
+    if n <= fix_max:
+        return bytes([fix | n])
+    if n < 1 << 16:
+        return bytes([b16]) + struct.pack(">H", n)
+    return bytes([b32]) + struct.pack(">I", n)
+
+
+def pack(obj: Any) -> bytes:
+    """msgpack of ``obj`` with the shortest headers, as msgpack-python writes; plus ``Raw``, ``F32``, ``Pairs``."""
+    if isinstance(obj, Raw):
+        return bytes(obj)
+    if isinstance(obj, F32):
+        return b"\xca" + struct.pack(">f", obj)
+    if isinstance(obj, (dict, Pairs)):
+        items = list(obj.items()) if isinstance(obj, dict) else list(obj)
+        return _header(len(items), 0x80, 0xDE, 0xDF, 15) + b"".join(pack(k) + pack(v) for k, v in items)
+    if isinstance(obj, list):
+        return _header(len(obj), 0x90, 0xDC, 0xDD, 15) + b"".join(pack(v) for v in obj)
+    return msgpack.packb(obj, use_bin_type=True)
+
+
+def envelope(wire: Any) -> bytes:
+    return ENVELOPE_MAGIC + pack(wire)
+
+
+# -- messages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One frame of a part: as sent, and once its codec is undone."""
+
+    sent: bytes
+    raw: bytes
+
+    @classmethod
+    def plain(cls, data: bytes) -> "Blob":
+        return cls(data, data)
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    role: str
+    media_type: str
+    blobs: Tuple[Blob, ...]
+    codec: Optional[str] = None
+    digest: Optional[str] = None
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+def pickle_part(stream: bytes = PICKLE_STREAM, buffers: Sequence[bytes] = (), **kw: Any) -> PartSpec:
+    return coded_pickle([Blob.plain(b) for b in (stream, *buffers)], **kw)
+
+
+def coded_pickle(blobs: Sequence[Blob], **kw: Any) -> PartSpec:
+    """A pickle part of ``blobs`` (pass ``codec`` when they are compressed)."""
+    fields = {"protocol": 5, "requires": REQUIRES, "numpy_private": False, **kw.pop("fields", {})}
+    return PartSpec(Role.PICKLE.value, PICKLE_TYPE, tuple(blobs), fields=fields, **kw)
+
+
+def fallback(media_type: str, data: bytes, **kw: Any) -> PartSpec:
+    return coded_fallback(media_type, Blob.plain(data), **kw)
+
+
+def coded_fallback(media_type: str, blob: Blob, **kw: Any) -> PartSpec:
+    """A fallback part of one frame (pass ``codec`` when it is compressed)."""
+    fields = {"width": 1, "height": 1, "dpi": 100.0} if media_type == PNG_TYPE else {"dpi": 100.0}
+    return PartSpec(Role.FALLBACK.value, media_type, (blob,), fields={**fields, **kw.pop("fields", {})}, **kw)
+
+
+@dataclass
+class Message:
+    header: Header
+    frames: List[bytes]
+    specs: Tuple[PartSpec, ...]
+
+    @property
+    def wire(self) -> Dict[str, Any]:
+        """The encoder's envelope map: a fresh copy each time, for a case to alter."""
+        return self.header.to_wire()
+
+
+def build(
+    specs: Sequence[PartSpec],
+    *,
+    version: Tuple[int, int] = FORMAT_VERSION,
+    figure: FigureFacts = FIGURE,
+    missing: Optional[Mapping[str, str]] = None,
+    extra_frames: Sequence[bytes] = (),
+) -> Message:
+    """A message of ``specs`` written by figwire's encoder; codecs are pre-applied in the blobs."""
+    frames: List[bytes] = []
+    parts = []
+    for spec in specs:
+        descriptor = Part(role=spec.role, media_type=spec.media_type, frames=(), sizes=(), **spec.fields)
+        known_digest = spec.digest if spec.digest in _DIGESTS else None
+        part, sent = encode_part(PartData(descriptor, tuple(b.sent for b in spec.blobs)), len(frames) + 1, digest=known_digest)
+        if spec.digest is not None and known_digest is None:  # a name figwire refuses to write
+            digests = tuple(hashlib.new(spec.digest, b.sent, usedforsecurity=False).digest() for b in spec.blobs)
+            part = replace(part, digest=spec.digest, digests=digests)
+        if spec.codec is not None:
+            part = replace(part, codec=spec.codec, raw_sizes=tuple(len(b.raw) for b in spec.blobs))
+        parts.append(part)
+        frames.extend(bytes(f) for f in sent)
+    header = Header(version=version, id=MSG_ID, created=CREATED, producer=PRODUCER, figure=figure, parts=tuple(parts), missing=dict(missing or {}))
+    return Message(header, [encode_envelope(header), *frames, *extra_frames], tuple(specs))
+
+
+# -- expected results -----------------------------------------------------------------------
+
+
+def _json_value(value: Any, wire_type: str) -> Any:
+    """A decoded wire value in the vectors' JSON form: floats as floats, bin as base64."""
+    if wire_type.endswith(" | nil"):
+        return None if value is None else _json_value(value, wire_type[: -len(" | nil")])
+    if wire_type.startswith("array of "):
+        return [_json_value(v, wire_type[len("array of ") :]) for v in value]
+    if wire_type.startswith("map of str to "):
+        return {k: _json_value(v, wire_type[len("map of str to ") :]) for k, v in value.items()}
+    if wire_type == "float":
+        return float(value)
+    if wire_type == "bin":
+        return b64(value)
+    return value
+
+
+def _known(wire: Mapping[str, Any], table: str) -> Dict[str, Any]:
+    """The fields of ``table`` present in ``wire``, nested tables left out (the caller walks them)."""
+    nested = ("map", "array of map")
+    return {f.name: _json_value(wire[f.name], f.type) for f in FIELD_TABLES[table] if f.name in wire and f.type not in nested}
+
+
+def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str, Any]:
+    """What a decoder reads from an envelope map built from ``specs`` (§14)."""
+    parts = []
+    for p, spec in zip(wire["parts"], specs):
+        part = _known(p, "part")
+        if not part.get("requires", True):
+            del part["requires"]
+        usable = (p["role"], p["type"]) in _KNOWN_PARTS and not (p["role"] == Role.FALLBACK.value and len(p["frames"]) != 1)
+        if usable:
+            if spec.codec not in (None, *_CODECS) or spec.digest not in (None, *_DIGESTS):
+                raise ValueError("a valid case's usable part must use known codecs and digests")
+            part["data"] = [b64(b.raw) for b in spec.blobs]
+        parts.append(part)
+    top = _known(wire, "envelope")
+    out: Dict[str, Any] = {
+        "version": top.pop("figwire"),
+        **top,
+        "producer": _known(wire["producer"], "producer"),
+        "figure": _known(wire["figure"], "figure"),
+        "parts": parts,
+        "pickle": next((i for i, p in enumerate(wire["parts"]) if (p["role"], p["type"]) == (Role.PICKLE.value, PICKLE_TYPE)), None),
+    }
+    if not out.get("missing", True):
+        del out["missing"]
+    return out
+
+
+# -- case collections -------------------------------------------------------------------------
+
+
+class Cases:
+    """One vector file's cases; refuses repeated ids and descriptions, and modal verbs."""
+
+    def __init__(self) -> None:
+        self.cases: List[Dict[str, Any]] = []
+
+    def add(self, case: Dict[str, Any]) -> None:
+        for key in ("id", "description"):
+            if any(c[key] == case[key] for c in self.cases):
+                raise ValueError(f"repeated {key}: {case[key]!r}")
+        if "should" in case["description"].lower():
+            raise ValueError(f"{case['id']}: descriptions state facts; drop 'should'")
+        self.cases.append(case)
+
+
+def _limits(limits: Optional[Mapping[str, int]]) -> Dict[str, Any]:
+    return {} if limits is None else {"limits": dict(limits)}
+
+
+def valid_case(
+    cases: Cases, id: str, description: str, spec: str, msg: Message, *, wire: Optional[Any] = None, limits: Optional[Mapping[str, int]] = None
+) -> None:
+    """A message that decodes. ``wire`` replaces the encoder's envelope map (then decoder-only)."""
+    frames = list(msg.frames)
+    roundtrip = wire is None
+    if wire is not None:
+        frames[0] = envelope(wire)
+    cases.add(
+        {
+            "id": id,
+            "description": description,
+            "spec": spec,
+            "roundtrip": roundtrip,
+            **_limits(limits),
+            "frames": [b64(f) for f in frames],
+            "expected": expected_of(msg.wire if wire is None else wire, msg.specs),
+        }
+    )
+
+
+def invalid_case(
+    cases: Cases,
+    id: str,
+    description: str,
+    spec: str,
+    frames: Sequence[bytes],
+    error: str,
+    *,
+    part: Optional[int] = None,
+    limits: Optional[Mapping[str, int]] = None,
+) -> None:
+    case: Dict[str, Any] = {"id": id, "description": description, "spec": spec, **_limits(limits)}
+    case["frames"] = [b64(f) for f in frames]
+    case["error"] = error
+    if part is not None:
+        case["part"] = part
+    cases.add(case)
+
+
+def with_envelope(msg: Message, wire: Any) -> List[bytes]:
+    return [envelope(wire), *msg.frames[1:]]
+
+
+# -- valid.json ---------------------------------------------------------------------------------
+
+
+def minimal() -> Message:
+    return build([pickle_part()])
+
+
+def with_buffers() -> Message:
+    return build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B]), fallback(PNG_TYPE, PNG)])
+
+
+def valid_cases() -> Cases:
+    cases = Cases()
+    add = valid_case
+
+    add(cases, "pickle-only", "a pickle part of one frame and nothing else", "§5.2", minimal())
+    add(
+        cases,
+        "pickle-out-of-band-and-png",
+        "a pickle stream with two out-of-band buffers as frames 2 and 3, then a PNG fallback",
+        "§5.2",
+        with_buffers(),
+    )
+    add(
+        cases, "pickle-empty-buffer", "an out-of-band buffer may be an empty frame", "§3.1", build([pickle_part(PICKLE_TWO_BUFFERS, [b"", BUFFER_B])])
+    )
+    add(cases, "pickle-protocol-4", "a protocol 4 pickle part has exactly one frame", "§7.1", build([pickle_part(PICKLE_4, fields={"protocol": 4})]))
+    add(
+        cases,
+        "fallbacks-only",
+        "PNG, SVG and PDF fallbacks, with the reason the pickle was left out in missing",
+        "§5.3",
+        build(
+            [fallback(PNG_TYPE, PNG), fallback(SVG_TYPE, SVG), fallback(PDF_TYPE, PDF)],
+            missing={"pickle": "the figure cannot be pickled: PicklingError: a lambda"},
+        ),
+    )
+    add(
+        cases,
+        "no-parts",
+        "an envelope with no parts at all decodes; every part asked for is in missing",
+        "§4.1",
+        build([], missing={"pickle": "the figure cannot be pickled", PNG_TYPE: "rendering failed"}),
+    )
+    add(
+        cases,
+        "figure-facts",
+        "a pyplot-managed figure with a suptitle, several Axes and non-ASCII text",
+        "§4.3",
+        build(
+            [fallback(PNG_TYPE, PNG)],
+            figure=FigureFacts(
+                label="Température",
+                number=3,
+                size_inches=(6.4, 4.8),
+                dpi=72.0,
+                pixels=(460, 345),
+                axes=2,
+                suptitle="Ventes 2025",
+                titles=("Nord", ""),
+            ),
+        ),
+    )
+    add(
+        cases,
+        "digest-sha256",
+        "every frame of both parts carries a sha256 digest",
+        "§6",
+        build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256"), fallback(PNG_TYPE, PNG, digest="sha256")]),
+    )
+    add(cases, "digest-blake2b", "a blake2b digest is 64 bytes", "§6", build([fallback(SVG_TYPE, SVG, digest="blake2b")]))
+    add(
+        cases,
+        "zlib-stored",
+        "a zlib frame made of stored blocks decodes to raw_sizes bytes",
+        "§6",
+        build([coded_pickle([Blob(zlib_stored(PICKLE_STREAM), PICKLE_STREAM)], codec="zlib")]),
+    )
+    add(
+        cases,
+        "zlib-deflate-with-digest",
+        "a compressed zlib frame; its digest is over the compressed bytes as sent",
+        "§6",
+        build([coded_fallback(SVG_TYPE, Blob(DEFLATE_ZLIB, DEFLATE_RAW), codec="zlib", digest="sha256")]),
+    )
+    add(
+        cases,
+        "zlib-every-frame",
+        "a codec applies to each frame of a part separately, the empty one included",
+        "§6",
+        build([coded_pickle([Blob(zlib_stored(b), b) for b in (PICKLE_TWO_BUFFERS, BUFFER_A, b"")], codec="zlib")]),
+    )
+    add(
+        cases,
+        "zstd",
+        "a Zstandard frame of a raw block and an RLE block decodes to raw_sizes bytes",
+        "§6",
+        build([coded_fallback(SVG_TYPE, Blob(ZSTD_FRAME, ZSTD_RAW), codec="zstd")]),
+    )
+    add(
+        cases,
+        "requires-and-numpy-private",
+        "a pickle part naming extra packages and numpy's private modules",
+        "§7.3",
+        build([pickle_part(fields={"requires": {**REQUIRES, "pandas": "2.2.3", "mpl_toolkits": ""}, "numpy_private": True})]),
+    )
+
+    future = minimal()
+    wire = future.wire
+    wire["figwire"] = "1.7"
+    wire["trace"] = {"span": "a1b2", "hops": [1, 2, {"deep": [b"\x00\x01", None, True, -1.5]}]}
+    wire["producer"]["gpu"] = "none"
+    wire["figure"]["theme"] = {"name": "dark", "contrast": 4.5}
+    wire["parts"][0]["checksum_of_state"] = b"\x01\x02\x03"
+    add(
+        cases,
+        "unknown-minor-and-fields",
+        "a later minor (1.7) with unknown fields in every map decodes; the unknown fields are ignored",
+        "§8",
+        future,
+        wire=wire,
+    )
+
+    largest = minimal()
+    wire = largest.wire
+    wire["figwire"] = "1.999999"
+    add(cases, "minor-six-digits", "a minor version of six digits is a version", "§4.1", largest, wire=wire)
+
+    numbers = build([fallback(PNG_TYPE, PNG)])
+    wire = numbers.wire
+    wire["created"] = 1767225600
+    wire["figure"]["size_inches"] = [4, F32(3.0)]
+    wire["figure"]["dpi"] = F32(100.0)
+    wire["parts"][0]["dpi"] = 100
+    add(cases, "float-fields-as-int-and-float32", "float fields written as integers and as float 32 read as those numbers", "§4", numbers, wire=wire)
+
+    unknown = build(
+        [
+            PartSpec("vega", "application/vnd.vegalite.v5+json", (Blob(b"\x00compressed?", b""),), codec="brotli", digest="md5"),
+            fallback("image/webp", b"RIFF\x00\x00\x00\x00WEBP"),
+            fallback(PNG_TYPE, PNG),
+        ]
+    )
+    add(
+        cases,
+        "unknown-role-and-media-type",
+        "a part of an unknown role with an unknown codec and digest, and a fallback of an unknown media type, are ignored",
+        "§5.4",
+        unknown,
+    )
+    add(
+        cases,
+        "pickle-role-unknown-type",
+        "a pickle-role part of an unknown media type is not the pickle part; the first figwire pickle is",
+        "§5.2",
+        build([PartSpec(Role.PICKLE.value, "application/x-cloudpickle", (Blob.plain(PICKLE_STREAM),), fields={"protocol": 5}), pickle_part()]),
+    )
+    add(
+        cases,
+        "fallback-two-frames",
+        "a fallback part of two frames is ignored",
+        "§5.3",
+        build([PartSpec(Role.FALLBACK.value, PNG_TYPE, (Blob.plain(PNG[:8]), Blob.plain(PNG[8:]))), fallback(SVG_TYPE, SVG)]),
+    )
+    add(cases, "unnamed-frame", "a frame that no part names is ignored", "§5.4", build([pickle_part()], extra_frames=[b"not named by any part"]))
+    at_limit = with_buffers()
+    add(
+        cases,
+        "envelope-at-limit",
+        "an envelope exactly max_envelope_bytes long is allowed",
+        "§10",
+        at_limit,
+        limits={"max_envelope_bytes": len(at_limit.frames[0])},
+    )
+    add(cases, "frames-at-limit", "a message of exactly max_frames frames is allowed", "§10", with_buffers(), limits={"max_frames": 5})
+    add(
+        cases,
+        "message-bytes-at-limit",
+        "frames plus decoded sizes exactly at max_message_bytes are allowed",
+        "§10",
+        build([coded_fallback(SVG_TYPE, Blob(DEFLATE_ZLIB, DEFLATE_RAW), codec="zlib")]),
+        limits={"max_message_bytes": len(DEFLATE_ZLIB) + len(DEFLATE_RAW)},
+    )
+    return cases
+
+
+# -- invalid.json -------------------------------------------------------------------------------
+
+
+def _mutated(edit: Callable[[Dict[str, Any]], None], base: Optional[Message] = None) -> List[bytes]:
+    """``base``'s frames with its envelope map edited in place by ``edit``."""
+    msg = base or minimal()
+    wire = msg.wire
+    edit(wire)
+    return with_envelope(msg, wire)
+
+
+def _set(path: Sequence[Any], value: Any) -> Callable[[Dict[str, Any]], None]:
+    def edit(wire: Dict[str, Any]) -> None:
+        target = wire
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return edit
+
+
+def _delete(path: Sequence[Any]) -> Callable[[Dict[str, Any]], None]:
+    def edit(wire: Dict[str, Any]) -> None:
+        target = wire
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return edit
+
+
+def _flip_last(data: bytes) -> bytes:
+    return data[:-1] + bytes([data[-1] ^ 0x01])
+
+
+def invalid_cases() -> Cases:
+    cases = Cases()
+
+    def bad(id: str, description: str, spec: str, frames: Sequence[bytes], error: str, **kw: Any) -> None:
+        invalid_case(cases, id, description, spec, frames, error, **kw)
+
+    base = minimal()
+    env = base.frames[0]
+    body = env[len(ENVELOPE_MAGIC) :]
+
+    # §3.1: frames and frame 0
+    bad("no-frames", "a message of no frames", "§3.1", [], "malformed")
+    bad("bad-magic", "frame 0 begins with the PNG signature instead of the magic", "§3.1", [b"\x89PNG" + body, *base.frames[1:]], "malformed")
+    bad("short-magic", "frame 0 is shorter than the magic", "§3.1", [ENVELOPE_MAGIC[:2]], "malformed")
+    bad("magic-only", "frame 0 is the magic with nothing after it", "§3.1", [ENVELOPE_MAGIC, *base.frames[1:]], "malformed")
+    bad("not-msgpack", "the envelope is the byte 0xc1, which msgpack never uses", "§3.1", [ENVELOPE_MAGIC + b"\xc1", *base.frames[1:]], "malformed")
+    bad("truncated-msgpack", "the envelope's msgpack ends one byte early", "§3.1", [env[:-1], *base.frames[1:]], "malformed")
+    bad("trailing-msgpack", "a nil follows the envelope map in frame 0", "§3.1", [env + b"\xc0", *base.frames[1:]], "malformed")
+    bad("not-a-map", "the envelope is an array", "§3.1", [envelope(["1.0", MSG_ID]), *base.frames[1:]], "malformed")
+    bad("ext-type", "an unknown field holds a msgpack extension of type 5", "§3.1", _mutated(_set(["x"], Raw(b"\xc7\x03\x05abc"))), "malformed")
+    bad(
+        "timestamp-ext",
+        "an unknown field holds a msgpack timestamp (extension type -1)",
+        "§3.1",
+        _mutated(_set(["x"], Raw(b"\xd6\xff\x00\x00\x00\x00"))),
+        "malformed",
+    )
+    bad("int-key", "the envelope map has an integer key", "§3.1", _mutated(_set([1], "one")), "malformed")
+    bad("bin-key", "the producer map has a bin key", "§3.1", _mutated(_set(["producer", b"os"], "linux")), "malformed")
+
+    def repeat_id(wire: Dict[str, Any]) -> Any:
+        return Pairs([*wire.items(), ("id", "another-id")])
+
+    bad("repeated-key", "the envelope map has the key id twice", "§3.1", [envelope(repeat_id(base.wire)), *base.frames[1:]], "malformed")
+    bad("deep-nesting", "an unknown field nests 2000 arrays", "§3.1", _mutated(_set(["x"], Raw(b"\x91" * 2000 + b"\xc0"))), "malformed")
+    bad("invalid-utf8", "the figure label is a str that is not UTF-8", "§3.1", _mutated(_set(["figure", "label"], Raw(b"\xa2\xc3\x28"))), "malformed")
+
+    # §4: version
+    bad("version-missing", "the envelope lacks figwire", "§4", _mutated(_delete(["figwire"])), "malformed")
+    bad("version-not-str", "figwire is the float 1.0", "§4", _mutated(_set(["figwire"], 1.0)), "malformed")
+    for id, version in (
+        ("version-major-only", "1"),
+        ("version-three-numbers", "1.0.0"),
+        ("version-leading-zero", "01.0"),
+        ("version-prefix", "v1.0"),
+        ("version-seven-digits", "1.1000000"),
+    ):
+        bad(id, f"figwire is {version!r}, not major.minor", "§4.1", _mutated(_set(["figwire"], version)), "malformed")
+    bad(
+        "unknown-major",
+        "figwire is 2.0 and nothing else of 1.x is present",
+        "§8",
+        [envelope({"figwire": "2.0", "frames": "anything"}), *base.frames[1:]],
+        "unsupported-version",
+    )
+    bad("major-zero", "figwire is 0.9", "§8", _mutated(_set(["figwire"], "0.9")), "unsupported-version")
+
+    # §4.1 to §4.3: fields
+    bad("missing-id", "the envelope lacks id", "§4.1", _mutated(_delete(["id"])), "malformed")
+    bad("missing-parts", "the envelope lacks parts", "§4.1", _mutated(_delete(["parts"])), "malformed")
+    bad("created-str", "created is a str", "§4.1", _mutated(_set(["created"], "2026-01-01")), "malformed")
+    bad("missing-not-str", "a reason in missing is an integer", "§4.1", _mutated(_set(["missing"], {"image/png": 3})), "malformed")
+    bad("producer-not-map", "producer is a str", "§4.2", _mutated(_set(["producer"], "figwire 0.1.0")), "malformed")
+    bad("producer-missing-matplotlib", "producer lacks matplotlib", "§4.2", _mutated(_delete(["producer", "matplotlib"])), "malformed")
+    bad("figure-missing-dpi", "figure lacks dpi", "§4.3", _mutated(_delete(["figure", "dpi"])), "malformed")
+    bad("figure-axes-bool", "figure.axes is true, and a bool is not an int", "§4", _mutated(_set(["figure", "axes"], True)), "malformed")
+    bad("figure-number-float", "figure.number is the float 1.0", "§4", _mutated(_set(["figure", "number"], 1.0)), "malformed")
+    bad("figure-label-nil", "figure.label is nil, and label is not nullable", "§4", _mutated(_set(["figure", "label"], None)), "malformed")
+    bad(
+        "size-inches-three", "figure.size_inches holds three numbers", "§4.3", _mutated(_set(["figure", "size_inches"], [4.0, 3.0, 1.0])), "malformed"
+    )
+
+    # §5.1: descriptors
+    bad("part-not-map", "an entry of parts is a str", "§5.1", _mutated(_set(["parts"], ["pickle"])), "malformed")
+    bad("part-missing-sizes", "a descriptor lacks sizes", "§5.1", _mutated(_delete(["parts", 0, "sizes"])), "malformed")
+    bad("part-frame-float", "a frame index is the float 1.0", "§4", _mutated(_set(["parts", 0, "frames"], [1.0])), "malformed")
+    bad("part-no-frames", "a descriptor names no frames", "§5.1", _mutated(lambda w: w["parts"][0].update(frames=[], sizes=[])), "malformed")
+    two = with_buffers()
+    bad(
+        "frames-sizes-lengths",
+        "a descriptor names three frames and gives two sizes",
+        "§5.1",
+        _mutated(lambda w: w["parts"][0]["sizes"].pop(), two),
+        "malformed",
+    )
+    bad("negative-size", "a size is negative", "§5.1", _mutated(_set(["parts", 0, "sizes"], [-1])), "malformed")
+    zlib_msg = build([pickle_part(stream=zlib_stored(PICKLE_STREAM))])
+    bad(
+        "codec-without-raw-sizes",
+        "a descriptor names a codec and no raw_sizes",
+        "§5.1",
+        _mutated(_set(["parts", 0, "codec"], "zlib"), zlib_msg),
+        "malformed",
+    )
+    zlib_part = build([coded_pickle([Blob(zlib_stored(PICKLE_STREAM), PICKLE_STREAM)], codec="zlib")])
+    bad(
+        "raw-sizes-length",
+        "a descriptor with a codec gives two raw_sizes for one frame",
+        "§5.1",
+        _mutated(_set(["parts", 0, "raw_sizes"], [len(PICKLE_STREAM), 0]), zlib_part),
+        "malformed",
+    )
+    bad("raw-size-negative", "a raw size is negative", "§5.1", _mutated(_set(["parts", 0, "raw_sizes"], [-4]), zlib_part), "malformed")
+    digested = build([pickle_part(digest="sha256")])
+    bad(
+        "digest-without-digests",
+        "a descriptor names a digest and no digests",
+        "§5.1",
+        _mutated(_delete(["parts", 0, "digests"]), digested),
+        "malformed",
+    )
+    bad(
+        "digests-without-digest", "a descriptor gives digests and no digest", "§5.1", _mutated(_delete(["parts", 0, "digest"]), digested), "malformed"
+    )
+    bad(
+        "digests-count",
+        "a descriptor of one frame gives two digests",
+        "§5.1",
+        _mutated(lambda w: w["parts"][0]["digests"].append(w["parts"][0]["digests"][0]), digested),
+        "malformed",
+    )
+    bad(
+        "digests-as-str",
+        "digests are str, not bin",
+        "§4",
+        _mutated(lambda w: w["parts"][0].update(digests=[d.hex() for d in w["parts"][0]["digests"]]), digested),
+        "malformed",
+    )
+    bad("requires-int-version", "a version in requires is an integer", "§4", _mutated(_set(["parts", 0, "requires"], {"numpy": 2})), "malformed")
+
+    # §5.1: the frame table against the frames
+    bad("frame-shorter", "frame 1 is one byte shorter than its size", "§5.1", [env, PICKLE_STREAM[:-1]], "frame-mismatch")
+    bad("frame-longer", "frame 1 is one byte longer than its size", "§5.1", [env, PICKLE_STREAM + b"."], "frame-mismatch")
+    bad("frame-absent", "the part names frame 1 and the message is frame 0 alone", "§5.1", [env], "frame-mismatch")
+    bad("frame-out-of-range", "a part names frame 5 of a two-frame message", "§5.1", _mutated(_set(["parts", 0, "frames"], [5])), "frame-mismatch")
+    bad("frame-zero", "a part names frame 0, the envelope", "§5.1", _mutated(_set(["parts", 0, "frames"], [0])), "frame-mismatch")
+    bad("frame-negative", "a part names frame -1", "§5.1", _mutated(_set(["parts", 0, "frames"], [-1])), "frame-mismatch")
+    shared = build([pickle_part(), fallback(PNG_TYPE, PICKLE_STREAM)])
+    bad(
+        "frame-claimed-twice", "two parts name frame 1", "§5.1", [*_mutated(lambda w: w["parts"][1].update(frames=[1]), shared)[:2]], "frame-mismatch"
+    )
+    bad(
+        "frame-twice-in-part",
+        "one part names frame 2 twice",
+        "§5.1",
+        _mutated(lambda w: w["parts"][0].update(frames=[1, 2, 2], sizes=[len(PICKLE_TWO_BUFFERS), len(BUFFER_A), len(BUFFER_A)]), two),
+        "frame-mismatch",
+    )
+
+    # §10: limits
+    bad(
+        "envelope-over-limit",
+        "frame 0 is one byte over max_envelope_bytes",
+        "§10",
+        base.frames,
+        "limit-exceeded",
+        limits={"max_envelope_bytes": len(env) - 1},
+    )
+    bad("frames-over-limit", "a message of five frames against max_frames 4", "§10", two.frames, "limit-exceeded", limits={"max_frames": 4})
+    bad("parts-over-limit", "a message of two parts against max_parts 1", "§10", two.frames, "limit-exceeded", limits={"max_parts": 1})
+    bad(
+        "requires-over-limit",
+        "a requires map of two entries against max_requires 1",
+        "§10",
+        base.frames,
+        "limit-exceeded",
+        limits={"max_requires": 1},
+    )
+    deflated = build([coded_fallback(SVG_TYPE, Blob(DEFLATE_ZLIB, DEFLATE_RAW), codec="zlib")])
+    bad(
+        "message-bytes-over-limit",
+        "frames plus decoded sizes one byte over max_message_bytes",
+        "§10",
+        deflated.frames,
+        "limit-exceeded",
+        limits={"max_message_bytes": len(DEFLATE_ZLIB) + len(DEFLATE_RAW) - 1},
+    )
+    bad(
+        "declared-bomb",
+        "a zlib frame declaring 2^31 decoded bytes is refused before it is decompressed",
+        "§10",
+        _mutated(_set(["parts", 0, "raw_sizes"], [1 << 31]), deflated),
+        "limit-exceeded",
+    )
+
+    # §6: refused when the part is used
+    def part_bad(id: str, description: str, msg_frames: Sequence[bytes], error: str, part: int = 0) -> None:
+        bad(id, description, "§6", msg_frames, error, part=part)
+
+    digest_two = build([fallback(PNG_TYPE, PNG), pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256")])
+    part_bad(
+        "digest-mismatch",
+        "the sha256 digest of the third frame of the pickle part is wrong",
+        _mutated(lambda w: w["parts"][1]["digests"].__setitem__(2, _flip_last(w["parts"][1]["digests"][2])), digest_two),
+        "digest-mismatch",
+        part=1,
+    )
+    part_bad(
+        "digest-short",
+        "a sha256 digest of 31 bytes",
+        _mutated(lambda w: w["parts"][0]["digests"].__setitem__(0, w["parts"][0]["digests"][0][:31]), digested),
+        "digest-mismatch",
+    )
+    part_bad(
+        "digest-unknown",
+        "a correct md5 digest: md5 is not a figwire digest algorithm",
+        build([pickle_part(digest="md5")]).frames,
+        "codec-unavailable",
+    )
+    part_bad(
+        "codec-unknown",
+        "a part whose codec is brotli, which is not a figwire codec",
+        build([coded_pickle([Blob(b"\x0b\x01\x80" + PICKLE_STREAM + b"\x03", PICKLE_STREAM)], codec="brotli")]).frames,
+        "codec-unavailable",
+    )
+
+    def zlib_frame(sent: bytes, raw: bytes = PICKLE_STREAM, raw_size: Optional[int] = None) -> List[bytes]:
+        msg = build([coded_pickle([Blob(sent, raw)], codec="zlib")])
+        if raw_size is None:
+            return msg.frames
+        return _mutated(_set(["parts", 0, "raw_sizes"], [raw_size]), msg)
+
+    stored = zlib_stored(PICKLE_STREAM)
+    part_bad(
+        "zlib-short", "a zlib frame decodes to one byte fewer than its raw size", zlib_frame(stored, raw_size=len(PICKLE_STREAM) + 1), "codec-error"
+    )
+    part_bad(
+        "zlib-long", "a zlib frame decodes to one byte more than its raw size", zlib_frame(stored, raw_size=len(PICKLE_STREAM) - 1), "codec-error"
+    )
+    part_bad("zlib-trailing", "a zero byte follows a complete zlib stream", zlib_frame(stored + b"\x00"), "codec-error")
+    part_bad("zlib-two-streams", "a zlib frame holds two streams", zlib_frame(stored + stored, raw=PICKLE_STREAM * 2), "codec-error")
+    part_bad("zlib-truncated", "a zlib stream lacks its Adler-32 checksum", zlib_frame(stored[:-4]), "codec-error")
+    part_bad("zlib-bad-checksum", "a zlib stream's Adler-32 checksum is wrong", zlib_frame(_flip_last(stored)), "codec-error")
+    part_bad("zlib-gzip", "a gzip member is not a zlib frame", zlib_frame(gzip_stored(PICKLE_STREAM)), "codec-error")
+    part_bad(
+        "zlib-raw-deflate", "raw DEFLATE data without the zlib header is not a zlib frame", zlib_frame(deflate_stored(PICKLE_STREAM)), "codec-error"
+    )
+
+    def zstd_msg(sent: bytes, raw_size: Optional[int] = None) -> List[bytes]:
+        msg = build([coded_fallback(SVG_TYPE, Blob(sent, ZSTD_RAW), codec="zstd")])
+        return msg.frames if raw_size is None else _mutated(_set(["parts", 0, "raw_sizes"], [raw_size]), msg)
+
+    part_bad("zstd-long", "a zstd frame decodes to one byte more than its raw size", zstd_msg(ZSTD_FRAME, len(ZSTD_RAW) - 1), "codec-error")
+    part_bad("zstd-skippable", "a skippable frame follows the zstd frame", zstd_msg(ZSTD_FRAME + zstd_skippable(b"note")), "codec-error")
+    part_bad("zstd-truncated", "a zstd frame ends inside its last block", zstd_msg(ZSTD_FRAME[:-1]), "codec-error")
+    return cases
+
+
+# -- join.json ----------------------------------------------------------------------------------
+
+
+def join_cases() -> Cases:
+    cases = Cases()
+
+    def ok(id: str, description: str, frames: Sequence[bytes]) -> None:
+        data = join(frames)
+        cases.add({"id": id, "description": description, "spec": "§3.2", "roundtrip": True, "data": b64(data), "frames": [b64(f) for f in frames]})
+
+    def bad(id: str, description: str, data: bytes, error: str, limits: Optional[Mapping[str, int]] = None) -> None:
+        cases.add({"id": id, "description": description, "spec": "§3.2", **_limits(limits), "data": b64(data), "error": error})
+
+    ok("one-frame", "a message of its envelope alone", build([]).frames)
+    one = minimal().frames
+    ok("two-frames", "an envelope and a pickle stream of four bytes", one)
+    edges = build([pickle_part(PICKLE_TWO_BUFFERS, [b"", b"\x01" * 63, b"\x02" * 64, b"\x03" * 65])]).frames
+    ok("frame-lengths", "frames of 0, 63, 64 and 65 bytes, each padded to the next multiple of 64", edges)
+    ok("message", "a pickle part with out-of-band buffers and a PNG fallback", with_buffers().frames)
+
+    data = join(one)
+    head = len(JOIN_MAGIC) + 4 + 8 * len(one)
+    first_end = 64 + len(one[0])
+    bad("bad-magic", "the joined magic's last byte is changed", _flip_last(data[:8]) + data[8:], "malformed")
+    bad("envelope-frame", "a bare envelope frame is not a joined message", one[0], "malformed")
+    bad("too-short", "eleven bytes: the magic and part of the count", data[:11], "malformed")
+    bad("truncated-table", "the buffer ends inside the length table", data[: head - 4], "frame-mismatch")
+    bad("truncated-frame", "the buffer ends inside the last frame", data[: len(data) - 64 + len(one[-1]) - 1], "frame-mismatch")
+    bad("missing-last-padding", "the padding after the last frame is absent", data[: len(data) - 64 + len(one[-1])], "frame-mismatch")
+    bad("trailing-bytes", "64 zero bytes follow the last frame's padding", data + bytes(64), "frame-mismatch")
+    bad(
+        "header-padding-nonzero",
+        "a byte of the padding after the length table is not zero",
+        data[:head] + b"\x01" + data[head + 1 :],
+        "frame-mismatch",
+    )
+    bad(
+        "frame-padding-nonzero",
+        "a byte of the padding after frame 0 is not zero",
+        data[:first_end] + b"\x01" + data[first_end + 1 :],
+        "frame-mismatch",
+    )
+    bad("count-over-limit", "two frames against max_frames 1", data, "limit-exceeded", limits={"max_frames": 1})
+    bad("count-huge", "a count of 2^32 - 1 frames", JOIN_MAGIC + b"\xff\xff\xff\xff" + bytes(52), "limit-exceeded")
+    bad("length-over-limit", "a frame length over max_message_bytes", data, "limit-exceeded", limits={"max_message_bytes": len(one[0]) - 1})
+    bad("length-huge", "a frame length of 2^64 - 1 bytes", JOIN_MAGIC + struct.pack(">IQ", 1, (1 << 64) - 1) + bytes(44), "limit-exceeded")
+    return cases
+
+
+# -- verdict.json -------------------------------------------------------------------------------
+
+_CONSUMER = {"matplotlib": "3.10.1", "numpy": "2.2.4", "highest_protocol": 5, "packages": {}}
+_PRODUCER = {"matplotlib": "3.10.1", "numpy": "2.2.4"}
+_PICKLE = {"protocol": 5, "numpy_private": False}
+ABSENT = object()  # a pickle fact the descriptor lacks
+
+#: (id, description, the rule that refuses or None, then changes to the producer, the
+#: pickle part's facts (None: no pickle part; "requires": packages beyond matplotlib and
+#: numpy) and the consumer above).
+# fmt: off
+VERDICTS: Tuple[Tuple[str, str, Optional[str], Dict[str, str], Optional[Dict[str, Any]], Dict[str, Any]], ...] = (
+    ("same", "producer and consumer have the same versions", None, {}, {}, {}),
+    ("no-pickle", "a message without a pickle part", "pickle", {}, None, {}),
+    ("protocol-too-new", "a protocol 5 pickle for a consumer that reads up to 4", "protocol", {}, {}, {"highest_protocol": 4}),
+    ("protocol-absent", "an absent protocol counts as 5", "protocol", {}, {"protocol": ABSENT}, {"highest_protocol": 4}),
+    ("protocol-4", "a protocol 4 pickle for a consumer that reads up to 4", None, {}, {"protocol": 4}, {"highest_protocol": 4}),
+    ("first-rule-decides", "protocol and matplotlib both fail; protocol comes first", "protocol", {}, {}, {"highest_protocol": 4, "matplotlib": "3.9.2"}),
+    ("matplotlib-minor", "matplotlib 3.10 pickles do not load in 3.9", "matplotlib", {}, {}, {"matplotlib": "3.9.2"}),
+    ("matplotlib-newer-minor", "matplotlib 3.10 pickles do not load in 3.11", "matplotlib", {}, {}, {"matplotlib": "3.11.0"}),
+    ("matplotlib-newer-patch", "a newer consumer patch release loads", None, {}, {}, {"matplotlib": "3.10.3"}),
+    ("matplotlib-older-patch", "an older consumer patch release loads, guarded", None, {}, {}, {"matplotlib": "3.10.0"}),
+    ("matplotlib-prerelease", "3.10.0rc1 has release 3.10.0, the same minor", None, {}, {}, {"matplotlib": "3.10.0rc1"}),
+    ("matplotlib-unparsable", "a matplotlib version that is not PEP 440", "matplotlib", {"matplotlib": "unknown"}, {}, {}),
+    ("numpy-public-2-to-1", "no private numpy module: numpy 2 to 1 loads", None, {}, {}, {"numpy": "1.24.4"}),
+    ("numpy-private-2-to-1", "private numpy modules, protocol 5: numpy 2 to 1.26 fails", "numpy", {}, {"numpy_private": True}, {"numpy": "1.26.4"}),
+    ("numpy-private-absent", "an absent numpy_private counts as true", "numpy", {}, {"numpy_private": ABSENT}, {"numpy": "1.26.4"}),
+    ("numpy-private-protocol-4", "private numpy modules, protocol 4: numpy 2 to 1.26 loads", None, {}, {"numpy_private": True, "protocol": 4}, {"numpy": "1.26.4"}),
+    ("numpy-private-protocol-4-old", "private numpy modules, protocol 4: numpy 2 to 1.25 fails", "numpy", {}, {"numpy_private": True, "protocol": 4}, {"numpy": "1.25.2"}),
+    ("numpy-private-1-to-2", "private numpy modules: numpy 1 to 2 loads", None, {"numpy": "1.26.4"}, {"numpy_private": True}, {}),
+    ("numpy-private-unparsable", "private numpy modules and an unparsable numpy version", "numpy", {}, {"numpy_private": True}, {"numpy": "dev"}),
+    ("package-absent", "the pickle needs pandas, which is not installed", "packages", {}, {"requires": {"pandas": "2.2.3"}}, {"packages": {"pandas": None}}),
+    ("package-minor-sensitive", "pandas must match to the minor version", "packages", {}, {"requires": {"pandas": "2.2.3"}}, {"packages": {"pandas": "2.1.4"}}),
+    ("package-same-minor", "pandas of the same minor loads", None, {}, {"requires": {"pandas": "2.2.3"}}, {"packages": {"pandas": "2.2.0"}}),
+    ("package-major", "scipy must match to the major version only", None, {}, {"requires": {"scipy": "1.11.4"}}, {"packages": {"scipy": "1.14.1"}}),
+    ("package-major-differs", "scipy 1 pickles do not load with scipy 2", "packages", {}, {"requires": {"scipy": "1.11.4"}}, {"packages": {"scipy": "2.0.0"}}),
+    ("package-version-unknown", "an installed package with no version passes", None, {}, {"requires": {"seaborn": "0.13.2"}}, {"packages": {"seaborn": ""}}),
+    ("package-unadvertised", "nothing known about a package: it passes", None, {}, {"requires": {"cartopy": "0.24.1"}}, {}),
+    ("package-shipped-with-matplotlib", "mpl_toolkits is checked with matplotlib, not on its own", None, {}, {"requires": {"mpl_toolkits": ""}}, {"packages": {"mpl_toolkits": None}}),
+)
+# fmt: on
+
+
+def verdict_cases() -> Cases:
+    cases = Cases()
+    for id, description, rule, producer_changes, pickle_changes, consumer_changes in VERDICTS:
+        producer = {**_PRODUCER, **producer_changes}
+        part = None
+        if pickle_changes is not None:
+            # requires names the producer's own matplotlib and numpy, as a producer writes it
+            requires = {**producer, **pickle_changes.get("requires", {})}
+            facts = {**_PICKLE, **{k: v for k, v in pickle_changes.items() if k != "requires"}, "requires": requires}
+            part = {k: v for k, v in facts.items() if v is not ABSENT}
+        expected: Dict[str, Any] = {"ok": rule is None, **({} if rule is None else {"rule": rule})}
+        consumer = {**_CONSUMER, **consumer_changes}
+        cases.add(
+            {"id": id, "description": description, "spec": "§11", "producer": producer, "pickle": part, "consumer": consumer, "expected": expected}
+        )
+    return cases
+
+
+# -- files --------------------------------------------------------------------------------------
+
+FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
+    "valid": ("Messages that decode, with what a decoder reads from them.", valid_cases),
+    "invalid": ("Messages a decoder refuses, each with exactly one fault, and the error code.", invalid_cases),
+    "join": ("Joined messages (§3.2): the frames they split into, or the error code.", join_cases),
+    "verdict": ("Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.", verdict_cases),
+}
+
+
+def render(kind: str) -> str:
+    description, make = FILES[kind]
+    doc = {
+        "kind": kind,
+        "format_version": format_version_str(),
+        "generator": "spec/tools/gen_vectors.py",
+        "description": description + " See spec/figwire-1.rst §14.",
+        "cases": make().cases,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a vector file differs from what this writes")
+    args = parser.parse_args(argv)
+    stale = []
+    for kind in FILES:
+        path = OUT / f"{kind}.json"
+        text = render(kind)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(path)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if args.check:
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date: run python spec/tools/gen_vectors.py", file=sys.stderr)
+        return 1 if stale else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,332 @@
+"""figwire against its conformance vectors (spec/figwire-1.rst §14), and the vectors' own hygiene.
+
+Every case runs through figwire's public decoder: ``inspect`` for envelopes, the part
+reader for parts, ``split``/``join`` for the joined form, ``verdict`` for verdicts. The
+envelope JSON Schema is checked against real packed figures, so the schema describes
+what the encoder writes, not only what the vectors hold.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+import jsonschema
+import msgpack
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+import figwire
+from figwire import ErrorCode, _compat
+from figwire._codec import available_codecs, encode_envelope, part_buffers
+from figwire._envelope import FigureFacts, Header, Part
+from figwire._spec import ENVELOPE_MAGIC, MediaType, Role, format_version_str
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "spec" / "figwire-1.rst"
+VECTORS = ROOT / "spec" / "vectors"
+KINDS = ("valid", "invalid", "join", "verdict")
+
+#: Where figwire departs from the spec today, by "<file>/<case id>" (a skip ledger, as
+#: python-jsonschema keeps one). Each runs as a strict xfail: once figwire is fixed the
+#: case passes, the xfail fails, and its entry here has to go.
+DEVIATIONS: Dict[str, str] = {}
+
+#: The codes a decoder raises from received bytes alone (§9); invalid.json covers each.
+DECODER_CODES = {"malformed", "unsupported-version", "limit-exceeded", "frame-mismatch", "digest-mismatch", "codec-unavailable", "codec-error"}
+
+
+def load(kind: str) -> Dict[str, Any]:
+    return json.loads((VECTORS / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+def params(kind: str) -> List[Any]:
+    out = []
+    for case in load(kind)["cases"]:
+        reason = DEVIATIONS.get(f"{kind}/{case['id']}")
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        out.append(pytest.param(case, id=case["id"], marks=marks))
+    return out
+
+
+def frames_of(case: Mapping[str, Any]) -> List[bytes]:
+    return [base64.b64decode(f) for f in case["frames"]]
+
+
+def limits_of(case: Mapping[str, Any]) -> figwire.Limits:
+    return figwire.Limits(**case.get("limits", {}))
+
+
+def b64(data: Any) -> str:
+    return base64.b64encode(bytes(data)).decode("ascii")
+
+
+def code_of(call: Any) -> str:
+    with pytest.raises(figwire.DecodeError) as info:
+        call()
+    return info.value.code.value
+
+
+# -- what figwire decoded, in the vectors' form ------------------------------------------------
+
+_PART_FIELDS = ("codec", "raw_sizes", "digest", "digests", "protocol", "requires", "numpy_private", "width", "height", "dpi")
+
+
+def part_form(part: Part) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"role": part.role, "type": part.media_type, "frames": list(part.frames), "sizes": list(part.sizes)}
+    for name in _PART_FIELDS:
+        value = getattr(part, name)
+        if name == "digests" and value is not None:
+            value = [b64(d) for d in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif name == "requires":
+            value = dict(value) or None
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def header_form(header: Header) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"version": format_version_str(header.version), "id": header.id, "created": header.created}
+    if header.missing:
+        out["missing"] = dict(header.missing)
+    pickle_part = header.pickle
+    out.update(
+        producer=dict(header.producer),
+        figure=header.figure.to_wire(),
+        parts=[part_form(p) for p in header.parts],
+        pickle=None if pickle_part is None else next(i for i, p in enumerate(header.parts) if p is pickle_part),
+    )
+    return out
+
+
+# -- the vectors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", params("valid"))
+def test_valid(case: Dict[str, Any]) -> None:
+    frames = frames_of(case)
+    header = figwire.inspect(frames, limits=limits_of(case))
+    expected = case["expected"]
+    without_data = {**expected, "parts": [{k: v for k, v in p.items() if k != "data"} for p in expected["parts"]]}
+    assert header_form(header) == without_data
+    for part, wanted in zip(header.parts, expected["parts"]):
+        if "data" not in wanted:
+            continue
+        if part.codec is not None and part.codec not in available_codecs():  # §14: a decoder without zstd
+            with pytest.raises(figwire.DecodeError) as info:
+                part_buffers(frames, part)
+            assert info.value.code is ErrorCode.CODEC_UNAVAILABLE
+            continue
+        assert [b64(b) for b in part_buffers(frames, part)] == wanted["data"]
+    if case["roundtrip"]:
+        assert encode_envelope(header) == frames[0]
+
+
+@pytest.mark.parametrize("case", params("invalid"))
+def test_invalid(case: Dict[str, Any]) -> None:
+    frames, limits = frames_of(case), limits_of(case)
+    if "part" not in case:
+        assert code_of(lambda: figwire.inspect(frames, limits=limits)) == case["error"]
+        return
+    header = figwire.inspect(frames, limits=limits)  # the envelope itself is fine
+    assert code_of(lambda: part_buffers(frames, header.parts[case["part"]])) == case["error"]
+
+
+@pytest.mark.parametrize("case", params("join"))
+def test_join(case: Dict[str, Any]) -> None:
+    data = base64.b64decode(case["data"])
+    if "error" in case:
+        assert code_of(lambda: figwire.split(data, limits=limits_of(case))) == case["error"]
+        return
+    assert [bytes(f) for f in figwire.split(data, limits=limits_of(case))] == frames_of(case)
+    if case["roundtrip"]:
+        assert figwire.join(frames_of(case)) == data
+
+
+def _verdict_header(case: Mapping[str, Any]) -> Header:
+    parts = ()
+    facts = case["pickle"]
+    if facts is not None:
+        parts = (
+            Part(
+                role=Role.PICKLE.value,
+                media_type=MediaType.PICKLE.value,
+                frames=(1,),
+                sizes=(0,),
+                protocol=facts.get("protocol"),
+                requires=facts["requires"],
+                numpy_private=facts.get("numpy_private"),
+            ),
+        )
+    return Header(version=(1, 0), id="verdict", created=0.0, producer=case["producer"], figure=FigureFacts(), parts=parts)
+
+
+def _environment(consumer: Mapping[str, Any]) -> _compat.Environment:
+    packages = consumer["packages"]
+
+    def package(name: str) -> Optional[str]:
+        return packages.get(name, _compat.UNKNOWN)  # not listed: nothing is known about it
+
+    return _compat.Environment(consumer["matplotlib"], consumer["numpy"], consumer["highest_protocol"], package)
+
+
+@pytest.mark.parametrize("case", params("verdict"))
+def test_verdict(case: Dict[str, Any]) -> None:
+    result = figwire.verdict(_verdict_header(case), _environment(case["consumer"]))
+    expected = case["expected"]
+    assert (result.ok, result.rule) == (expected["ok"], expected.get("rule"))
+
+
+def test_verdict_vectors_name_every_rule() -> None:
+    named = {c["expected"].get("rule") for c in load("verdict")["cases"]}
+    assert named - {None} == {"pickle"} | {rule.name for rule in _compat.RULES}
+
+
+# -- the vector files themselves ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vectors_schema() -> jsonschema.Draft202012Validator:
+    schema = json.loads((VECTORS / "vectors.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_vector_file_matches_its_schema(kind: str, vectors_schema: jsonschema.Draft202012Validator) -> None:
+    doc = load(kind)
+    assert doc["kind"] == kind
+    assert doc["format_version"] == format_version_str()
+    vectors_schema.validate(doc)
+
+
+def test_vectors_schema_refuses_a_case_it_does_not_describe(vectors_schema: jsonschema.Draft202012Validator) -> None:
+    doc = load("invalid")
+    case = dict(doc["cases"][0])
+    for bad in ({**case, "eror": "malformed"}, {**case, "error": "bad-thing"}, {**case, "description": "the decoder should refuse this"}):
+        assert not vectors_schema.is_valid({**doc, "cases": [bad]})
+
+
+def test_vectors_schema_knows_every_error_code() -> None:
+    schema = json.loads((VECTORS / "vectors.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["$defs"]["error"]["enum"]) == {c.value for c in ErrorCode}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_ids_and_descriptions_are_unique(kind: str) -> None:
+    cases = load(kind)["cases"]
+    for key in ("id", "description"):
+        values = [c[key] for c in cases]
+        assert len(values) == len(set(values)), f"repeated {key} in {kind}.json"
+
+
+def spec_sections() -> set:
+    """The section numbers of the spec's headings ("3.2" for "3.2 The joined form")."""
+    lines = SPEC.read_text(encoding="utf-8").splitlines()
+    headings = (a for a, b in zip(lines, lines[1:]) if b and set(b) <= set("=-") and len(b) == len(a))
+    return {m.group(1) for m in (re.match(r"(\d+(?:\.\d+)*)\.?\s", h) for h in headings) if m}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_case_cites_a_section_of_the_spec(kind: str) -> None:
+    sections = spec_sections()
+    cited = {c["spec"] for c in load(kind)["cases"]}
+    assert {s for s in cited if s.lstrip("§") not in sections} == set()
+
+
+def test_invalid_vectors_cover_every_decoder_code() -> None:
+    assert {c["error"] for c in load("invalid")["cases"]} == DECODER_CODES
+    assert {"malformed", "frame-mismatch", "limit-exceeded"} <= {c["error"] for c in load("join")["cases"] if "error" in c}
+
+
+def test_deviations_name_existing_cases() -> None:
+    ids = {f"{kind}/{c['id']}" for kind in KINDS for c in load(kind)["cases"]}
+    assert set(DEVIATIONS) <= ids
+
+
+# -- the envelope schema ------------------------------------------------------------------------
+
+
+def json_form(value: Any) -> Any:
+    """A decoded msgpack value in the schema's JSON form: bin as base64 (§4)."""
+    if isinstance(value, bytes):
+        return b64(value)
+    if isinstance(value, dict):
+        return {k: json_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_form(v) for v in value]
+    return value
+
+
+def envelope_map(frame: bytes) -> Any:
+    assert frame[: len(ENVELOPE_MAGIC)] == ENVELOPE_MAGIC
+    return json_form(msgpack.unpackb(frame[len(ENVELOPE_MAGIC) :], raw=False))
+
+
+@pytest.fixture(scope="module")
+def envelope_schema() -> jsonschema.Draft202012Validator:
+    schema = json.loads((ROOT / "spec" / "envelope.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _lines() -> Figure:
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([1, 2, 3], [3, 1, 2], label="a")
+    ax.set_title("lines")
+    fig.suptitle("Températures")
+    return fig
+
+
+def _big_image() -> Figure:
+    fig = Figure(figsize=(3, 2), dpi=50)
+    fig.subplots().imshow(np.arange(300 * 300, dtype=np.float64).reshape(300, 300))  # out-of-band
+    return fig
+
+
+def _unpicklable() -> Figure:
+    fig = _lines()
+    fig.axes[0].xaxis.set_major_formatter(FuncFormatter(lambda x, pos: f"{x:.1f}"))
+    return fig
+
+
+@pytest.mark.parametrize(
+    "make, kwargs",
+    [
+        (_lines, {}),
+        (_big_image, {"codec": "zlib", "digest": "sha256"}),
+        (_big_image, {"parts": ("pickle",), "protocol": 4, "digest": "blake2b"}),
+        (_lines, {"parts": ("image/svg+xml", "application/pdf"), "codec": "zlib"}),
+        (_unpicklable, {}),
+    ],
+    ids=["lines", "out-of-band-zlib-sha256", "protocol-4", "vector-fallbacks", "unpicklable"],
+)
+def test_packed_envelopes_match_the_schema(make: Any, kwargs: Dict[str, Any], envelope_schema: jsonschema.Draft202012Validator) -> None:
+    frames = figwire.pack(make(), msg_id="schema", created=0.0, **kwargs)
+    envelope_schema.validate(envelope_map(bytes(frames[0])))
+
+
+def test_valid_vector_envelopes_match_the_schema(envelope_schema: jsonschema.Draft202012Validator) -> None:
+    for case in load("valid")["cases"]:
+        envelope_schema.validate(envelope_map(frames_of(case)[0]))
+
+
+def test_the_schema_refuses_what_the_field_tables_refuse(envelope_schema: jsonschema.Draft202012Validator) -> None:
+    wire = envelope_map(frames_of(load("valid")["cases"][0])[0])
+    assert envelope_schema.is_valid(wire)
+    for broken in (
+        {k: v for k, v in wire.items() if k != "id"},
+        {**wire, "created": "yesterday"},
+        {**wire, "figwire": "2.0"},
+        {**wire, "parts": [{**wire["parts"][0], "codec": "zlib"}]},
+        {**wire, "figure": {**wire["figure"], "pixels": [1, 2, 3]}},
+    ):
+        assert not envelope_schema.is_valid(broken)
