@@ -18,7 +18,7 @@ from ._codec import Frame, available_codecs, encode_envelope, read_header
 from ._compat import _local_package, remote_environment, verdict
 from ._envelope import Header
 from ._errors import EncodeError
-from ._spec import DEFAULT_LIMITS, FALLBACK_TYPES, FORMAT_VERSION, READABLE_MAJORS, ErrorCode, Limits, format_version_str
+from ._spec import DEFAULT_LIMITS, FALLBACK_TYPES, PICKLE_PROTOCOLS, FORMAT_VERSION, READABLE_MAJORS, ErrorCode, Limits, format_version_str
 from ._version import __version__
 
 __all__ = ["capabilities", "strip"]
@@ -66,39 +66,79 @@ def capabilities(
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What a producer makes for one client, decided before anything is rendered."""
+
+    parts: Tuple[str, ...]
+    codec: Optional[str]
+    protocol: int
+    left_out: Mapping[str, str]  # requested parts the client will not get, and why
+
+
+def _names(caps: Mapping[str, Any], key: str, default: Sequence[str]) -> Tuple[str, ...]:
+    value = caps.get(key, default)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise EncodeError(f"the advert's {key!r} must be a list of str, not {value!r}")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
 class Advert:
-    """A client's advert, checked: the producer-side view of ``capabilities()``."""
+    """A client's advert, checked: the producer-side view of ``capabilities()`` (§12).
+
+    Unknown keys and unknown part names are ignored, as in the envelope; a known key
+    of the wrong type is refused.
+    """
 
     caps: Mapping[str, Any]
     accept: Tuple[str, ...]
     pickles: bool
-    codecs: frozenset
+    codecs: Tuple[str, ...]
+    highest_protocol: int
     max_message_bytes: Optional[int]
 
     @classmethod
     def read(cls, caps: Mapping[str, Any]) -> "Advert":
         if not isinstance(caps, Mapping):
             raise EncodeError("accept= takes a capabilities() map")
-        formats = caps.get("formats", [format_version_str()])
-        if not any(str(f).partition(".")[0] == str(FORMAT_VERSION[0]) for f in formats):
-            raise EncodeError(f"the client reads figwire formats {list(formats)}; this producer writes {format_version_str()}", ErrorCode.UNSUPPORTED_VERSION)
-        accept = tuple(p for p in caps.get("accept", ALL_PARTS) if p in ALL_PARTS)  # unknown names: ignored
+        formats = _names(caps, "formats", [format_version_str()])
+        if not any(f.partition(".")[0] == str(FORMAT_VERSION[0]) for f in formats):
+            raise EncodeError(
+                f"the client reads figwire formats {list(formats)}; this producer writes {format_version_str()}",
+                ErrorCode.UNSUPPORTED_VERSION,
+            )
         limit = caps.get("max_message_bytes")
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise EncodeError(f"max_message_bytes must be a non-negative int, not {limit!r}")
-        return cls(caps, accept, bool(caps.get("pickle", True)), frozenset(caps.get("codecs", ())), limit)
+        protocol = caps.get("pickle_protocol", pickle.HIGHEST_PROTOCOL)
+        for name, value in (("max_message_bytes", limit), ("pickle_protocol", protocol)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise EncodeError(f"the advert's {name!r} must be a non-negative int, not {value!r}")
+        return cls(
+            caps=caps,
+            accept=tuple(p for p in _names(caps, "accept", ALL_PARTS) if p in ALL_PARTS),
+            pickles=caps.get("pickle", True) is not False,
+            codecs=_names(caps, "codecs", ()),
+            highest_protocol=protocol,
+            max_message_bytes=limit,
+        )
 
-    def parts(self, requested: Sequence[str]) -> List[str]:
-        """What to make: the pickle if wanted and accepted, and the client's favourite
-        fallback among those requested (all of them only if it accepts nothing requested)."""
-        wanted = [p for p in self.accept if p in requested]
-        fallbacks = [p for p in wanted if p != "pickle"]
-        chosen = ["pickle"] if "pickle" in wanted and self.pickles else []
-        return chosen + fallbacks[:1]
-
-    def codec(self, codec: Optional[str]) -> Optional[str]:
-        """The producer's codec if the client decodes it, else none."""
-        return codec if codec in self.codecs else None
+    def plan(self, requested: Sequence[str], codec: Optional[str], protocol: int) -> Plan:
+        """The pickle if requested, accepted and loadable by protocol, then the client's
+        favourite fallback among those requested; the codec only if the client has it."""
+        left_out: Dict[str, str] = {}
+        chosen: List[str] = []
+        if "pickle" in requested:
+            if "pickle" not in self.accept or not self.pickles:
+                left_out["pickle"] = "not sent: the client does not load pickles"
+            elif min(protocol, self.highest_protocol) < min(PICKLE_PROTOCOLS):
+                left_out["pickle"] = f"not sent: the client reads pickle protocols up to {self.highest_protocol}"
+            else:
+                chosen.append("pickle")
+        fallbacks = [p for p in self.accept if p != "pickle" and p in requested]
+        chosen.extend(fallbacks[:1])
+        for name in requested:
+            if name not in chosen and name not in left_out:
+                left_out[name] = "not sent: the client prefers another part" if name in self.accept else "not sent: the client does not accept it"
+        return Plan(tuple(chosen), codec if codec in self.codecs else None, min(protocol, self.highest_protocol), left_out)
 
     def refuse_pickle(self, header: Header) -> Optional[str]:
         """Why this client could not load ``header``'s pickle (None: it could)."""

@@ -112,9 +112,11 @@ def pack(
     if parts is None:
         parts = DEFAULT_PARTS if advert is None else ALL_PARTS
     _check_args(parts, protocol, codec)
-    if advert is not None:
-        parts, codec = advert.parts(parts), advert.codec(codec)
     missing: Dict[str, str] = {}
+    if advert is not None:
+        plan = advert.plan(parts, codec, protocol)
+        parts, codec, protocol = plan.parts, plan.codec, plan.protocol
+        missing.update(plan.left_out)
     built: List[PartData] = []
     if "pickle" in parts:
         pickled = _pickle_part(fig, protocol, missing)
