@@ -11,13 +11,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from . import inspect, join, pack, split, unpack
 from ._envelope import Header
 
 
-def _summary(header: Header, frames: Sequence[object]) -> List[str]:
+def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
     p = header.producer
     lines = [
         f"figwire format {header.version[0]}.{header.version[1]}, message {header.id}",
@@ -28,18 +28,20 @@ def _summary(header: Header, frames: Sequence[object]) -> List[str]:
     for part in header.parts:
         notes = []
         if part.protocol is not None:
-            notes.append(f"protocol {part.protocol}, {len(part.frames) - 1} out-of-band buffer(s), requires {dict(part.requires)}")
+            notes.append(
+                f"protocol {part.protocol}, {len(part.frames) - 1} out-of-band buffer(s), requires {dict(part.requires)}"
+            )
         if part.width is not None:
             notes.append(f"{part.width}x{part.height} px at {part.dpi:g} dpi")
         if part.codec:
             notes.append(part.codec)
         lines.append(f"{part.media_type:32} {len(part.frames):>7} {sum(part.sizes):>12,}  {'; '.join(notes)}")
     lines += [f"missing {name}: {why}" for name, why in header.missing.items()]
-    lines.append(f"total: {len(frames)} frames, {sum(memoryview(f).nbytes for f in frames):,} bytes")  # type: ignore[arg-type]
+    lines.append(f"total: {len(frames)} frames, {sum(memoryview(f).nbytes for f in frames):,} bytes")
     return lines
 
 
-def _sample_figure():  # type: ignore[no-untyped-def]
+def _sample_figure() -> Any:
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -94,7 +96,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m figwire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("demo", help="pack a sample figure, write demo.fgw, unpack it")
-    run.add_argument("--out", type=Path, default=Path("figwire-demo"), help="folder for the files (default: ./figwire-demo)")
+    run.add_argument(
+        "--out", type=Path, default=Path("figwire-demo"), help="folder for the files (default: ./figwire-demo)"
+    )
     run.add_argument("--backend", help="open the live figure in this GUI backend, e.g. TkAgg or QtAgg")
     read = commands.add_parser("inspect", help="print the envelope of a .fgw file")
     read.add_argument("file", type=Path)

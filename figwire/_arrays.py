@@ -44,7 +44,7 @@ def masked(data: np.ndarray, mask: Optional[np.ndarray], attrs: Dict[str, Any]) 
             if name == "_baseclass" and not (isinstance(value, type) and issubclass(value, np.ndarray)):
                 continue
             out.__dict__[name] = value
-    out._mask = np.ma.nomask if mask is None else mask
+    out._mask = np.ma.nomask if mask is None else mask  # type: ignore[attr-defined]
     return out
 
 

@@ -83,11 +83,17 @@ def decode_envelope(frame: Frame, limits: Limits) -> Header:
     body = bytes(view[len(ENVELOPE_MAGIC) :])
     try:
         wire = msgpack.unpackb(
-            body, raw=False, strict_map_key=True, ext_hook=_refuse_ext,
-            object_pairs_hook=_checked_map, list_hook=_checked_array,
+            body,
+            raw=False,
+            strict_map_key=True,
+            ext_hook=_refuse_ext,
+            object_pairs_hook=_checked_map,
+            list_hook=_checked_array,
         )
     except Exception as exc:  # msgpack raises many types (ValueError, StackError, ExtraData, ...)
-        raise DecodeError(ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {type(exc).__name__}: {exc}") from None
+        raise DecodeError(
+            ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {type(exc).__name__}: {exc}"
+        ) from None
     return Header.from_wire(wire, limits)
 
 
@@ -109,7 +115,9 @@ def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
             if not 1 <= index < count:
                 raise DecodeError(ErrorCode.FRAME_MISMATCH, f"parts[{p}] names frame {index}; the message has {count}")
             if index in owner:
-                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"frame {index} is claimed by parts[{owner[index]}] and parts[{p}]")
+                raise DecodeError(
+                    ErrorCode.FRAME_MISMATCH, f"frame {index} is claimed by parts[{owner[index]}] and parts[{p}]"
+                )
             owner[index] = p
             actual = as_view(frames[index]).nbytes
             if actual != size:

@@ -30,7 +30,7 @@ import importlib.util
 import pickle
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Mapping, Optional, Tuple
 
 from packaging.version import InvalidVersion, Version
 
@@ -97,7 +97,9 @@ def remote_environment(caps: Mapping[str, Any]) -> Environment:
     def package(name: str) -> Optional[str]:
         return str(packages[name]) if name in packages else UNKNOWN
 
-    return Environment(str(caps.get("matplotlib", "")), str(caps.get("numpy", "")), int(caps.get("pickle_protocol", 5)), package)
+    return Environment(
+        str(caps.get("matplotlib", "")), str(caps.get("numpy", "")), int(caps.get("pickle_protocol", 5)), package
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -113,16 +115,25 @@ Check = Callable[[Header, Part, Environment], Tuple[bool, str]]
 
 def _protocol(header: Header, part: Part, env: Environment) -> Tuple[bool, str]:
     protocol = part.protocol if part.protocol is not None else 5
-    return protocol <= env.highest_protocol, f"pickle protocol {protocol} (this Python reads up to {env.highest_protocol})"
+    return (
+        protocol <= env.highest_protocol,
+        f"pickle protocol {protocol} (this Python reads up to {env.highest_protocol})",
+    )
 
 
 def _matplotlib(header: Header, part: Part, env: Environment) -> Tuple[bool, str]:
     theirs, ours = header.producer.get("matplotlib", "?"), env.matplotlib
     a, b = _release(theirs), _release(ours)
     if a is None or b is None or a[:2] != b[:2]:
-        return False, f"made with matplotlib {theirs}, this is {ours}: pickles do not load across matplotlib minor versions"
+        return (
+            False,
+            f"made with matplotlib {theirs}, this is {ours}: pickles do not load across matplotlib minor versions",
+        )
     if b < a:
-        return True, f"matplotlib {theirs} -> {ours}: an older patch; state a newer patch added may not load (the load is guarded)"
+        return (
+            True,
+            f"matplotlib {theirs} -> {ours}: an older patch; state a newer patch added may not load (the load is guarded)",
+        )
     return True, f"matplotlib {theirs} -> {ours}"
 
 
@@ -138,7 +149,10 @@ def _numpy(header: Header, part: Part, env: Environment) -> Tuple[bool, str]:
     protocol = part.protocol if part.protocol is not None else 5
     if a[0] == 2 and b[0] == 1 and protocol <= 4 and b[:2] >= (1, 26):
         return True, f"numpy {theirs} -> {ours}: protocol 4 pickles of numpy 2 load in numpy >= 1.26"
-    return False, f"made with numpy {theirs}, this is numpy {ours}: numpy {a[0]} pickles naming numpy's private modules do not load in numpy {b[0]}"
+    return (
+        False,
+        f"made with numpy {theirs}, this is numpy {ours}: numpy {a[0]} pickles naming numpy's private modules do not load in numpy {b[0]}",
+    )
 
 
 def _packages(header: Header, part: Part, env: Environment) -> Tuple[bool, str]:
@@ -155,7 +169,10 @@ def _packages(header: Header, part: Part, env: Environment) -> Tuple[bool, str]:
             continue  # a version is unknown: importable is all that can be checked
         depth = 2 if name in MINOR_SENSITIVE else 1
         if a[:depth] != b[:depth]:
-            return False, f"the pickle needs {name} {theirs}; {ours} is installed here (must match to the {'minor' if depth == 2 else 'major'} version)"
+            return (
+                False,
+                f"the pickle needs {name} {theirs}; {ours} is installed here (must match to the {'minor' if depth == 2 else 'major'} version)",
+            )
     return True, "every package the pickle imports is installed"
 
 
@@ -168,9 +185,23 @@ class Rule:
 
 RULES: Tuple[Rule, ...] = (
     Rule("protocol", "the pickle protocol is at most the consumer's pickle.HIGHEST_PROTOCOL", _protocol),
-    Rule("matplotlib", "producer and consumer matplotlib have the same major.minor (an older consumer patch is allowed, load guarded)", _matplotlib),
-    Rule("numpy", "numpy_private is false; or the consumer's numpy major is at least the producer's; or numpy 2 -> >= 1.26 with protocol <= 4", _numpy),
-    Rule("packages", "every other package in requires is installed, same major (same major.minor for " + ", ".join(sorted(MINOR_SENSITIVE)) + ")", _packages),
+    Rule(
+        "matplotlib",
+        "producer and consumer matplotlib have the same major.minor (an older consumer patch is allowed, load guarded)",
+        _matplotlib,
+    ),
+    Rule(
+        "numpy",
+        "numpy_private is false; or the consumer's numpy major is at least the producer's; or numpy 2 -> >= 1.26 with protocol <= 4",
+        _numpy,
+    ),
+    Rule(
+        "packages",
+        "every other package in requires is installed, same major (same major.minor for "
+        + ", ".join(sorted(MINOR_SENSITIVE))
+        + ")",
+        _packages,
+    ),
 )
 
 

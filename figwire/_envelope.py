@@ -151,7 +151,7 @@ class Part:
             frames=tuple(frames),
             sizes=tuple(sizes),
             codec=known.get("codec"),
-            raw_sizes=None if "codec" not in known else tuple(raw_sizes),
+            raw_sizes=None if raw_sizes is None or "codec" not in known else tuple(raw_sizes),
             digest=known.get("digest"),
             digests=None if digests is None else tuple(digests),
             protocol=known.get("protocol"),
@@ -221,7 +221,9 @@ class Header:
     @property
     def pickle(self) -> Optional[Part]:
         """The pickle part, if the message has one."""
-        return next((p for p in self.parts if p.role == Role.PICKLE.value and p.media_type == MediaType.PICKLE.value), None)
+        return next(
+            (p for p in self.parts if p.role == Role.PICKLE.value and p.media_type == MediaType.PICKLE.value), None
+        )
 
     @property
     def fallbacks(self) -> Tuple[Part, ...]:

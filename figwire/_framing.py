@@ -12,7 +12,7 @@ padding between), so arrays rebuilt over a frame are aligned as they were when s
 from __future__ import annotations
 
 import struct
-from typing import List, Sequence
+from typing import Any, List, Sequence
 
 from ._codec import Frame, as_view
 from ._errors import DecodeError, LimitExceededError
@@ -37,7 +37,7 @@ def join(frames: Sequence[Frame]) -> bytes:
     """Concatenate a message's frames into one buffer that ``split`` reverses."""
     views = [as_view(f) for f in frames]
     head = JOIN_MAGIC + _COUNT.pack(len(views)) + struct.pack(f">{len(views)}Q", *(v.nbytes for v in views))
-    pieces = [head, bytes(_pad(len(head)))]
+    pieces: List[Any] = [head, bytes(_pad(len(head)))]
     for v in views:
         pieces.append(v)
         pieces.append(bytes(_pad(v.nbytes)))
@@ -69,10 +69,14 @@ def split(data: Frame, *, limits: Limits = DEFAULT_LIMITS) -> List[memoryview]:
             raise LimitExceededError("frame bytes", length, limits.max_message_bytes)
         end = offset + length
         if end > view.nbytes:
-            raise DecodeError(ErrorCode.FRAME_MISMATCH, f"joined message truncated: frame needs {end} bytes, have {view.nbytes}")
+            raise DecodeError(
+                ErrorCode.FRAME_MISMATCH, f"joined message truncated: frame needs {end} bytes, have {view.nbytes}"
+            )
         frames.append(view[offset:end])
         offset = end + _pad(length)
         _check_padding(view, end, offset)
     if offset != view.nbytes:
-        raise DecodeError(ErrorCode.FRAME_MISMATCH, f"joined message has {view.nbytes - offset} bytes after its last frame")
+        raise DecodeError(
+            ErrorCode.FRAME_MISMATCH, f"joined message has {view.nbytes - offset} bytes after its last frame"
+        )
     return frames

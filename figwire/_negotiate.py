@@ -18,7 +18,16 @@ from ._codec import Frame, available_codecs, encode_envelope, read_header
 from ._compat import _local_package, remote_environment, verdict
 from ._envelope import Header
 from ._errors import EncodeError
-from ._spec import DEFAULT_LIMITS, FALLBACK_TYPES, PICKLE_PROTOCOLS, FORMAT_VERSION, READABLE_MAJORS, ErrorCode, Limits, format_version_str
+from ._spec import (
+    DEFAULT_LIMITS,
+    FALLBACK_TYPES,
+    FORMAT_VERSION,
+    PICKLE_PROTOCOLS,
+    READABLE_MAJORS,
+    ErrorCode,
+    Limits,
+    format_version_str,
+)
 from ._version import __version__
 
 __all__ = ["capabilities", "strip"]
@@ -50,7 +59,10 @@ def capabilities(
     found = {name: _local_package(name) for name in packages}
     caps: Dict[str, Any] = {
         "figwire": __version__,
-        "formats": [format_version_str((major, FORMAT_VERSION[1] if major == FORMAT_VERSION[0] else 0)) for major in sorted(READABLE_MAJORS)],
+        "formats": [
+            format_version_str((major, FORMAT_VERSION[1] if major == FORMAT_VERSION[0] else 0))
+            for major in sorted(READABLE_MAJORS)
+        ],
         "python": platform.python_version(),
         "matplotlib": matplotlib.__version__,
         "numpy": numpy.__version__,
@@ -137,8 +149,14 @@ class Advert:
         chosen.extend(fallbacks[:1])
         for name in requested:
             if name not in chosen and name not in left_out:
-                left_out[name] = "not sent: the client prefers another part" if name in self.accept else "not sent: the client does not accept it"
-        return Plan(tuple(chosen), codec if codec in self.codecs else None, min(protocol, self.highest_protocol), left_out)
+                left_out[name] = (
+                    "not sent: the client prefers another part"
+                    if name in self.accept
+                    else "not sent: the client does not accept it"
+                )
+        return Plan(
+            tuple(chosen), codec if codec in self.codecs else None, min(protocol, self.highest_protocol), left_out
+        )
 
     def refuse_pickle(self, header: Header) -> Optional[str]:
         """Why this client could not load ``header``'s pickle (None: it could)."""

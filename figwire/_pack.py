@@ -32,7 +32,9 @@ def _check_args(parts: Sequence[str], protocol: int, codec: Optional[str]) -> No
         raise EncodeError(f"parts must be a sequence of names, not the string {parts!r}")
     unknown = [p for p in parts if p != "pickle" and p not in FALLBACK_TYPES]
     if unknown or len(set(parts)) != len(parts):
-        raise EncodeError(f"parts must name each of 'pickle', {', '.join(FALLBACK_TYPES)} at most once; got {list(parts)!r}")
+        raise EncodeError(
+            f"parts must name each of 'pickle', {', '.join(FALLBACK_TYPES)} at most once; got {list(parts)!r}"
+        )
     if protocol not in PICKLE_PROTOCOLS:
         raise EncodeError(f"protocol must be one of {sorted(PICKLE_PROTOCOLS)}, not {protocol!r}")
     if codec is not None and codec not in {c.value for c in Codec}:
@@ -129,7 +131,7 @@ def pack(
         built.extend(_fallback_parts(fig, wanted, logical_dpi(fig) if dpi is None else float(dpi), missing))
 
     frames: List[Frame] = []
-    descriptors = []
+    descriptors: List[Part] = []
     for part in built:
         part_codec = codec if part.descriptor.media_type in _COMPRESSIBLE else None
         descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)

@@ -57,7 +57,11 @@ def _classify(t: type) -> int:
         # public type, ``numpy.float64(1.5)``; others (datetimes keep their unit, long
         # doubles their precision) go by bytes.
         dtype = np.dtype(t)
-        exact = dtype.kind in "biu" or (dtype.kind == "f" and dtype.itemsize <= 8) or (dtype.kind == "c" and dtype.itemsize <= 16)
+        exact = (
+            dtype.kind in "biu"
+            or (dtype.kind == "f" and dtype.itemsize <= 8)
+            or (dtype.kind == "c" and dtype.itemsize <= 16)
+        )
         kind = _SCALAR if exact else _RAW_SCALAR
     elif t is np.ufunc:
         kind = _UFUNC
@@ -130,7 +134,7 @@ class FigurePickler(pickle.Pickler):
             return _arrays.ufunc, (obj.__name__,)
         if kind == _FIGURE:
             return self._reduce_figure(obj)
-        return _arrays.base, (pickle.PickleBuffer(_flat_bytes(obj.array)[0]),)  # _BASE
+        return _arrays.base, (pickle.PickleBuffer(_flat_bytes(obj.array)[0].data),)  # _BASE
 
     def _reduce_array(self, a: np.ndarray) -> Any:
         if a.dtype.hasobject:
@@ -156,7 +160,7 @@ class FigurePickler(pickle.Pickler):
         return np.ndarray, (a.shape, a.dtype, holder, offset, a.strides)
 
     def _reduce_masked(self, m: np.ma.MaskedArray) -> Any:
-        mask = m._mask
+        mask = m._mask  # type: ignore[attr-defined]
         attrs = {k: m.__dict__[k] for k in _arrays.MASKED_ATTRS if k in m.__dict__}
         return _arrays.masked, (m.view(np.ndarray), None if mask is np.ma.nomask else mask, attrs)
 
@@ -166,7 +170,7 @@ class FigurePickler(pickle.Pickler):
         if isinstance(state, dict) and "_restore_to_pylab" in state:
             state = dict(state)
             del state["_restore_to_pylab"]
-            reduced = reduced[:2] + (state,) + tuple(reduced[3:])
+            reduced = (*reduced[:2], state, *reduced[3:])
         return reduced
 
 
@@ -204,7 +208,9 @@ class Pickled:
 
     __slots__ = ("data", "buffers", "requires", "numpy_private", "protocol")
 
-    def __init__(self, data: bytes, buffers: List[memoryview], requires: Dict[str, str], numpy_private: bool, protocol: int):
+    def __init__(
+        self, data: bytes, buffers: List[memoryview], requires: Dict[str, str], numpy_private: bool, protocol: int
+    ):
         self.data = data
         self.buffers = buffers
         self.requires = requires
