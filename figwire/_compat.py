@@ -95,7 +95,7 @@ def remote_environment(caps: Mapping[str, Any]) -> Environment:
     packages = dict(caps.get("packages", {}))
 
     def package(name: str) -> Optional[str]:
-        return str(packages[name]) if name in packages else UNKNOWN
+        return packages[name] if name in packages else UNKNOWN
 
     return Environment(
         str(caps.get("matplotlib", "")), str(caps.get("numpy", "")), int(caps.get("pickle_protocol", 5)), package

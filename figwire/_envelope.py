@@ -33,14 +33,16 @@ _VERSION_RE = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\Z")
 
 def _is(value: Any, wire_type: str) -> bool:
     """Whether a decoded msgpack value has the spec's ``wire_type``."""
-    if wire_type.endswith(" | nil"):
-        return value is None or _is(value, wire_type[: -len(" | nil")])
+    if wire_type.startswith("(") and wire_type.endswith(")"):
+        return _is(value, wire_type[1:-1])
     if wire_type.startswith("array of "):
         item = wire_type[len("array of ") :]
         return isinstance(value, list) and all(_is(v, item) for v in value)
     if wire_type.startswith("map of str to "):
         item = wire_type[len("map of str to ") :]
         return isinstance(value, dict) and all(isinstance(k, str) and _is(v, item) for k, v in value.items())
+    if wire_type.endswith(" | nil"):
+        return value is None or _is(value, wire_type[: -len(" | nil")])
     if wire_type == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if wire_type == "float":  # an integral float may arrive packed as an int

@@ -53,7 +53,9 @@ def show_live(fig: Figure, backend: str) -> None:
 
     Raises ``ValueError`` if `fig` already has a manager, and `BackendUnavailable` if
     `backend` cannot start (no display, toolkit missing, another toolkit's loop running,
-    not a GUI backend); then pyplot's figures and backend are as they were.
+    not a GUI backend); then pyplot's figures and backend are as they were. "Running" is
+    matplotlib's test: Qt from its QApplication's creation on, Tk only inside mainloop,
+    so Qt after Tk opens (both kinds of windows exist; one loop serves them at a time).
     """
     import matplotlib.pyplot as plt
 
@@ -91,21 +93,24 @@ def show_image(data: bytes, media_type: str, backend: str, *, title: str,
                dpi: float = 100) -> Figure:
     """Open a `backend` window showing a fallback image at its native pixel size.
 
-    One image pixel is one canvas pixel: the figure is ``w/dpi x h/dpi`` inches at `dpi`,
-    one axes fills it with no ticks or frame, and ``interpolation="none"`` copies pixels.
-    (On a HiDPI screen the toolkit scales the canvas like any figure.) `title` is the
-    figure's label, hence the window title; drawing it as text would cover image pixels.
-    Transparent pixels show the figure's white face.
+    One image pixel is one canvas pixel: the figure is ``w/dpi x h/dpi`` inches at `dpi`
+    (nudged by a few ulps, see `_exact_dpi`), one axes fills it with no ticks or frame,
+    and ``interpolation="none"`` copies pixels. (On a HiDPI screen the toolkit scales
+    the canvas like any figure.) `title` is the figure's label, hence the window title;
+    drawing it as text would cover image pixels. Transparent pixels show the figure's
+    white face.
 
     ``image/png`` is decoded by Pillow (a matplotlib dependency). ``image/svg+xml`` is
     rasterised by the optional ``cairosvg`` package at `dpi` pixels per SVG inch, so a
     matplotlib SVG comes out at the size of the PNG saved with that dpi; without cairosvg
-    it raises ``ValueError``, as it does for other media types. Backend failures raise
-    `BackendUnavailable` as in `show_live`. Returns the pyplot-registered figure.
+    it raises ``ValueError``, as it does for other media types and for undecodable data
+    (before any window opens). Backend failures raise `BackendUnavailable` as in
+    `show_live`. Returns the pyplot-registered figure.
     """
     rgba = _decode(data, media_type, dpi)
     height, width = rgba.shape[:2]
-    fig = Figure(figsize=(_inches(width, dpi), _inches(height, dpi)), dpi=dpi)
+    exact = _exact_dpi(dpi, width, height)
+    fig = Figure(figsize=(width / exact, height / exact), dpi=exact)
     fig.set_label(title)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
@@ -162,16 +167,29 @@ def _adopt(fig: Figure) -> None:
     _pylab_helpers.Gcf._set_new_active_manager(manager)
 
 
-def _inches(pixels: int, dpi: float) -> float:
-    """`pixels`/`dpi`, rounded up so that matplotlib's ``int(inches * dpi)`` is `pixels`."""
-    inches = pixels / dpi
-    while inches * dpi < pixels:
-        inches = math.nextafter(inches, math.inf)
-    return inches
+def _exact_dpi(dpi: float, *pixels: int) -> float:
+    """A dpi within a few ulps of `dpi` at which ``p / dpi * dpi == p`` for every size.
+
+    GUI canvases set the figure size to ``width / dpi`` inches on each resize, and up to
+    3.10 matplotlib truncates ``inches * dpi`` back to pixels: 113 / 100 * 100 is
+    112.99999999999999, so a 113-pixel-high image would get a 112-pixel canvas. The image
+    has no text or lines, so the nudge is invisible. Some nudge of at most ~30 ulps worked
+    for every size tried; a power of two always works (its divisions are exact).
+    """
+    candidate = float(dpi)
+    for _ in range(1000):
+        if all(p / candidate * candidate == p for p in pixels):
+            return candidate
+        candidate = math.nextafter(candidate, math.inf)
+    return 2.0 ** round(math.log2(dpi))
 
 
 def _decode(data: bytes, media_type: str, dpi: float) -> np.ndarray:
-    """Decode a PNG (or rasterise an SVG) into an ``(h, w, 4)`` uint8 array."""
+    """Decode a PNG (or rasterise an SVG) into an ``(h, w, 4)`` uint8 array.
+
+    Pillow may only use its PNG decoder: the bytes come from another process, and
+    mislabelled data must not reach Pillow's other (larger) decoders.
+    """
     from PIL import Image
 
     kind = media_type.split(";")[0].strip().lower()
@@ -181,8 +199,12 @@ def _decode(data: bytes, media_type: str, dpi: float) -> np.ndarray:
         except ImportError as exc:
             raise ValueError("showing an SVG needs the optional 'cairosvg' package; "
                              "show the PNG fallback instead") from exc
-        data = cairosvg.svg2png(bytestring=data, dpi=dpi)
     elif kind != "image/png":
         raise ValueError(f"cannot show {media_type!r}: only image/png and image/svg+xml")
-    with Image.open(io.BytesIO(data)) as image:
-        return np.asarray(image.convert("RGBA"))
+    try:
+        if kind == "image/svg+xml":
+            data = cairosvg.svg2png(bytestring=data, dpi=dpi)
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            return np.asarray(image.convert("RGBA"))
+    except Exception as exc:  # each decoder has its own errors; all mean bad data
+        raise ValueError(f"cannot decode the {kind} image: {exc}") from exc

@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ._codec import Frame, available_codecs, encode_envelope, read_header
-from ._compat import _local_package, remote_environment, verdict
-from ._envelope import Header
-from ._errors import EncodeError
+from ._compat import Verdict, _local_package, remote_environment, verdict
+from ._envelope import _VERSION_RE, Header, _check
+from ._errors import DecodeError, EncodeError
 from ._spec import (
+    ADVERT_FIELDS,
     DEFAULT_LIMITS,
     FALLBACK_TYPES,
     FORMAT_VERSION,
@@ -70,7 +71,7 @@ def capabilities(
         "accept": list(accept),
         "pickle": bool(load_pickles),
         "codecs": list(available_codecs()),
-        "packages": {name: version for name, version in found.items() if version is not None},
+        "packages": found,  # None: asked about, not installed
     }
     if max_message_bytes is not None:
         caps["max_message_bytes"] = int(max_message_bytes)
@@ -85,13 +86,6 @@ class Plan:
     codec: Optional[str]
     protocol: int
     left_out: Mapping[str, str]  # requested parts the client will not get, and why
-
-
-def _names(caps: Mapping[str, Any], key: str, default: Sequence[str]) -> Tuple[str, ...]:
-    value = caps.get(key, default)
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise EncodeError(f"the advert's {key!r} must be a list of str, not {value!r}")
-    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -113,24 +107,28 @@ class Advert:
     def read(cls, caps: Mapping[str, Any]) -> "Advert":
         if not isinstance(caps, Mapping):
             raise EncodeError("accept= takes a capabilities() map")
-        formats = _names(caps, "formats", [format_version_str()])
+        formats = caps.get("formats", [format_version_str()])  # read first: it decides the rest
+        if not isinstance(formats, list) or not all(isinstance(f, str) and _VERSION_RE.match(f) for f in formats):
+            raise EncodeError(f"the advert's 'formats' must be a list of major.minor versions, not {formats!r}")
         if not any(f.partition(".")[0] == str(FORMAT_VERSION[0]) for f in formats):
             raise EncodeError(
-                f"the client reads figwire formats {list(formats)}; this producer writes {format_version_str()}",
+                f"the client reads figwire formats {formats}; this producer writes {format_version_str()}",
                 ErrorCode.UNSUPPORTED_VERSION,
             )
-        limit = caps.get("max_message_bytes")
-        protocol = caps.get("pickle_protocol", pickle.HIGHEST_PROTOCOL)
-        for name, value in (("max_message_bytes", limit), ("pickle_protocol", protocol)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-                raise EncodeError(f"the advert's {name!r} must be a non-negative int, not {value!r}")
+        try:
+            known = _check(dict(caps), ADVERT_FIELDS, "advert")
+        except DecodeError as exc:
+            raise EncodeError(exc.args[0]) from None
+        for name in ("max_message_bytes", "pickle_protocol"):
+            if known.get(name, 0) < 0:
+                raise EncodeError(f"the advert's {name!r} must not be negative")
         return cls(
             caps=caps,
-            accept=tuple(p for p in _names(caps, "accept", ALL_PARTS) if p in ALL_PARTS),
-            pickles=caps.get("pickle", True) is not False,
-            codecs=_names(caps, "codecs", ()),
-            highest_protocol=protocol,
-            max_message_bytes=limit,
+            accept=tuple(p for p in known.get("accept", ALL_PARTS) if p in ALL_PARTS),
+            pickles=known.get("pickle", True),
+            codecs=tuple(known.get("codecs", ())),
+            highest_protocol=known.get("pickle_protocol", 5),
+            max_message_bytes=known.get("max_message_bytes"),
         )
 
     def plan(self, requested: Sequence[str], codec: Optional[str], protocol: int) -> Plan:
@@ -158,10 +156,9 @@ class Advert:
             tuple(chosen), codec if codec in self.codecs else None, min(protocol, self.highest_protocol), left_out
         )
 
-    def refuse_pickle(self, header: Header) -> Optional[str]:
-        """Why this client could not load ``header``'s pickle (None: it could)."""
-        decision = verdict(header, remote_environment(self.caps))
-        return None if decision.ok else decision.reason
+    def verdict(self, header: Header) -> Verdict:
+        """Whether this client could load ``header``'s pickle (§11 on the advertised environment)."""
+        return verdict(header, remote_environment(self.caps))
 
 
 def strip(frames: Sequence[Frame], keep: Iterable[str], *, limits: Limits = DEFAULT_LIMITS) -> List[Frame]:

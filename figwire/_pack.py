@@ -136,7 +136,7 @@ def pack(
         part_codec = codec if part.descriptor.media_type in _COMPRESSIBLE else None
         descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)
         if advert is not None and advert.max_message_bytes is not None:
-            if sum(descriptor.sizes) + sum(d for p in descriptors for d in p.sizes) > advert.max_message_bytes:
+            if sum(_total(p) for p in (*descriptors, descriptor)) > advert.max_message_bytes:
                 missing[_name(descriptor)] = f"not sent: over the client's limit of {advert.max_message_bytes} bytes"
                 continue
         descriptors.append(descriptor)
@@ -153,20 +153,27 @@ def pack(
     return [encode_envelope(header), *frames]
 
 
+def _total(part: Part) -> int:
+    """A part's share of the §10 total a receiver checks: bytes sent plus bytes decoded."""
+    return sum(part.sizes) + sum(part.raw_sizes or ())
+
+
 def _name(part: Part) -> str:
     return "pickle" if part.role == Role.PICKLE.value else part.media_type
 
 
 def _negotiated_pickle(fig: Any, pickled: PartData, advert: Advert, missing: Dict[str, str]) -> Optional[PartData]:
-    """The pickle if this client can load it: re-made with protocol 4 when that is what
-    makes a numpy 2 pickle load under numpy 1; else None, with the reason in ``missing``."""
+    """The pickle if this client can load it: re-made with protocol 4 when the protocol or
+    numpy is the obstacle (a numpy 2 pickle loads under numpy >= 1.26 with protocol 4); else None,
+    with the reason in ``missing``."""
     probe = Header(FORMAT_VERSION, "", 0.0, environment(), FigureFacts(), (pickled.descriptor,))
-    reason = advert.refuse_pickle(probe)
-    if reason is not None and pickled.descriptor.protocol != 4:
+    decision = advert.verdict(probe)
+    if not decision.ok and decision.rule in ("protocol", "numpy") and pickled.descriptor.protocol != 4:
         retry = _pickle_part(fig, 4, missing)
-        if retry is not None and advert.refuse_pickle(replace(probe, parts=(retry.descriptor,))) is None:
-            return retry
-    if reason is not None:
-        missing["pickle"] = f"not sent: {reason}"
+        if retry is None:
+            return None
+        pickled, decision = retry, advert.verdict(replace(probe, parts=(retry.descriptor,)))
+    if not decision.ok:
+        missing["pickle"] = f"not sent: {decision.reason}"
         return None
     return pickled

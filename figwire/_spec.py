@@ -156,6 +156,7 @@ class Field:
     required: bool
     added: Tuple[int, int]
     meaning: str
+    absent: str = ""  # adverts only: what a producer reads when the field is absent (§12.2)
 
 
 ENVELOPE_FIELDS = (
@@ -210,6 +211,43 @@ PART_FIELDS = (
     Field("width", "int", False, (1, 0), "raster fallbacks: width in pixels"),
     Field("height", "int", False, (1, 0), "raster fallbacks: height in pixels"),
     Field("dpi", "float", False, (1, 0), "fallbacks: dots per inch they were rendered at"),
+)
+
+#: A client's advert (§12.1), in the order ``capabilities()`` writes it. No field is
+#: required; a present field of the wrong type is refused (``invalid-argument``).
+ADVERT_FIELDS = (
+    Field("figwire", "str", False, (1, 0), "the client's figwire version (informative)", "nothing"),
+    Field(
+        "formats",
+        "array of str",
+        False,
+        (1, 0),
+        'format versions it reads, "major.minor" (§4.1), one per major',
+        "the producer's own version",
+    ),
+    Field("python", "str", False, (1, 0), "Python version (informative)", "nothing"),
+    Field("matplotlib", "str", False, (1, 0), "matplotlib version", "a version without release numbers"),
+    Field("numpy", "str", False, (1, 0), "numpy version", "a version without release numbers"),
+    Field("pickle_protocol", "int", False, (1, 0), "highest pickle protocol it reads", "5"),
+    Field(
+        "accept",
+        "array of str",
+        False,
+        (1, 0),
+        "part names it can use, best first: ``pickle`` and fallback media types",
+        "``pickle``, then the media types of §5.3 in table order",
+    ),
+    Field("pickle", "bool", False, (1, 0), "false: it never loads a pickle", "true"),
+    Field("codecs", "array of str", False, (1, 0), "codecs it decodes (§6)", "none"),
+    Field(
+        "packages",
+        "map of str to (str | nil)",
+        False,
+        (1, 0),
+        'packages it was asked about: version, "" if it has none, nil if not installed',
+        "nothing is known about any package",
+    ),
+    Field("max_message_bytes", "int", False, (1, 0), "the largest §10 total it accepts", "no limit"),
 )
 
 FIELD_TABLES = {

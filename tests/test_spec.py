@@ -15,17 +15,20 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import pytest
 
 import figwire
 from figwire import _arrays, _spec
-from test_vectors import spec_sections
+from test_vectors import load, spec_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"
 TOOLS = ROOT / "spec" / "tools"
+
+sys.path.insert(0, str(TOOLS))
+from figwire._spec import ADVERT_FIELDS  # noqa: E402
 
 _GENERATED = re.compile(r"^\.\. BEGIN GENERATED: ([a-z-]+)\n.*?^\.\. END GENERATED: \1\n", re.MULTILINE | re.DOTALL)
 
@@ -113,6 +116,42 @@ def test_section_references_resolve(text: str) -> None:
     sources = [text] + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "figwire").glob("*.py"))]
     cited = {ref for source in sources for ref in re.findall(r"§(\d+(?:\.\d+)*)", source)}
     assert cited - sections == set()
+
+
+# -- the advert table (§12.1), until figwire/_spec.py holds it ---------------------------------------
+
+
+def has_type(value: Any, wire_type: str) -> bool:
+    """Whether ``value`` (as JSON or msgpack decodes it) has one of §4's types."""
+    if wire_type.startswith("(") and wire_type.endswith(")"):
+        return has_type(value, wire_type[1:-1])
+    if wire_type.startswith("map of str to "):
+        return isinstance(value, dict) and all(isinstance(k, str) and has_type(v, wire_type[14:]) for k, v in value.items())
+    if wire_type.endswith(" | nil"):
+        return value is None or has_type(value, wire_type[:-6])
+    if wire_type.startswith("array of "):
+        return isinstance(value, list) and all(has_type(v, wire_type[9:]) for v in value)
+    if wire_type == "int":
+        return type(value) is int
+    return type(value) is {"str": str, "bool": bool}[wire_type]
+
+
+def test_advert_table_is_what_capabilities_writes() -> None:
+    caps = figwire.capabilities(max_message_bytes=1 << 20, packages=["numpy", "figwire_no_such_package"])
+    assert [f.name for f in ADVERT_FIELDS] == list(caps), "the table lists capabilities()' fields, in its order"
+    assert [f.name for f in ADVERT_FIELDS if not has_type(caps[f.name], f.type)] == []
+    assert all(f.added <= figwire.FORMAT_VERSION and f.absent and f.meaning for f in ADVERT_FIELDS)
+    assert set(figwire.capabilities()) == {f.name for f in ADVERT_FIELDS} - {"max_message_bytes"}
+
+
+def test_advert_lists_a_package_it_lacks_as_nil() -> None:
+    assert figwire.capabilities(packages=["figwire_no_such_package"])["packages"] == {"figwire_no_such_package": None}
+
+
+def test_every_advert_field_has_a_wrong_type_vector() -> None:
+    refused = {c["id"] for c in load("negotiate")["cases"] if c.get("error") == "invalid-argument"}
+    prefixes = {f.name: f.name.replace("_", "-") + "-not-" for f in ADVERT_FIELDS}
+    assert [name for name, prefix in prefixes.items() if not any(i.startswith(prefix) for i in refused)] == []
 
 
 # -- wording -----------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """figwire against its conformance vectors (spec/figwire-1.rst §14), and the vectors' own hygiene.
 
 Every case runs through figwire's public decoder: ``inspect`` for envelopes, the part
-reader for parts, ``split``/``join`` for the joined form, ``verdict`` for verdicts. The
+reader for parts, ``split``/``join`` for the joined form, ``verdict`` for verdicts; and
+negotiation through the producer's own steps: ``Advert.read(...).plan(...)`` for plans,
+``pack``'s pickle decision (``_negotiated_pickle``) for pickles, ``strip`` for forwarders. The
 envelope JSON Schema is checked against real packed figures, so the schema describes
 what the encoder writes, not only what the vectors hold.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -22,19 +25,21 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 import figwire
-from figwire import ErrorCode, _compat
-from figwire._codec import available_codecs, encode_envelope, part_buffers
+from figwire import ErrorCode, _compat, _pack
+from figwire._codec import PartData, available_codecs, encode_envelope, part_buffers
 from figwire._envelope import FigureFacts, Header, Part
-from figwire._spec import ENVELOPE_MAGIC, MediaType, Role, format_version_str
+from figwire._negotiate import ALL_PARTS, Advert
+from figwire._spec import ENVELOPE_MAGIC, FALLBACK_TYPES, MediaType, Role, format_version_str
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"
 VECTORS = ROOT / "spec" / "vectors"
-KINDS = ("valid", "invalid", "join", "verdict")
+KINDS = ("valid", "invalid", "join", "verdict", "negotiate")
 
 #: Where figwire departs from the spec today, by "<file>/<case id>" (a skip ledger, as
 #: python-jsonschema keeps one). Each runs as a strict xfail: once figwire is fixed the
 #: case passes, the xfail fails, and its entry here has to go.
+_UNCHECKED = "Advert.read does not check the types of figwire, python, matplotlib, numpy, pickle or packages (§12.2)"
 DEVIATIONS: Dict[str, str] = {}
 
 #: The codes a decoder raises from received bytes alone (§9); invalid.json covers each.
@@ -45,9 +50,12 @@ def load(kind: str) -> Dict[str, Any]:
     return json.loads((VECTORS / f"{kind}.json").read_text(encoding="utf-8"))
 
 
-def params(kind: str) -> List[Any]:
+def params(kind: str, having: Optional[str] = None) -> List[Any]:
+    """The cases of ``kind`` as pytest params; with ``having``, only the cases with that key."""
     out = []
     for case in load(kind)["cases"]:
+        if having is not None and having not in case:
+            continue
         reason = DEVIATIONS.get(f"{kind}/{case['id']}")
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         out.append(pytest.param(case, id=case["id"], marks=marks))
@@ -189,6 +197,107 @@ def test_verdict_vectors_name_every_rule() -> None:
     assert named - {None} == {"pickle"} | {rule.name for rule in _compat.RULES}
 
 
+# -- negotiation (§12) ------------------------------------------------------------------------
+
+#: figwire's texts for the reasons of §12.3, by prefix: ``Plan.left_out`` holds text only.
+REASON_TEXTS = {
+    "not sent: the client does not load pickles": "not-accepted",
+    "not sent: the client does not accept it": "not-accepted",
+    "not sent: the client prefers another part": "not-preferred",
+    "not sent: the client reads pickle protocols up to ": "protocol",
+}
+
+
+def reason_of(text: str) -> str:
+    return next((name for prefix, name in REASON_TEXTS.items() if text.startswith(prefix)), text)
+
+
+def test_requested_null_is_every_part_in_table_order() -> None:
+    assert ALL_PARTS == ("pickle",) + FALLBACK_TYPES
+
+
+@pytest.mark.parametrize("case", params("negotiate", having="requested"))
+def test_negotiate_plan(case: Dict[str, Any]) -> None:
+    requested = ALL_PARTS if case["requested"] is None else tuple(case["requested"])
+
+    def planned() -> Any:
+        return Advert.read(case["advert"]).plan(requested, case["codec"], case["protocol"])
+
+    if "error" in case:
+        with pytest.raises(figwire.EncodeError) as info:
+            planned()
+        assert info.value.code.value == case["error"]
+        return
+    plan = planned()
+    got = {
+        "parts": list(plan.parts),
+        "codec": plan.codec,
+        "protocol": plan.protocol if "pickle" in plan.parts else None,
+        "left_out": {name: reason_of(text) for name, text in plan.left_out.items()},
+    }
+    assert got == case["expected"]
+
+
+@pytest.mark.parametrize("case", params("negotiate", having="pickle"))
+def test_negotiate_pickle(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pack``'s own decision, with the producer's environment and the pickling replaced by the case's facts."""
+    facts = case["pickle"]
+    made = Part(
+        role=Role.PICKLE.value,
+        media_type=MediaType.PICKLE.value,
+        frames=(),
+        sizes=(),
+        protocol=facts["protocol"],
+        requires=facts["requires"],
+        numpy_private=facts["numpy_private"],
+    )
+    remade: List[int] = []
+
+    def pickle_again(fig: Any, protocol: int, missing: Dict[str, str]) -> PartData:
+        remade.append(protocol)
+        return PartData(replace(made, protocol=protocol), (b"",))
+
+    monkeypatch.setattr(_pack, "environment", lambda: dict(case["producer"]))
+    monkeypatch.setattr(_pack, "_pickle_part", pickle_again)
+    missing: Dict[str, str] = {}
+    sent = _pack._negotiated_pickle(None, PartData(made, (b"",)), Advert.read(case["advert"]), missing)
+    expected = case["expected"]
+    if expected["send"]:
+        assert sent is not None and sent.descriptor.protocol == expected["protocol"]
+        assert missing == {}
+        return
+    assert sent is None and missing["pickle"].startswith("not sent:")
+    last = replace(made, protocol=remade[-1]) if remade else made
+    header = Header(version=(1, 0), id="negotiate", created=0.0, producer=case["producer"], figure=FigureFacts(), parts=(last,))
+    assert figwire.verdict(header, _compat.remote_environment(case["advert"])).rule == expected["rule"]
+
+
+@pytest.mark.parametrize("case", params("negotiate", having="keep"))
+def test_negotiate_strip(case: Dict[str, Any]) -> None:
+    frames = frames_of(case)
+    stripped = figwire.strip(frames, case["keep"])
+    expected = case["expected"]
+    assert len(stripped) == 1 + len(expected["frames"])
+    assert all(sent is frames[i] for sent, i in zip(stripped[1:], expected["frames"])), "a kept frame is passed on as it is"
+    before, after = header_form(figwire.inspect(frames)), header_form(figwire.inspect(stripped))
+    assert after["parts"] == expected["parts"]
+    assert after.get("missing", {}) == expected.get("missing", {})
+    unchanged = ("version", "id", "created", "producer", "figure")
+    assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
+
+
+def test_negotiate_vectors_cover_every_reason_rule_and_refusal() -> None:
+    cases = load("negotiate")["cases"]
+    plans = [c for c in cases if "requested" in c]
+    reasons = {r for c in plans if "expected" in c for r in c["expected"]["left_out"].values()}
+    assert reasons == {"not-accepted", "not-preferred", "protocol"} == set(REASON_TEXTS.values())
+    assert {c["error"] for c in plans if "error" in c} == {"invalid-argument", "unsupported-version"}
+    decisions = [c for c in cases if "pickle" in c]
+    assert {c["expected"].get("rule") for c in decisions} == {None, "matplotlib", "numpy", "packages"}
+    assert {c["expected"].get("protocol") for c in decisions} == {None, 4, 5}
+    assert any("keep" in c for c in cases)
+
+
 # -- the vector files themselves ----------------------------------------------------------------
 
 
@@ -211,6 +320,20 @@ def test_vectors_schema_refuses_a_case_it_does_not_describe(vectors_schema: json
     doc = load("invalid")
     case = dict(doc["cases"][0])
     for bad in ({**case, "eror": "malformed"}, {**case, "error": "bad-thing"}, {**case, "description": "the decoder should refuse this"}):
+        assert not vectors_schema.is_valid({**doc, "cases": [bad]})
+
+
+def test_vectors_schema_refuses_a_negotiate_case_it_does_not_describe(vectors_schema: jsonschema.Draft202012Validator) -> None:
+    doc = load("negotiate")
+    plan = next(c for c in doc["cases"] if "expected" in c and "requested" in c)
+    decision = next(c for c in doc["cases"] if "pickle" in c and c["expected"]["send"])
+    for bad in (
+        {**plan, "expected": {**plan["expected"], "left_out": {"image/png": "disliked"}}},
+        {**plan, "error": "invalid-argument"},
+        {**plan, "keep": ["pickle"]},
+        {**decision, "expected": {**decision["expected"], "rule": "numpy"}},
+        {**decision, "expected": {"send": False}},
+    ):
         assert not vectors_schema.is_valid({**doc, "cases": [bad]})
 
 

@@ -1,4 +1,4 @@
-"""Write figwire's conformance vectors: spec/vectors/{valid,invalid,join,verdict}.json (spec §14).
+"""Write figwire's conformance vectors: spec/vectors/{valid,invalid,join,verdict,negotiate}.json (spec §14).
 
 Every case is built from fixed inputs: one message id, one creation time, one producer,
 and hand-made payload bytes (pickle streams of a few opcodes, a 1x1 PNG, compressed
@@ -979,6 +979,244 @@ def verdict_cases() -> Cases:
     return cases
 
 
+# -- negotiate.json -----------------------------------------------------------------------------
+
+#: The advert of a client in the producer's own environment (PRODUCER), as capabilities() writes it.
+ADVERT: Dict[str, Any] = {
+    "figwire": "0.1.0",
+    "formats": ["1.0"],
+    "python": "3.12.4",
+    "matplotlib": "3.10.1",
+    "numpy": "2.2.4",
+    "pickle_protocol": 5,
+    "accept": ["pickle", PNG_TYPE, SVG_TYPE, PDF_TYPE],
+    "pickle": True,
+    "codecs": ["zlib", "zstd"],
+    "packages": {},
+}
+
+
+class Whole:
+    """An advert given whole, not as changes to ADVERT (for one that is not even a map)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def advert(changes: Any) -> Any:
+    """ADVERT with ``changes`` (ABSENT removes a field), or the value a ``Whole`` holds."""
+    if isinstance(changes, Whole):
+        return changes.value
+    merged = {**ADVERT, **changes}
+    return {k: v for k, v in merged.items() if v is not ABSENT}
+
+
+NA, NP, PR = "not-accepted", "not-preferred", "protocol"  # the reasons of §12.3
+ALL = None  # requested: every part the producer can make
+PlanResult = Tuple[List[str], Optional[str], Optional[int], Dict[str, str]]  # parts, codec, protocol, left_out
+
+#: (id, description, section, changes to ADVERT, requested, the producer's codec and protocol,
+#: and what the producer plans, or the error code it refuses the advert with).
+# fmt: off
+PLANS: Tuple[Tuple[str, str, str, Any, Optional[List[str]], Optional[str], int, Any], ...] = (
+    ("same-environment", "a client like the producer: the pickle and its favourite fallback, PNG", "§12.3",
+     {}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("default-set-requested", "the producer's default set requested explicitly: pickle and PNG, nothing left out", "§12.3",
+     {}, ["pickle", PNG_TYPE], None, 5, (["pickle", PNG_TYPE], None, 5, {})),
+    ("svg-first", "a client that ranks SVG before PNG gets the pickle and SVG", "§12.3",
+     {"accept": ["pickle", SVG_TYPE, PNG_TYPE]}, ALL, None, 5, (["pickle", SVG_TYPE], None, 5, {PNG_TYPE: NP, PDF_TYPE: NA})),
+    ("favourite-among-requested", "the favourite fallback among those requested, not among those accepted", "§12.3",
+     {"accept": [SVG_TYPE, PNG_TYPE, "pickle"]}, [PNG_TYPE, PDF_TYPE], None, 5, ([PNG_TYPE], None, None, {PDF_TYPE: NA})),
+    ("fallback-not-accepted", "the only requested part is a fallback the client does not accept: nothing is sent", "§12.3",
+     {"accept": ["pickle", PNG_TYPE]}, [PDF_TYPE], None, 5, ([], None, None, {PDF_TYPE: NA})),
+    ("pickle-false", "a client whose pickle field is false gets no pickle, even though accept lists it", "§12.3",
+     {"pickle": False}, ALL, None, 5, ([PNG_TYPE], None, None, {"pickle": NA, SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("pickle-not-accepted", "a client whose accept does not list pickle gets no pickle", "§12.3",
+     {"accept": [PNG_TYPE, SVG_TYPE]}, ALL, None, 5, ([PNG_TYPE], None, None, {"pickle": NA, SVG_TYPE: NP, PDF_TYPE: NA})),
+    ("pickle-listed-last", "where pickle stands in accept does not matter: the pickle part comes first", "§12.3",
+     {"accept": [PNG_TYPE, "pickle"]}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NA, PDF_TYPE: NA})),
+    ("pickle-only", "a client that accepts only the pickle gets no fallback", "§12.3",
+     {"accept": ["pickle"]}, ALL, None, 5, (["pickle"], None, 5, {PNG_TYPE: NA, SVG_TYPE: NA, PDF_TYPE: NA})),
+    ("nothing-accepted", "a client whose accept is empty gets no part, and every part is left out", "§12.3",
+     {"accept": []}, ALL, None, 5, ([], None, None, {"pickle": NA, PNG_TYPE: NA, SVG_TYPE: NA, PDF_TYPE: NA})),
+    ("client-protocol-4", "a client that reads pickle protocols up to 4 gets a protocol 4 pickle", "§12.3",
+     {"pickle_protocol": 4}, ALL, None, 5, (["pickle", PNG_TYPE], None, 4, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("client-protocol-3", "a client that reads pickle protocols up to 3 gets no pickle", "§12.3",
+     {"pickle_protocol": 3}, ALL, None, 5, ([PNG_TYPE], None, None, {"pickle": PR, SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("producer-protocol-4", "a producer asked for protocol 4 writes 4 for a client that reads 5", "§12.3",
+     {}, ALL, None, 4, (["pickle", PNG_TYPE], None, 4, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("client-protocol-6", "a client that reads a protocol above 5 gets the producer's protocol 5", "§12.3",
+     {"pickle_protocol": 6}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("codec-listed", "the producer's codec zstd is used for a client that lists it", "§12.3",
+     {}, ALL, "zstd", 5, (["pickle", PNG_TYPE], "zstd", 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("codec-lacking", "the producer's codec zstd is dropped for a client that lists only zlib", "§12.3",
+     {"codecs": ["zlib"]}, ALL, "zstd", 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("codecs-absent", "an advert without codecs lists none: even zlib is dropped", "§12.3",
+     {"codecs": ABSENT}, ALL, "zlib", 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("unknown-part-names", "part names the producer does not know are ignored in accept", "§12.2",
+     {"accept": ["image/webp", "pickle", "image/avif", SVG_TYPE]}, ALL, None, 5, (["pickle", SVG_TYPE], None, 5, {PNG_TYPE: NA, PDF_TYPE: NA})),
+    ("unknown-part-names-only", "a client that accepts only unknown part names gets no part", "§12.2",
+     {"accept": ["image/webp", "text/html"]}, ALL, None, 5, ([], None, None, {"pickle": NA, PNG_TYPE: NA, SVG_TYPE: NA, PDF_TYPE: NA})),
+    ("unknown-codec-names", "codec names the producer does not know are ignored in codecs", "§12.2",
+     {"codecs": ["brotli", "zlib"]}, ALL, "zlib", 5, (["pickle", PNG_TYPE], "zlib", 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("unknown-fields", "fields the table does not list are ignored, whatever their values", "§12.2",
+     {"gpu": "none", "future": [1, {"deep": None}], "pickle_formats": 7}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("empty-advert", "an empty advert: every field absent takes its default, and no codec is used", "§12.2",
+     Whole({}), ALL, "zlib", 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("packages-nil", "a package listed with nil is a valid advert", "§12.2",
+     {"packages": {"pandas": None, "scipy": "1.14.1", "seaborn": ""}}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("formats-later-minor-and-major", "a client that reads 1.7 and 2.1 reads the producer's 1.0", "§12.2",
+     {"formats": ["2.1", "1.7"]}, ALL, None, 5, (["pickle", PNG_TYPE], None, 5, {SVG_TYPE: NP, PDF_TYPE: NP})),
+    ("formats-major-2-only", "a client that reads only major version 2", "§12.2", {"formats": ["2.0"]}, ALL, None, 5, "unsupported-version"),
+    ("formats-empty", "a client that reads no format version", "§12.2", {"formats": []}, ALL, None, 5, "unsupported-version"),
+    ("formats-major-2-bad-fields", "major 2 only, with other fields of the wrong type for 1.x: formats is read first", "§12.2",
+     {"formats": ["2.0"], "accept": "everything", "pickle": "yes"}, ALL, None, 5, "unsupported-version"),
+    ("format-not-a-version", "a formats entry that is not major.minor", "§12.2", {"formats": ["1"]}, ALL, None, 5, "invalid-argument"),
+    ("not-a-map", "an advert that is an array, not a map", "§12.2", Whole(["pickle", PNG_TYPE]), ALL, None, 5, "invalid-argument"),
+    ("figwire-not-str", "figwire is an int", "§12.2", {"figwire": 1}, ALL, None, 5, "invalid-argument"),
+    ("formats-not-array", "formats is a str, not an array of str", "§12.2", {"formats": "1.0"}, ALL, None, 5, "invalid-argument"),
+    ("python-not-str", "python is a number", "§12.2", {"python": 3.12}, ALL, None, 5, "invalid-argument"),
+    ("matplotlib-not-str", "matplotlib is an array of numbers", "§12.2", {"matplotlib": [3, 10, 1]}, ALL, None, 5, "invalid-argument"),
+    ("numpy-not-str", "numpy is an int", "§12.2", {"numpy": 2}, ALL, None, 5, "invalid-argument"),
+    ("pickle-protocol-not-int", "pickle_protocol is a str", "§12.2", {"pickle_protocol": "5"}, ALL, None, 5, "invalid-argument"),
+    ("pickle-protocol-bool", "pickle_protocol is true: a bool is not an int", "§12.2", {"pickle_protocol": True}, ALL, None, 5, "invalid-argument"),
+    ("pickle-protocol-negative", "pickle_protocol is -1", "§12.2", {"pickle_protocol": -1}, ALL, None, 5, "invalid-argument"),
+    ("pickle-protocol-nil", "pickle_protocol is nil, which is not read as absent", "§12.2", {"pickle_protocol": None}, ALL, None, 5, "invalid-argument"),
+    ("accept-not-array", "accept is a str, not an array of str", "§12.2", {"accept": PNG_TYPE}, ALL, None, 5, "invalid-argument"),
+    ("accept-entry-not-str", "an entry of accept is an int", "§12.2", {"accept": ["pickle", 7]}, ALL, None, 5, "invalid-argument"),
+    ("pickle-not-bool", "pickle is the str false, not the bool", "§12.2", {"pickle": "false"}, ALL, None, 5, "invalid-argument"),
+    ("codecs-not-array", "codecs is a map", "§12.2", {"codecs": {"zlib": True}}, ALL, None, 5, "invalid-argument"),
+    ("packages-not-map", "packages is an array of names", "§12.2", {"packages": ["pandas"]}, ALL, None, 5, "invalid-argument"),
+    ("packages-value-not-str", "a version in packages is a number", "§12.2", {"packages": {"pandas": 2.2}}, ALL, None, 5, "invalid-argument"),
+    ("max-message-bytes-not-int", "max_message_bytes is a float", "§12.2", {"max_message_bytes": 1e6}, ALL, None, 5, "invalid-argument"),
+    ("max-message-bytes-negative", "max_message_bytes is -1", "§12.2", {"max_message_bytes": -1}, ALL, None, 5, "invalid-argument"),
+    ("max-message-bytes-nil", "max_message_bytes is nil, which is not read as absent", "§12.2", {"max_message_bytes": None}, ALL, None, 5, "invalid-argument"),
+)
+
+#: (id, description, what the producer does: (True, protocol sent) or (False, refusing rule),
+#: changes to ADVERT, changes to the pickle's facts ("requires": packages beyond matplotlib and numpy)).
+DECISIONS: Tuple[Tuple[str, str, Tuple[bool, Any], Dict[str, Any], Dict[str, Any]], ...] = (
+    ("pickle-same-environment", "the pickle of a client like the producer is sent", (True, 5), {}, {}),
+    ("pickle-other-matplotlib-minor", "a client with matplotlib 3.9 gets no 3.10 pickle", (False, "matplotlib"), {"matplotlib": "3.9.4"}, {}),
+    ("pickle-older-matplotlib-patch", "a client on an older patch of the same minor gets the pickle", (True, 5), {"matplotlib": "3.10.0"}, {}),
+    ("pickle-matplotlib-unadvertised", "an advert without matplotlib gets no pickle", (False, "matplotlib"), {"matplotlib": ABSENT}, {}),
+    ("pickle-numpy-1-public", "a numpy 1 client gets a pickle that names no private numpy module", (True, 5), {"numpy": "1.26.4"}, {}),
+    ("pickle-numpy-1-private-retried", "numpy 1.26, private numpy modules: the protocol 5 pickle is refused, its protocol 4 remake is sent",
+     (True, 4), {"numpy": "1.26.4"}, {"numpy_private": True}),
+    ("pickle-numpy-1-private-protocol-4", "numpy 1.26, private numpy modules, a protocol 4 pickle: sent as it is",
+     (True, 4), {"numpy": "1.26.4"}, {"numpy_private": True, "protocol": 4}),
+    ("pickle-numpy-1-25-private", "numpy 1.25, private numpy modules: protocol 4 does not help, no pickle",
+     (False, "numpy"), {"numpy": "1.25.2"}, {"numpy_private": True}),
+    ("pickle-numpy-unadvertised-private", "an advert without numpy gets no pickle naming private numpy modules",
+     (False, "numpy"), {"numpy": ABSENT}, {"numpy_private": True}),
+    ("pickle-numpy-unadvertised-public", "an advert without numpy gets a pickle naming no private numpy module", (True, 5), {"numpy": ABSENT}, {}),
+    ("pickle-client-protocol-4", "a protocol 5 pickle for a client that reads up to 4 is made again with protocol 4",
+     (True, 4), {"pickle_protocol": 4}, {}),
+    ("pickle-retry-cannot-help", "matplotlib differs and numpy is private: the rule of the protocol 4 remake is matplotlib",
+     (False, "matplotlib"), {"matplotlib": "3.9.4", "numpy": "1.26.4"}, {"numpy_private": True}),
+    ("pickle-package-advertised-absent", "the pickle needs pandas, which the client lists with nil: no pickle",
+     (False, "packages"), {"packages": {"pandas": None}}, {"requires": {"pandas": "2.2.3"}}),
+    ("pickle-package-other-minor", "the pickle needs pandas 2.2, the client has 2.1: no pickle",
+     (False, "packages"), {"packages": {"pandas": "2.1.4"}}, {"requires": {"pandas": "2.2.3"}}),
+    ("pickle-package-same-minor", "the pickle needs pandas 2.2, the client has 2.2.0", (True, 5), {"packages": {"pandas": "2.2.0"}}, {"requires": {"pandas": "2.2.3"}}),
+    ("pickle-package-not-advertised", "the pickle needs cartopy, which the advert does not name: it is sent",
+     (True, 5), {"packages": {"pandas": "2.2.0"}}, {"requires": {"cartopy": "0.24.1"}}),
+    ("pickle-package-without-version", "the pickle needs seaborn, which the client has without a version", (True, 5), {"packages": {"seaborn": ""}}, {"requires": {"seaborn": "0.13.2"}}),
+)
+# fmt: on
+
+
+def _plan_expected(result: Any) -> Dict[str, Any]:
+    if isinstance(result, str):
+        return {"error": result}
+    parts, codec, protocol, left_out = result
+    return {"expected": {"parts": parts, "codec": codec, "protocol": protocol, "left_out": left_out}}
+
+
+def _strip_case(cases: Cases, id: str, description: str, msg: Message, keep: Sequence[str], *, wire: Optional[Any] = None) -> None:
+    """A forwarder keeping ``keep``; expected from the message's own part table (§12.7)."""
+    frames = list(msg.frames) if wire is None else with_envelope(msg, wire)
+    wire = msg.wire if wire is None else wire
+    missing = dict(wire.get("missing", {}))
+    sources: List[int] = []
+    parts = []
+    for p in wire["parts"]:
+        name = "pickle" if p["role"] == Role.PICKLE.value else p["type"]
+        if name not in keep:
+            missing[name] = "removed by a forwarder"
+            continue
+        part = {**_known(p, "part"), "frames": list(range(len(sources) + 1, len(sources) + 1 + len(p["frames"])))}
+        if not part.get("requires", True):
+            del part["requires"]
+        parts.append(part)
+        sources.extend(p["frames"])
+    expected: Dict[str, Any] = {"frames": sources, "parts": parts, **({"missing": missing} if missing else {})}
+    cases.add({"id": id, "description": description, "spec": "§12.7", "frames": [b64(f) for f in frames], "keep": list(keep), "expected": expected})
+
+
+def negotiate_cases() -> Cases:
+    cases = Cases()
+    for id, description, section, changes, requested, codec, protocol, result in PLANS:
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": section,
+                "advert": advert(changes),
+                "requested": requested,
+                "codec": codec,
+                "protocol": protocol,
+                **_plan_expected(result),
+            }
+        )
+    for id, description, (send, detail), advert_changes, pickle_changes in DECISIONS:
+        requires = {**_PRODUCER, **pickle_changes.get("requires", {})}
+        facts = {**_PICKLE, **{k: v for k, v in pickle_changes.items() if k != "requires"}, "requires": requires}
+        expected = {"send": send, ("protocol" if send else "rule"): detail}
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": "§12.4",
+                "advert": advert(advert_changes),
+                "producer": dict(_PRODUCER),
+                "pickle": facts,
+                "expected": expected,
+            }
+        )
+
+    three = build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B]), fallback(PNG_TYPE, PNG), fallback(SVG_TYPE, SVG)])
+    _strip_case(cases, "strip-keep-png", "a forwarder keeps only the PNG of a pickle, PNG and SVG message", three, [PNG_TYPE])
+    _strip_case(cases, "strip-keep-pickle", "a forwarder keeps only the pickle and its two out-of-band buffers", three, ["pickle"])
+    _strip_case(cases, "strip-keep-all", "a forwarder that keeps every part changes no part and adds nothing to missing", three, ["pickle", PNG_TYPE, SVG_TYPE])
+    _strip_case(cases, "strip-keep-none", "a forwarder that keeps no part sends the envelope alone", three, [])
+    coded = build(
+        [pickle_part(), coded_fallback(SVG_TYPE, Blob(DEFLATE_ZLIB, DEFLATE_RAW), codec="zlib", digest="sha256")],
+        missing={PDF_TYPE: "rendering failed: RuntimeError: no PDF backend"},
+    )
+    _strip_case(
+        cases,
+        "strip-keeps-codec-and-digests",
+        "a kept compressed SVG keeps its codec, sizes and digests; missing keeps its entry and gains the pickle",
+        coded,
+        [SVG_TYPE, PDF_TYPE],
+    )
+    future = build([pickle_part(), fallback(PNG_TYPE, PNG)], extra_frames=[b"a frame no part names"])
+    wire = future.wire
+    wire["figwire"] = "1.7"
+    wire["trace"] = {"span": "a1b2"}
+    wire["parts"][1]["colorspace"] = "sRGB"
+    _strip_case(
+        cases,
+        "strip-later-minor",
+        "a 1.7 message with unknown fields and a frame no part names; the unknown fields may be dropped",
+        future,
+        [PNG_TYPE],
+        wire=wire,
+    )
+    return cases
+
+
 # -- files --------------------------------------------------------------------------------------
 
 FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
@@ -986,6 +1224,7 @@ FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
     "invalid": ("Messages a decoder refuses, each with exactly one fault, and the error code.", invalid_cases),
     "join": ("Joined messages (§3.2): the frames they split into, or the error code.", join_cases),
     "verdict": ("Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.", verdict_cases),
+    "negotiate": ("Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.", negotiate_cases),
 }
 
 

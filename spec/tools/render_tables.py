@@ -2,8 +2,9 @@
 
 The field, error, limit and verdict tables of ``spec/figwire-1.rst`` restate data that
 the code reads at run time (``_spec.FIELD_TABLES``, ``ErrorCode``, ``Limits``,
-``_compat.RULES``). Written by hand they would drift, as jupyter's messaging spec did
-from its own version constant, so they are rendered here between marker comments::
+``_compat.RULES``, ``_spec.DEFAULT_PARTS``). Written by hand they would drift, as
+jupyter's messaging spec did from its own version constant, so they are rendered here
+between marker comments::
 
     .. BEGIN GENERATED: <block>
     ...
@@ -169,6 +170,15 @@ def _with_power(n: int) -> str:
     return str(n)
 
 
+def block_advert_fields() -> str:
+    rows = [(f"``{f.name}``", f"``{f.type}``", _spec.format_version_str(f.added), f.absent, f.meaning) for f in _spec.ADVERT_FIELDS]
+    return _list_table(("Field", "Type", "Added", "If absent", "Meaning"), rows, (18, 22, 7, 23, 30))
+
+
+def block_default_parts() -> str:
+    return f"The reference implementation's default set: {_inline_list(_spec.DEFAULT_PARTS)}."
+
+
 def block_verdict_rules() -> str:
     rows = [(str(i), f"``{rule.name}``", rule.statement) for i, rule in enumerate(_compat.RULES, 1)]
     return _list_table(("Order", "Rule", "The pickle may load when"), rows, (8, 14, 78))
@@ -187,6 +197,8 @@ BLOCKS: Dict[str, Callable[[], str]] = {
     "error-codes": block_error_codes,
     "limits": block_limits,
     "verdict-rules": block_verdict_rules,
+    "advert-fields": block_advert_fields,
+    "default-parts": block_default_parts,
 }
 
 _MARKER = re.compile(r"^\.\. BEGIN GENERATED: (?P<name>[a-z-]+)\n.*?^\.\. END GENERATED: (?P=name)\n", re.MULTILINE | re.DOTALL)

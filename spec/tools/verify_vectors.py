@@ -4,10 +4,11 @@ Vectors made by one implementation and checked only by that implementation prove
 nothing about the spec: they would agree with its bugs. So this decoder is written from
 ``spec/figwire-1.rst`` alone and never imports figwire; beyond the standard library it
 uses only ``msgpack``, ``hashlib``, ``zlib`` and ``struct``. Its field tables and limits
-are restated from the spec's §4, §5 and §10 rather than read from figwire's code.
+are restated from the spec's §4, §5, §10 and §12 rather than read from figwire's code.
 
-It decodes envelopes and parts, splits joined messages and computes verdicts, then
-compares each result with the case's expectation. For ``zstd`` it decodes only raw and
+It decodes envelopes and parts, splits joined messages, computes verdicts, and plans,
+decides and strips as §12 says a producer and a forwarder do, then compares each result
+with the case's expectation. For ``zstd`` it decodes only raw and
 RLE blocks, which is all the vectors use (a frame with compressed blocks is reported as
 skipped, not as passed).
 
@@ -163,6 +164,8 @@ def read_envelope(frame: bytes, limits: Mapping[str, int]) -> Dict[str, Any]:
 
 
 def has_type(value: Any, wire_type: str) -> bool:
+    if wire_type.startswith("(") and wire_type.endswith(")"):
+        return has_type(value, wire_type[1:-1])
     if wire_type.endswith(" | nil"):
         return value is None or has_type(value, wire_type[:-6])
     if wire_type.startswith("array of "):
@@ -446,6 +449,112 @@ def verdict(producer: Mapping[str, str], part: Optional[Mapping[str, Any]], cons
     return True, None
 
 
+# -- §12: negotiation -------------------------------------------------------------------------
+
+# §12.1, as (field, type); the values a producer reads when one is absent are applied in read_advert.
+ADVERT = (
+    ("figwire", "str"),
+    ("formats", "array of str"),
+    ("python", "str"),
+    ("matplotlib", "str"),
+    ("numpy", "str"),
+    ("pickle_protocol", "int"),
+    ("accept", "array of str"),
+    ("pickle", "bool"),
+    ("codecs", "array of str"),
+    ("packages", "map of str to (str | nil)"),
+    ("max_message_bytes", "int"),
+)
+WRITE_MAJOR = 1
+PICKLE_PROTOCOLS = (4, 5)
+PART_NAMES = ("pickle",) + FALLBACK_TYPES  # §12.3: what "every part it can make" is, in order
+CODEC_NAMES = ("zlib", "zstd")
+
+
+def read_advert(advert: Any) -> Dict[str, Any]:
+    """§12.2: the advert checked, known names only, absent fields at their defaults."""
+    if not isinstance(advert, dict):
+        raise Refused("invalid-argument", "not a map")
+    formats = advert.get("formats", [f"{WRITE_MAJOR}.0"])
+    if not has_type(formats, "array of str") or not all(VERSION.fullmatch(f) for f in formats):
+        raise Refused("invalid-argument", "formats")
+    if not any(int(f.split(".")[0]) == WRITE_MAJOR for f in formats):
+        raise Refused("unsupported-version", "no major this producer writes")
+    for name, wire_type in ADVERT:
+        if name in advert and not has_type(advert[name], wire_type):
+            raise Refused("invalid-argument", f"{name} is not {wire_type}")
+    for name in ("pickle_protocol", "max_message_bytes"):
+        if advert.get(name, 0) < 0:
+            raise Refused("invalid-argument", f"{name} is negative")
+    return {
+        "matplotlib": advert.get("matplotlib"),
+        "numpy": advert.get("numpy"),
+        "pickle_protocol": advert.get("pickle_protocol", 5),
+        "accept": [p for p in advert.get("accept", PART_NAMES) if p in PART_NAMES],
+        "pickle": advert.get("pickle", True),
+        "codecs": [c for c in advert.get("codecs", []) if c in CODEC_NAMES],
+        "packages": advert.get("packages", {}),
+    }
+
+
+def plan(advert: Any, requested: Optional[Sequence[str]], codec: Optional[str], protocol: int) -> Dict[str, Any]:
+    """§12.3: what a producer sends for this advert."""
+    caps = read_advert(advert)
+    requested = PART_NAMES if requested is None else requested
+    parts: List[str] = []
+    left_out: Dict[str, str] = {}
+    protocol = min(protocol, caps["pickle_protocol"])
+    if "pickle" in requested:
+        if "pickle" not in caps["accept"] or caps["pickle"] is False:
+            left_out["pickle"] = "not-accepted"
+        elif protocol < min(PICKLE_PROTOCOLS):
+            left_out["pickle"] = "protocol"
+        else:
+            parts.append("pickle")
+    fallbacks = [p for p in caps["accept"] if p in FALLBACK_TYPES and p in requested]
+    parts.extend(fallbacks[:1])
+    for name in requested:
+        if name not in parts and name not in left_out:
+            left_out[name] = "not-preferred" if name in fallbacks else "not-accepted"
+    return {
+        "parts": parts,
+        "codec": codec if codec in caps["codecs"] else None,
+        "protocol": protocol if "pickle" in parts else None,
+        "left_out": left_out,
+    }
+
+
+def decide(advert: Any, producer: Mapping[str, str], pickle: Mapping[str, Any]) -> Dict[str, Any]:
+    """§12.4: the verdict against the advertised environment, with the protocol 4 remake."""
+    caps = read_advert(advert)
+    consumer = {"matplotlib": caps["matplotlib"], "numpy": caps["numpy"], "highest_protocol": caps["pickle_protocol"], "packages": caps["packages"]}
+    ok, rule = verdict(producer, pickle, consumer)
+    if not ok and pickle["protocol"] == 5:
+        pickle = {**pickle, "protocol": 4}
+        ok, rule = verdict(producer, pickle, consumer)
+    return {"send": True, "protocol": pickle["protocol"]} if ok else {"send": False, "rule": rule}
+
+
+def strip(frames: Sequence[bytes], keep: Sequence[str]) -> Dict[str, Any]:
+    """§12.7: which received frames a forwarder sends, the kept descriptors, and missing."""
+    header = read_header(frames, LIMITS)
+    sources: List[int] = []
+    parts = []
+    missing = dict(header.get("missing", {}))
+    for part in header["parts"]:
+        name = "pickle" if part["role"] == "pickle" else part["type"]
+        if name not in keep:
+            missing[name] = "removed by a forwarder"
+            continue
+        out = {n: as_json(part[n], t) for n, t, _ in PART if n in part}
+        out["frames"] = list(range(len(sources) + 1, len(sources) + 1 + len(part["frames"])))
+        if not out.get("requires", True):
+            del out["requires"]
+        parts.append(out)
+        sources.extend(part["frames"])
+    return {"frames": sources, "parts": parts, **({"missing": missing} if missing else {})}
+
+
 # -- running the vectors ----------------------------------------------------------------------
 
 
@@ -499,7 +608,28 @@ def check_verdict(case: Mapping[str, Any]) -> None:
         raise AssertionError(f"verdict {ok}, {rule}")
 
 
-CHECKS = {"valid": check_valid, "invalid": check_invalid, "join": check_join, "verdict": check_verdict}
+def check_negotiate(case: Mapping[str, Any]) -> None:
+    if "keep" in case:
+        got = strip(_frames(case), case["keep"])
+        if got != case["expected"]:
+            raise AssertionError(f"stripped to {got!r}")
+        return
+    if "pickle" in case:
+        got = decide(case["advert"], case["producer"], case["pickle"])
+        if got != case["expected"]:
+            raise AssertionError(f"decided {got!r}")
+        return
+    try:
+        got = plan(case["advert"], case["requested"], case["codec"], case["protocol"])
+    except Refused as exc:
+        if exc.code != case.get("error"):
+            raise AssertionError(f"refused with {exc.code}") from None
+        return
+    if got != case.get("expected"):
+        raise AssertionError(f"planned {got!r}")
+
+
+CHECKS = {"valid": check_valid, "invalid": check_invalid, "join": check_join, "verdict": check_verdict, "negotiate": check_negotiate}
 
 
 def main(argv: Sequence[str]) -> int:
