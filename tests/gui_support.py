@@ -244,7 +244,7 @@ def scenario_image(backend: str, client: str) -> dict[str, Any]:
     from figwire._gui import show_image
 
     mine, five = _client_figures(client, backend)
-    pixels = np.random.default_rng(0).integers(0, 256, (131, 257, 3), dtype=np.uint8)
+    pixels = np.random.default_rng(0).integers(0, 256, (113, 257, 3), dtype=np.uint8)
     fig: Any = show_image(_png(pixels), "image/png", backend, title="fallback: noise")
     _pump(lambda: _shown(fig))
     window = _window(fig)
