@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import figures
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-import figures
-import figwire
 from conftest import CORPUS_ALLOW
+
+import figwire
 
 
 @pytest.mark.parametrize("name", sorted(figures.CORPUS))
@@ -20,6 +20,11 @@ def test_live_figure_renders_like_the_original(name: str) -> None:
 
     result = figwire.unpack(frames, trusted=True, allow=CORPUS_ALLOW)
 
+    if name in figures.PICKLE_FAILS or name in figures.CANVAS_LEAKS:
+        # A matplotlib bug of this version: the figure cannot be pickled, or its pickle
+        # holds a canvas, which the allow-list refuses. Either way: no live figure, a reason.
+        assert not result.live and result.reason
+        return
     assert result.live, result.reason
     assert result.reason is None and result.notes == ("pickle: live",)
     assert plt.get_fignums() == open_before, "a headless unpack must not register the figure with pyplot"
