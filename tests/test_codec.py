@@ -6,12 +6,12 @@ import subprocess
 import sys
 import zlib
 
+import figures
 import msgpack
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-import figures
 import figwire
 from figwire import ErrorCode, Limits, _codec
 

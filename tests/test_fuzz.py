@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import figures
 import msgpack
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import figures
 import figwire
 from figwire import _codec
 from figwire._spec import ENVELOPE_MAGIC

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+import figures
 import msgpack
 import pytest
 
-import figures
 import figwire
 
 

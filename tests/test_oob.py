@@ -6,10 +6,10 @@ import io
 import pickle
 import tracemalloc
 
+import figures
 import numpy as np
 import pytest
 
-import figures
 import figwire
 from figwire import _pickler, _unpickler
 

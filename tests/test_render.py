@@ -11,15 +11,12 @@ from pathlib import Path
 from typing import Any, Dict, Iterator
 
 import matplotlib
-
-matplotlib.use("agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 PIL_Image = pytest.importorskip("PIL.Image")
 
@@ -47,10 +44,9 @@ PNG, SVG, PDF = "image/png", "image/svg+xml", "application/pdf"
 
 
 @pytest.fixture(autouse=True)
-def _isolated() -> Iterator[None]:
+def _rc_restored() -> Iterator[None]:
     with matplotlib.rc_context():
         yield
-    plt.close("all")
 
 
 def _agg_figure(figsize: tuple = (6.4, 4.8), dpi: float = 100) -> Figure:

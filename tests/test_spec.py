@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, List
 
 import pytest
+from test_vectors import load, spec_sections
 
 import figwire
 from figwire import _arrays, _spec
-from test_vectors import load, spec_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from gui_support import REPO, xvfb
 
 import figwire
 from figwire import _codec
-from gui_support import REPO, xvfb
 
 pytestmark = pytest.mark.gui
 
