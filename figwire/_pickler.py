@@ -142,6 +142,10 @@ class FigurePickler(pickle.Pickler):
                 return NotImplemented  # structured with object fields: rare, numpy's own way
             return _arrays.objects, (a.ravel().tolist(), a.shape)
         if self.protocol < 5 or a.nbytes < OOB_THRESHOLD:
+            if a.flags.c_contiguous and a.ndim and a.dtype.kind in "biufc":
+                # The common case (small transform matrices, paths) at one C-level copy.
+                # Not for 0-d arrays: ``bytearray()`` reads an integer one as a length.
+                return np.ndarray, (a.shape, a.dtype, bytearray(a), 0, None, "C")
             flat, order = _flat_bytes(a)
             return np.ndarray, (a.shape, a.dtype, bytearray(flat.data), 0, None, order)
         root = _root(a)
