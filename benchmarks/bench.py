@@ -665,7 +665,7 @@ def _load_runs(path: Path) -> List[Dict[str, Any]]:
 def _fmt_target(t: Dict[str, Any]) -> str:
     if t["op"] == "==":
         return "PASS" if t["ok"] else "**FAIL**"
-    value = f"{t['value']:.1f}%" if t["unit"] == "%" else f"{t['value']:.2f}"
+    value = f"{t['value']:.1f}%" if t["unit"] == "%" else f"{t['value']:.3f}"
     return f"{value} {'PASS' if t['ok'] else '**FAIL**'}"
 
 
@@ -750,6 +750,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     started, load_start = time.perf_counter(), loadavg()
     date = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     info = machine()
+    source = source_id()
     print(f"# figwire benchmark, {date}\n")
     for k, v in info:
         print(f"- {k}: {v}")
@@ -793,13 +794,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         runs = _load_runs(output) if args.append else []
         runs.append({
             "date": date,
-            "command": "python benchmarks/bench.py " + " ".join(sys.argv[1:] if argv is None else argv),
+            "command": " ".join(["python benchmarks/bench.py", *(sys.argv[1:] if argv is None else argv)]),
             "repeat": repeat,
             "clock": CLOCK.__name__,
             "load_start": load_start,
             "load_end": loadavg(),
             "elapsed": elapsed,
-            "source": source_id(),
+            "source": source if source_id() == source else f"{source} (changed during the run, now {source_id()})",
             "machine": info,
             "markdown": report.lines,
             "targets": report.targets,
