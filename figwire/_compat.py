@@ -5,8 +5,8 @@ cross-version.md, 1152 cross-environment loads), not a guess:
 
 * matplotlib's major.minor must match: 0 of 896 cross-minor loads worked, either way.
   Patch differences within a minor rendered, except that a newer patch can add state an
-  older one lacks (a 3.10.8 draggable legend fails to load in 3.10.0), so an older local
-  patch is allowed with a note and the load itself is guarded.
+  older one lacks (a 3.10.8 draggable legend fails to load in 3.10.0), so the consumer's
+  patch must not be older than the producer's. Loads are guarded anyway.
 * numpy 2 -> numpy 1 fails when the pickle names numpy's private modules under protocol
   5, and always under numpy < 1.26. figwire reduces arrays itself, and the envelope says
   whether any private numpy path remains (``numpy_private``); when none does, numpy's
@@ -131,8 +131,9 @@ def _matplotlib(header: Header, part: Part, env: Environment) -> Tuple[bool, str
         )
     if b < a:
         return (
-            True,
-            f"matplotlib {theirs} -> {ours}: an older patch; state a newer patch added may not load (the load is guarded)",
+            False,
+            f"made with matplotlib {theirs}, this is the older patch {ours}: "
+            "a newer patch can add state an older one lacks (3.10.8's draggable legend does not load in 3.10.0)",
         )
     return True, f"matplotlib {theirs} -> {ours}"
 
@@ -187,7 +188,7 @@ RULES: Tuple[Rule, ...] = (
     Rule("protocol", "the pickle protocol is at most the consumer's pickle.HIGHEST_PROTOCOL", _protocol),
     Rule(
         "matplotlib",
-        "producer and consumer matplotlib have the same major.minor (an older consumer patch is allowed, load guarded)",
+        "producer and consumer matplotlib have the same major.minor, and the consumer's patch is not older",
         _matplotlib,
     ),
     Rule(

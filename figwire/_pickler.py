@@ -55,10 +55,11 @@ def _classify(t: type) -> int:
     elif issubclass(t, np.generic) and t is not np.object_:
         # A scalar whose Python value (``.item()``) is exact is rebuilt by calling its
         # public type, ``numpy.float64(1.5)``; others (datetimes keep their unit, long
-        # doubles their precision) go by bytes.
+        # doubles their precision) go by bytes, and so do booleans: numpy 2 names their
+        # type ``numpy.bool``, which numpy 1 lacks.
         dtype = np.dtype(t)
         exact = (
-            dtype.kind in "biu"
+            dtype.kind in "iu"
             or (dtype.kind == "f" and dtype.itemsize <= 8)
             or (dtype.kind == "c" and dtype.itemsize <= 16)
         )

@@ -428,7 +428,7 @@ def verdict(producer: Mapping[str, str], part: Optional[Mapping[str, Any]], cons
     if protocol > consumer["highest_protocol"]:
         return False, "protocol"
     theirs, ours = release(producer["matplotlib"]), release(consumer["matplotlib"])
-    if theirs is None or ours is None or theirs[:2] != ours[:2]:
+    if theirs is None or ours is None or theirs[:2] != ours[:2] or ours < theirs:
         return False, "matplotlib"
     if part.get("numpy_private") is not False:
         theirs, ours = release(producer["numpy"]), release(consumer["numpy"])
