@@ -87,7 +87,23 @@ def _load(ctx: _Context, part: Part) -> Any:
     if not isinstance(figure, Figure):
         raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
     _unregister(figure)
+    _restore_bar_paths(figure)
     return figure
+
+
+def _restore_bar_paths(figure: Any) -> None:
+    """Give bars the curved edges they had in the producer.
+
+    ``Axes.bar`` sets ``_interpolation_steps = 100`` on the one ``Path.unit_rectangle()``
+    all rectangles share, a process-wide side effect a pickle cannot carry: a polar bar
+    chart loaded in a process that never called ``bar`` drew straight-edged bars. A
+    figure holding a ``BarContainer`` came from a process that called ``bar``.
+    """
+    from matplotlib.container import BarContainer
+    from matplotlib.path import Path
+
+    if any(isinstance(c, BarContainer) for ax in figure.get_axes() for c in ax.containers):
+        Path.unit_rectangle()._interpolation_steps = 100
 
 
 def _unregister(figure: Any) -> None:

@@ -16,12 +16,21 @@ what every other one wrote. The phases, each one process per environment:
    has it, the environment's ``figwire.capabilities()`` advert.
 3. **produce**: per figure, the native render (``render_rgba`` of a fresh figure,
    as ``.npy``) and the default pack (pickle + PNG) of another fresh figure as a
-   ``.fgw`` file; with adverts, also packs negotiated for each consumer.
+   ``.fgw`` file; with adverts, also a pack negotiated for each consumer.
 4. **consume**: every producer's every pack is unpacked (``trusted=True``). A live
    figure must render exactly like the consumer's own native render of the same
-   figure; a refused one must come with a PNG fallback that decodes. For refused
-   pickles the harness loads them anyway, bypassing the verdict, to find verdicts
-   stricter than needed (reported, never a failure).
+   figure; a refused one must come with a PNG fallback that decodes; a negotiated
+   pack's pickle must load live. For refused pickles the harness loads them anyway,
+   bypassing the verdict, to find verdicts stricter than needed (reported, never a
+   failure).
+
+Pass criteria (else exit status 1): no errors; every default pack the verdict lets
+load renders identically to the consumer's own render, except that pixels may differ
+between patch releases of one matplotlib minor, or between numpy versions (the live
+figure holds what the producer's numpy computed); every other one falls back with a
+usable PNG; no negotiated pack carries a pickle its consumer cannot load. The report
+(``--out``) has the matrix, the violations, the reasons and the timings; with
+``--work`` the packs, renders and every record (``results.json``) are kept.
 
 figwire reaches the environments through ``PYTHONPATH`` (the repository and its
 ``tests/`` directory), not ``pip install -e``: an editable install writes
@@ -49,6 +58,7 @@ import os
 import platform
 import queue
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -130,7 +140,9 @@ def pyenv_root() -> Path:
 def interpreter(root: Path, minor: str) -> Tuple[Path, str]:
     """The newest pyenv-installed Python of ``minor`` ("3.9" -> 3.9.18), and its version."""
     versions = root / "versions"
-    found = [v for v in (os.listdir(versions) if versions.is_dir() else []) if re.fullmatch(re.escape(minor) + r"\.\d+", v)]
+    found = [
+        v for v in (os.listdir(versions) if versions.is_dir() else []) if re.fullmatch(re.escape(minor) + r"\.\d+", v)
+    ]
     if not found:
         raise HarnessError(f"pyenv has no Python {minor}.x under {versions}; install one with `pyenv install {minor}`")
     version = max(found, key=lambda v: tuple(int(x) for x in v.split(".")))
@@ -153,7 +165,9 @@ print(json.dumps({"python": platform.python_version(), "matplotlib": get("matplo
 def _installed(python: Path) -> Optional[Dict[str, Any]]:
     """What a venv has installed, in the shape of a spec; None if its interpreter does not run."""
     try:
-        done = subprocess.run([str(python), "-c", _INSTALLED, json.dumps(UNPINNED)], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(python), "-c", _INSTALLED, json.dumps(UNPINNED)], capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return json.loads(done.stdout) if done.returncode == 0 else None
@@ -182,8 +196,18 @@ def ensure_env(spec: EnvSpec, root: Path) -> Env:
         with log.open("w") as sink:
             steps = (
                 [str(base), "-m", "venv", str(venv)],
-                [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--only-binary", ":all:",
-                 f"matplotlib=={spec.matplotlib}", f"numpy=={spec.numpy}", *UNPINNED],
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "--only-binary",
+                    ":all:",
+                    f"matplotlib=={spec.matplotlib}",
+                    f"numpy=={spec.numpy}",
+                    *UNPINNED,
+                ],
             )
             for step in steps:
                 if subprocess.run(step, stdout=sink, stderr=subprocess.STDOUT).returncode != 0:
@@ -224,7 +248,9 @@ def _describe_exit(code: int) -> str:
     return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
 
 
-def run_worker(env: Env, phase: str, items: List[Dict[str, Any]], config: Dict[str, Any], work: Path, timeout: float) -> WorkerRun:
+def run_worker(
+    env: Env, phase: str, items: List[Dict[str, Any]], config: Dict[str, Any], work: Path, timeout: float
+) -> WorkerRun:
     """Run ``phase`` over ``items`` in ``env``, one process, resuming after a crash or a hang.
 
     The worker announces each item before starting it, so a process that dies or stalls
@@ -236,15 +262,27 @@ def run_worker(env: Env, phase: str, items: List[Dict[str, Any]], config: Dict[s
     restarts = 0
     log = work / "logs" / f"{phase}-{env.spec.name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    environ = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests")]), MPLBACKEND="Agg",
-                   PYTHONDONTWRITEBYTECODE="1")  # five interpreters must not litter the shared tree with .pyc files
+    # No bytecode: five interpreters must not litter the shared working tree with .pyc files.
+    environ = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests")]),
+        MPLBACKEND="Agg",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     while remaining:
         task = work / "tasks" / f"{phase}-{env.spec.name}-{restarts}.json"
         task.parent.mkdir(parents=True, exist_ok=True)
-        task.write_text(json.dumps({"phase": phase, "env": env.spec.name, "work": str(work), "items": remaining, **config}))
+        task.write_text(
+            json.dumps({"phase": phase, "env": env.spec.name, "work": str(work), "items": remaining, **config})
+        )
         with log.open("a") as sink:
-            proc = subprocess.Popen([str(env.python), str(Path(__file__).resolve()), "_worker", str(task)],
-                                    stdout=subprocess.PIPE, stderr=sink, text=True, env=environ)
+            proc = subprocess.Popen(
+                [str(env.python), str(Path(__file__).resolve()), "_worker", str(task)],
+                stdout=subprocess.PIPE,
+                stderr=sink,
+                text=True,
+                env=environ,
+            )
             assert proc.stdout is not None
             lines: "queue.Queue[Optional[str]]" = queue.Queue()
             threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
@@ -273,7 +311,8 @@ def run_worker(env: Env, phase: str, items: List[Dict[str, Any]], config: Dict[s
         remaining = [i for i in remaining if i["key"] not in done]
         if failure is None and not remaining:
             break
-        why = _cut(f"{failure or 'the worker stopped early'}; stderr: {_tail(log, 3)}")
+        tail = _tail(log, 3)
+        why = _cut(f"{failure or 'the worker stopped early'}" + (f"; stderr: {tail}" if tail else ""))
         if failure is None or current is None:  # not inside an item: nothing to skip, so no retry
             records.extend(dict(i, outcome="error", reason=why) for i in remaining)
             break
@@ -284,6 +323,10 @@ def run_worker(env: Env, phase: str, items: List[Dict[str, Any]], config: Dict[s
 
 
 # =============================================================================== the worker (runs inside an env)
+
+
+#: What a phase does with one item: the fields it adds to the item's record.
+Handler = Callable[[Dict[str, Any]], Dict[str, Any]]
 
 
 def _worker_main(task_path: str) -> int:
@@ -298,7 +341,8 @@ def _worker_main(task_path: str) -> int:
     import warnings
 
     warnings.simplefilter("ignore")  # version-mismatch and deprecation warnings are not the measurement
-    handler = {"info": _Info, "produce": _Produce, "consume": _Consume}[task["phase"]](task)
+    phases: Dict[str, Callable[[Dict[str, Any]], Handler]] = {"info": _Info, "produce": _Produce, "consume": _Consume}
+    handler = phases[task["phase"]](task)
     for item in task["items"]:
         records.write(json.dumps({"start": item["key"]}) + "\n")
         try:
@@ -324,14 +368,13 @@ class _Info:
         self.out = Path(task["work"]) / task["env"]
 
     def __call__(self, item: Dict[str, Any]) -> Dict[str, Any]:
+        import figures
         import matplotlib
         import msgpack
         import numpy
         import packaging
         import PIL
         from matplotlib import ft2font
-
-        import figures
 
         figwire = _check_figwire()
         info: Dict[str, Any] = {
@@ -354,7 +397,6 @@ class _Info:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(msgpack.packb(caps, use_bin_type=True))
             info["caps"] = str(path)
-            info["caps_text"] = _cut(json.dumps(caps, default=repr, sort_keys=True))
         return info
 
 
@@ -367,14 +409,14 @@ class _Produce:
         self.out = Path(task["work"]) / task["env"]
         for sub in ("native", "packs"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
-        self.caps = {name: msgpack.unpackb(Path(path).read_bytes(), raw=False, strict_map_key=False)
-                     for name, path in task["caps"].items()}
-        self.signatures: set = set()
+        self.caps = {
+            name: msgpack.unpackb(Path(path).read_bytes(), raw=False, strict_map_key=False)
+            for name, path in task["caps"].items()
+        }
 
     def __call__(self, item: Dict[str, Any]) -> Dict[str, Any]:
-        import numpy as np
-
         import figures
+        import numpy as np
 
         figwire = _check_figwire()
         name = item["figure"]
@@ -390,13 +432,13 @@ class _Produce:
         np.save(self.out / "native" / f"{name}.npy", native)
         fig = factory()
         try:
+            negotiated = self._negotiate(figwire, fig, name)  # first: pickling does not draw
             start = time.perf_counter()
             frames = figwire.pack(fig)
             pack_s = time.perf_counter() - start
             data = figwire.join(frames)
             (self.out / "packs" / f"{name}.fgw").write_bytes(data)
             header = figwire.inspect(frames)
-            negotiated = self._negotiate(figwire, fig, name, header)
         finally:
             figures.close(fig)
         fallback = figwire.unpack(frames).fallbacks.get(PNG)  # untrusted: fallbacks only
@@ -410,26 +452,18 @@ class _Produce:
             "negotiated": negotiated,
         }
 
-    def _negotiate(self, figwire: Any, fig: Any, name: str, header: Any) -> List[str]:
-        """Pack ``fig`` for every consumer's advert, for one figure per distinct pickle signature.
+    def _negotiate(self, figwire: Any, fig: Any, name: str) -> List[str]:
+        """Pack ``fig`` for every consumer's advert, asking for the pickle part only.
 
-        A negotiation can only depend on the envelope's facts, and across figures of one
-        producer those differ only in the pickle part's protocol, ``numpy_private`` and
-        ``requires``: one figure per combination covers every decision at a ninth of the
-        cost of packing every figure for every consumer. The figure was drawn by the
-        default pack, so consumers check these packs for liveness, not pixels.
+        The property checked is about the pickle (never one the consumer cannot load),
+        and whether one loads depends on the figure, not only on the versions (a numpy
+        scalar type one numpy lacks, say), so every figure is packed for every consumer.
+        Without fallbacks that costs a pickling (~10 ms), not a render, per pack.
         """
-        part = header.pickle
-        if not self.caps or part is None:
-            return []
-        signature = (part.protocol, part.numpy_private, tuple(sorted(part.requires)))
-        if signature in self.signatures:
-            return []
-        self.signatures.add(signature)
         for consumer, caps in self.caps.items():
             folder = self.out / "accept" / consumer
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{name}.fgw").write_bytes(figwire.join(figwire.pack(fig, accept=caps)))
+            (folder / f"{name}.fgw").write_bytes(figwire.join(figwire.pack(fig, parts=("pickle",), accept=caps)))
         return sorted(self.caps)
 
 
@@ -446,11 +480,16 @@ def _compare(actual: Any, expected: Any) -> Tuple[str, str, float]:
     import numpy as np
 
     if actual.shape != expected.shape:
-        return "live-differs", f"size {actual.shape[1]}x{actual.shape[0]}, expected {expected.shape[1]}x{expected.shape[0]}", 100.0
+        return (
+            "live-differs",
+            f"size {actual.shape[1]}x{actual.shape[0]}, expected {expected.shape[1]}x{expected.shape[0]}",
+            100.0,
+        )
     if np.array_equal(actual, expected):
         return "live-identical", "identical", 0.0
-    percent = float(np.any(actual != expected, axis=-1).mean() * 100)
-    return "live-differs", f"{percent:.2f}% of pixels differ", percent
+    differ = np.any(actual != expected, axis=-1)
+    percent = float(differ.mean() * 100)
+    return "live-differs", f"{int(differ.sum())} pixels ({percent:.2f}%) differ", percent
 
 
 class _Consume:
@@ -474,19 +513,22 @@ class _Consume:
             "notes": list(result.notes),
             "reason": result.reason,
         }
-        if result.live:
-            record.update(self._rendered(item, result.figure))
+        if result.live and item["kind"] == "negotiated":
+            record["outcome"] = "live"  # the criterion for negotiated packs; pixels are the default packs' job
+        elif result.live:
+            record.update(self._rendered(item["figure"], result.figure))
+        elif item["kind"] == "negotiated":
+            record["outcome"] = "fallback"  # a pickle-only request: no fallback to check
         else:
             record["outcome"] = "fallback"
             record["fallback_problem"] = _png_problem(result)
-            if item["kind"] == "default" and header.pickle is not None:
+            if header.pickle is not None:
                 record["probe"] = self._probe(item["figure"], frames, header)
         return record
 
-    def _rendered(self, item: Dict[str, Any], fig: Any) -> Dict[str, Any]:
-        import numpy as np
-
+    def _rendered(self, name: str, fig: Any) -> Dict[str, Any]:
         import figures
+        import numpy as np
 
         try:
             rgba = figures.render_rgba(fig)
@@ -494,11 +536,12 @@ class _Consume:
             return {"outcome": "error", "reason": _cut(f"the live figure does not render: {type(exc).__name__}: {exc}")}
         finally:
             figures.close(fig)
-        if item["kind"] == "negotiated":
-            return {"outcome": "live"}
-        native = self.native / f"{item['figure']}.npy"
+        native = self.native / f"{name}.npy"
         if not native.exists():
-            return {"outcome": "error", "reason": "live, but this environment has no native render of the figure to compare with"}
+            return {
+                "outcome": "error",
+                "reason": "live, but this environment has no native render of the figure to compare with",
+            }
         outcome, detail, percent = _compare(rgba, np.load(native))
         return {"outcome": outcome, "diff": detail, "diff_pct": percent}
 
@@ -511,16 +554,14 @@ class _Consume:
         from figwire._codec import part_buffers
         from figwire._unpickler import load
 
-        import figures
-
         try:
             stream, *buffers = part_buffers(frames, header.pickle)
             fig = load(stream, buffers, ALLOW)
         except Exception as exc:
             return _cut(f"load raises {type(exc).__name__}: {exc}")
-        rendered = self._rendered({"kind": "default", "figure": name}, fig)
+        rendered = self._rendered(name, fig)
         if rendered["outcome"] == "error":
-            return rendered["reason"].replace("the live figure does not render", "render raises")
+            return str(rendered["reason"]).replace("the live figure does not render", "render raises")
         return "renders identically" if rendered["outcome"] == "live-identical" else f"renders, {rendered['diff']}"
 
 
@@ -548,12 +589,14 @@ class Judged:
 
     record: Dict[str, Any]
     violation: Optional[str]  # why it breaks a pass criterion, None if it does not
-    patch_pair: bool  # producer and consumer share matplotlib major.minor at different patches
 
 
 def judge(record: Dict[str, Any], infos: Dict[str, Dict[str, Any]]) -> Judged:
     producer, consumer = infos[record["producer"]]["matplotlib"], infos[record["consumer"]]["matplotlib"]
     patch_pair = _minor(producer) == _minor(consumer) and producer != consumer
+    # A live figure holds what the producer computed (pie wedges, say) with its numpy; the
+    # consumer's own render computes them with its numpy: a last-bit difference can show.
+    numpy_pair = infos[record["producer"]]["numpy"] != infos[record["consumer"]]["numpy"]
     outcome = record["outcome"]
     verdict_ok = bool(record.get("verdict", {}).get("ok"))
     problem = record.get("fallback_problem")
@@ -563,23 +606,26 @@ def judge(record: Dict[str, Any], infos: Dict[str, Dict[str, Any]]) -> Judged:
     elif record["kind"] == "negotiated":
         if record["pickle"] and outcome != "live":
             violation = f"the negotiated pack carries a pickle this consumer cannot load: {record['reason']}"
-        elif outcome == "fallback" and problem:
-            violation = f"negotiated fallback unusable: {problem}"
-    elif outcome == "live-differs" and not (verdict_ok and patch_pair):
+    elif outcome == "live-differs" and not (verdict_ok and (patch_pair or numpy_pair)):
         violation = f"live, but {record['diff']} from this environment's own render"
     elif outcome == "fallback" and verdict_ok:
         violation = f"the verdict said it loads, but: {record['reason']}"
     elif outcome == "fallback" and problem:
         violation = f"fallback unusable: {problem}"
-    return Judged(record, violation, patch_pair)
+    return Judged(record, violation)
 
 
 # =============================================================================== reporting
 
 
+def _stable(text: str) -> str:
+    """``text`` without file paths and object addresses, which differ between environments and runs."""
+    return re.sub(r" at 0x[0-9a-f]+", "", re.sub(r" from '[^']*'", "", text))
+
+
 def _template(text: str) -> str:
-    """``text`` with version numbers replaced, so that reasons group across pairs."""
-    return re.sub(r"\d+\.\d+(\.\d+)?(\w*)", "X", text)
+    """``text`` without paths, addresses and version numbers, so that reasons group across pairs."""
+    return re.sub(r"\d+\.\d+(\.\d+)?\w*", "X", _stable(text))
 
 
 def _grouped(rows: Iterable[Tuple[str, str]], limit: int = 25) -> List[str]:
@@ -588,7 +634,11 @@ def _grouped(rows: Iterable[Tuple[str, str]], limit: int = 25) -> List[str]:
     for text, example in rows:
         groups.setdefault(text, []).append(example)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    lines = [f"| {len(ex)} | {text.replace('|', '/')} | {', '.join(ex[:3])}{' ...' if len(ex) > 3 else ''} |" for text, ex in ordered[:limit]]
+    lines = []
+    for text, examples in ordered[:limit]:
+        distinct = list(dict.fromkeys(examples))
+        more = f" (+{len(distinct) - 4} more)" if len(distinct) > 4 else ""
+        lines.append(f"| {len(examples)} | {text.replace('|', '/')} | {'; '.join(distinct[:4])}{more} |")
     if len(ordered) > limit:
         lines.append(f"| {sum(len(ex) for _, ex in ordered[limit:])} | ({len(ordered) - limit} more kinds) | |")
     return lines
@@ -600,12 +650,19 @@ def _cell(judged: Sequence[Judged]) -> str:
         key = (j.record["outcome"], j.violation is not None)
         counts[key] = counts.get(key, 0) + 1
     order = list(SYMBOLS)
-    parts = [f"{n}{SYMBOLS[o]}{'!' if bad else ''}" for (o, bad), n in sorted(counts.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))]
-    return " ".join(parts) or "-"
+    ranked = sorted(counts.items(), key=lambda kv: (order.index(kv[0][0]), kv[0][1]))
+    return " ".join(f"{n}{SYMBOLS[outcome]}{'!' if bad else ''}" for (outcome, bad), n in ranked) or "-"
 
 
-def _median(values: List[float]) -> str:
-    return f"{statistics.median(values) * 1000:.0f} ms" if values else "-"
+def _ms(values: List[float]) -> str:
+    if not values:
+        return "-"
+    return f"median {statistics.median(values) * 1000:.1f} ms, max {max(values) * 1000:.0f} ms"
+
+
+def _pair(record: Dict[str, Any], figure: bool = True) -> str:
+    text = f"{record['producer']} -> {record['consumer']}"
+    return f"{text}: {record['figure']}" if figure else text
 
 
 def report(
@@ -618,108 +675,158 @@ def report(
     figures: List[str],
     negotiation: Optional[str],
 ) -> str:
+    """The markdown report: matrix, violations, reasons, negotiation, producer checks, timings."""
     names = [e.spec.name for e in envs]
     default = [j for j in judged if j.record["kind"] == "default"]
     negotiated = [j for j in judged if j.record["kind"] == "negotiated"]
     violations = [j for j in judged if j.violation]
-    produce_records = [dict(r, producer=n) for n, run in produced.items() for r in run.records]
+    made = [dict(r, producer=n) for n, run in produced.items() for r in run.records]
+    verdict = "PASS" if not violations else f"FAIL: {len(violations)} violations of the pass criteria"
     out = [
         "# figwire cross-version matrix",
         "",
         f"Generated by `python tools/xver.py` on {time.strftime('%Y-%m-%d %H:%M')} ({platform.system()} {platform.machine()}, "
-        f"{os.cpu_count()} cores), figwire {next(iter(infos.values()))['figwire']}. {len(names)} environments, "
+        f"{os.cpu_count()} cores), figwire {next(iter(infos.values()))['figwire']}: {len(names)} environments, "
         f"{len(figures)} figures, {len(default)} default-pack loads, {len(negotiated)} negotiated-pack loads.",
         "",
-        f"**Result: {'PASS' if not violations else f'FAIL ({len(violations)} violations)'}.**",
+        f"**Result: {verdict}.**",
         "",
         "## Environments",
         "",
-        "| env | python | matplotlib | numpy | pillow | msgpack | freetype | venv | why |",
+        "| env | python | matplotlib | numpy | pillow | msgpack | packaging | freetype | why |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for env in envs:
         i = infos[env.spec.name]
-        out.append(f"| {env.spec.name} | {i['python']} | {i['matplotlib']} | {i['numpy']} | {i['pillow']} | {i['msgpack']} | "
-                   f"{i['freetype']} | {env.action} | {env.spec.why} |")
+        out.append(
+            f"| {env.spec.name} | {i['python']} | {i['matplotlib']} | {i['numpy']} | {i['pillow']} | {i['msgpack']} | "
+            f"{i['packaging']} | {i['freetype']} | {env.spec.why} |"
+        )
     out += [
         "",
-        f"Figures: {', '.join(figures)}.",
+        f"Figures ({len(figures)}): {', '.join(figures)}.",
         "",
         "## Matrix: default packs (pickle + PNG), producer rows x consumer columns",
         "",
-        "Per cell, counts of figures: `=` live and pixel-identical to the consumer's own render of the same figure; "
-        "`~` live, pixels differ (allowed only between patch releases of one matplotlib minor); `F` fallback "
-        "(the pickle was not loaded; the PNG fallback decodes); `E` error (unpack raised, the live figure did not render, "
-        "or the worker crashed or hung). A `!` marks entries that break a pass criterion (listed below).",
+        "Each cell counts the producer's figures by outcome: `=` live and pixel-identical to the consumer's own render of the same "
+        "figure; `~` live, pixels differ; `F` fallback (the pickle was not loaded and the PNG fallback decodes); `E` error "
+        "(unpack raised, the live figure did not render, or the worker crashed or hung). `!` marks entries that break a pass "
+        "criterion: an error, a fallback although the verdict said the pickle loads, or pixels that differ outside a pair of "
+        "patch releases of one matplotlib minor or of numpy versions.",
         "",
         "| producer \\ consumer | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
     ]
     for p in names:
         row = [_cell([j for j in default if j.record["producer"] == p and j.record["consumer"] == c]) for c in names]
-        i = infos[p]
-        out.append(f"| **{p}** (mpl {i['matplotlib']}, np {i['numpy']}) | " + " | ".join(row) + " |")
+        out.append(f"| **{p}** | " + " | ".join(row) + " |")
 
     out += ["", "## Violations of the pass criteria", ""]
     if violations:
-        out += ["| count | violation | (producer -> consumer: figure) |", "|---|---|---|"]
-        out += _grouped((_template(j.violation or ""), f"{j.record['producer']} -> {j.record['consumer']}: {j.record['figure']}") for j in violations)
+        out += ["| count | violation (versions replaced by X) | producer -> consumer: figure |", "|---|---|---|"]
+        out += _grouped((_template(j.violation or ""), _pair(j.record)) for j in violations)
     else:
         out.append("None.")
     differs = [j for j in default if j.record["outcome"] == "live-differs" and not j.violation]
-    out += ["", "## Allowed pixel differences (same matplotlib minor, different patch)", ""]
-    out += [f"- {j.record['producer']} -> {j.record['consumer']}: `{j.record['figure']}`, {j.record['diff']}" for j in differs] or ["None."]
+    out += ["", "## Allowed pixel differences (matplotlib patch releases of one minor, or numpy versions)", ""]
+    out += [f"- {_pair(j.record)}: {j.record['diff']}" for j in differs] or ["None."]
 
     fallbacks = [j for j in default if j.record["outcome"] == "fallback"]
-    out += ["", "## Why figures fell back (the verdict, from the envelope alone)", "",
-            "| count | reason (versions replaced by X) | examples |", "|---|---|---|"]
-    out += _grouped((f"{j.record['verdict']['rule']}: {_template(j.record['verdict']['reason'])}",
-                     f"{j.record['producer']} -> {j.record['consumer']}") for j in fallbacks)
+    out += [
+        "",
+        "## Why figures fell back (`Unpacked.reason`)",
+        "",
+        "| count | reason (versions replaced by X) | pairs |",
+        "|---|---|---|",
+    ]
+    out += _grouped((_template(j.record["reason"]), _pair(j.record, figure=False)) for j in fallbacks)
     probed = [j for j in fallbacks if "probe" in j.record]
     stricter = [j for j in probed if j.record["probe"] == "renders identically"]
-    out += ["", "## Refused pickles loaded anyway (bypassing the verdict, allow-list still on)", "",
-            f"{len(probed)} refused pickles were loaded directly; {len(stricter)} of them rendered identically to the consumer's "
-            "own render, i.e. the verdict was stricter than necessary there (safe, but a lost live figure).", "",
-            "| count | what happened | examples |", "|---|---|---|"]
-    out += _grouped((_template(j.record["probe"]), f"{j.record['producer']} -> {j.record['consumer']}: {j.record['figure']}") for j in probed)
+    out += [
+        "",
+        "## Refused pickles, loaded anyway",
+        "",
+        f"Each refused pickle was also loaded with figwire's loader directly (bypassing the verdict; the allow-list still "
+        f"applies) and rendered: {len(stricter)} of {len(probed)} rendered identically to the consumer's own render, "
+        "where the verdict was stricter than necessary (safe, but a live figure lost).",
+        "",
+        "| count | what happened (versions replaced by X) | producer -> consumer: figure |",
+        "|---|---|---|",
+    ]
+    out += _grouped((_template(j.record["probe"]), _pair(j.record)) for j in probed)
 
     out += ["", "## Negotiated packs", ""]
     if negotiation is not None:
         out.append(negotiation)
     else:
-        with_pickle = [j for j in negotiated if j.record.get("pickle")]
-        out.append(f"{len(negotiated)} packs made with `figwire.pack(fig, accept=<consumer's capabilities()>)` (one figure per distinct "
-                   f"pickle signature per producer); {len(with_pickle)} carried a pickle, of which "
-                   f"{sum(j.record['outcome'] == 'live' for j in with_pickle)} loaded live in the consumer they were made for.")
-        out += ["", "| producer \\ consumer | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        live = {_pair(j.record) for j in default if j.record["outcome"].startswith("live")}
+        withheld = [j for j in negotiated if not j.record["pickle"] and _pair(j.record) in live]
+        out += [
+            'Every figure packed with `figwire.pack(fig, parts=("pickle",), accept=<the consumer\'s capabilities()>)` for every '
+            "consumer; the consumer must load every pickle it is sent live. Per cell: `P` packs with a pickle, `-` packs "
+            "without (the producer withheld it), `!` a pickle the consumer could not load.",
+            "",
+            "| producer \\ consumer | " + " | ".join(names) + " |",
+            "|---|" + "---|" * len(names),
+        ]
         for p in names:
             cells = []
             for c in names:
                 mine = [j for j in negotiated if j.record["producer"] == p and j.record["consumer"] == c]
-                pickles = sum(bool(j.record.get("pickle")) for j in mine)
-                cells.append(f"{pickles}P {len(mine) - pickles}F{'!' if any(j.violation for j in mine) else ''}" if mine else "-")
-            out.append(f"| {p} | " + " | ".join(cells) + " |")
-        out.append("\n`P` packs with a pickle (each must load live), `F` packs with fallbacks only.")
+                pickles = sum(bool(j.record["pickle"]) for j in mine)
+                bad = sum(j.violation is not None for j in mine)
+                cells.append(f"{pickles}P {len(mine) - pickles}-" + (f" {bad}!" if bad else ""))
+            out.append(f"| **{p}** | " + " | ".join(cells) + " |")
+        out += ["", f"Pickles withheld although the consumer loaded the default pack's pickle live: {len(withheld)}."]
+        out += [f"- {_pair(j.record)}: {j.record['reason']}" for j in withheld[:10]]
 
-    png_off = [r for r in produce_records if r["outcome"] == "ok" and r["png"] != "identical"]
-    missing = [r for r in produce_records if r["outcome"] == "ok" and r["missing"]]
-    out += ["", "## Producer-side checks", "",
-            f"- PNG fallback vs `render_rgba` of a fresh copy of the figure: {len(produce_records) - len(png_off)} of "
-            f"{len(produce_records)} identical" + "".join(f"; {r['producer']}: `{r['figure']}` {r['png']}" for r in png_off) + "."]
-    out += [f"- {r['producer']}: `{r['figure']}` packed without {', '.join(r['missing'])}: {_cut('; '.join(r['missing'].values()))}" for r in missing]
+    ok = [r for r in made if r["outcome"] == "ok"]
+    png_off = "".join(f"; not {r['producer']}: `{r['figure']}` ({r['png']})" for r in ok if r["png"] != "identical")
+    identical = sum(r["png"] == "identical" for r in ok)
+    out += [
+        "",
+        "## Producer-side checks",
+        "",
+        f"- The PNG fallback decodes to exactly `render_rgba` of a fresh copy of the figure for {identical} of {len(ok)} packed figures{png_off}.",
+    ]
+    failures: Dict[Tuple[str, str], List[str]] = {}
+    for r in made:
+        if r["outcome"] != "ok":
+            failures.setdefault((r["producer"], r["reason"]), []).append(r["figure"])
+    out += [
+        f"- {p}: {len(f)} figures could not be produced ({', '.join(f[:5])}{', ...' if len(f) > 5 else ''}): {reason}"
+        for (p, reason), f in failures.items()
+    ]
+    out += [
+        f"- {r['producer']}: `{r['figure']}` packed without {', '.join(r['missing'])}: {_stable(_cut('; '.join(r['missing'].values())))}"
+        for r in ok
+        if r["missing"]
+    ]
 
-    live = [j.record["unpack_s"] for j in default if j.record["outcome"].startswith("live")]
-    refused = [j.record["unpack_s"] for j in fallbacks]
     restarts = sum(run.restarts for run in list(produced.values()) + list(consumed.values()))
-    out += ["", "## Timings", "",
-            f"Wall clock: {timings['total']:.0f} s in all; build {timings['build']:.0f} s, info {timings['info']:.0f} s, "
-            f"produce {timings['produce']:.0f} s, consume {timings['consume']:.0f} s. Worker restarts after a crash or hang: {restarts}.",
-            f"`unpack` (split + verdict + load): median {_median(live)} (max {max(live) * 1000 if live else 0:.0f} ms) when live, "
-            f"median {_median(refused)} when falling back.",
-            "", "| env | venv | produce | consume |", "|---|---|---|---|"]
+    live_s = [j.record["unpack_s"] for j in default if j.record["outcome"].startswith("live")]
+    out += [
+        "",
+        "## Timings",
+        "",
+        f"Wall clock {timings['total']:.0f} s with {os.cpu_count()} cores: venvs {timings['build']:.0f} s, "
+        f"info {timings['info']:.0f} s, produce {timings['produce']:.0f} s, consume {timings['consume']:.0f} s; "
+        f"CPU time of all workers {timings['cpu']:.0f} s (wall clock above CPU / cores means other load on the machine). "
+        f"Workers restarted after a crash or hang: {restarts}.",
+        f"`pack` (pickle + PNG) per figure: {_ms([r['pack_s'] for r in ok])}; a `.fgw` file is "
+        f"{statistics.median(r['bytes'] for r in ok) / 1024 if ok else 0:.0f} KiB (median), "
+        f"{max((r['bytes'] for r in ok), default=0) / 1024:.0f} KiB at most.",
+        f"`split` + `unpack` per default pack: {_ms(live_s)} when live (the first load in a process includes imports); "
+        f"{_ms([j.record['unpack_s'] for j in fallbacks])} when falling back.",
+        "",
+        "| env | venv | produce | consume |",
+        "|---|---|---|---|",
+    ]
     for env in envs:
         n = env.spec.name
-        out.append(f"| {n} | {env.action} in {env.seconds:.1f} s | {produced[n].seconds:.1f} s | {consumed[n].seconds:.1f} s |")
+        out.append(
+            f"| {n} | {env.action} in {env.seconds:.1f} s | {produced[n].seconds:.1f} s | {consumed[n].seconds:.1f} s |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -767,7 +874,9 @@ def _matrix(args: argparse.Namespace, envs: List[Env], work: Path, timings: Dict
     names = [e.spec.name for e in envs]
     phase = time.perf_counter()
     infos: Dict[str, Dict[str, Any]] = {}
-    for env, got in zip(envs, _parallel(args.jobs, lambda e: run_worker(e, "info", [{"key": "info"}], {}, work, args.timeout), envs)):
+    for env, got in zip(
+        envs, _parallel(args.jobs, lambda e: run_worker(e, "info", [{"key": "info"}], {}, work, args.timeout), envs)
+    ):
         if got.records[0]["outcome"] != "ok":
             raise HarnessError(f"{env.spec.name}: {got.records[0]['reason']}")
         infos[env.spec.name] = got.records[0]
@@ -782,12 +891,31 @@ def _matrix(args: argparse.Namespace, envs: List[Env], work: Path, timings: Dict
         corpus = {n: [f for f in infos[n]["corpus"] if f in chosen] for n in names}
     every = list(dict.fromkeys(f for n in names for f in corpus[n]))
     caps = {n: infos[n]["caps"] for n in names}
-    negotiation = None if all(caps.values()) else "Not run: `figwire.capabilities` does not exist in this figwire yet (the step is guarded by `hasattr`)."
+    negotiation = (
+        None
+        if all(caps.values())
+        else "Not run: this figwire has no `capabilities()` (the step is guarded by `hasattr`)."
+    )
     caps_config = {"caps": caps if negotiation is None else {}}
 
     phase = time.perf_counter()
-    produced = dict(zip(names, _parallel(args.jobs, lambda e: run_worker(
-        e, "produce", [{"key": f, "figure": f} for f in corpus[e.spec.name]], caps_config, work, args.timeout), envs)))
+    produced = dict(
+        zip(
+            names,
+            _parallel(
+                args.jobs,
+                lambda e: run_worker(
+                    e,
+                    "produce",
+                    [{"key": f, "figure": f} for f in corpus[e.spec.name]],
+                    caps_config,
+                    work,
+                    args.timeout,
+                ),
+                envs,
+            ),
+        )
+    )
     timings["produce"] = time.perf_counter() - phase
 
     phase = time.perf_counter()
@@ -798,19 +926,47 @@ def _matrix(args: argparse.Namespace, envs: List[Env], work: Path, timings: Dict
             for c in names:
                 base = {"producer": p, "consumer": c, "figure": r["figure"]}
                 if r["outcome"] != "ok":
-                    failed.append(dict(base, kind="default", outcome="error", reason=f"producing failed: {r['reason']}"))
+                    failed.append(
+                        dict(base, kind="default", outcome="error", reason=f"producing failed: {r['reason']}")
+                    )
                     continue
-                consume_items[c].append(dict(base, kind="default", key=f"default:{p}:{r['figure']}",
-                                             path=str(work / p / "packs" / f"{r['figure']}.fgw")))
+                consume_items[c].append(
+                    dict(
+                        base,
+                        kind="default",
+                        key=f"default:{p}:{r['figure']}",
+                        path=str(work / p / "packs" / f"{r['figure']}.fgw"),
+                    )
+                )
                 if c in r["negotiated"]:
-                    consume_items[c].append(dict(base, kind="negotiated", key=f"negotiated:{p}:{r['figure']}",
-                                                 path=str(work / p / "accept" / c / f"{r['figure']}.fgw")))
-    consumed = dict(zip(names, _parallel(args.jobs, lambda e: run_worker(
-        e, "consume", consume_items[e.spec.name], {}, work, args.timeout), envs)))
+                    consume_items[c].append(
+                        dict(
+                            base,
+                            kind="negotiated",
+                            key=f"negotiated:{p}:{r['figure']}",
+                            path=str(work / p / "accept" / c / f"{r['figure']}.fgw"),
+                        )
+                    )
+    consumed = dict(
+        zip(
+            names,
+            _parallel(
+                args.jobs, lambda e: run_worker(e, "consume", consume_items[e.spec.name], {}, work, args.timeout), envs
+            ),
+        )
+    )
     timings["consume"] = time.perf_counter() - phase
     timings["total"] = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timings["cpu"] = children.ru_utime + children.ru_stime
 
-    judged = [judge(r, infos) for r in failed + [r for run in consumed.values() for r in run.records]]
+    records = failed + [r for run in consumed.values() for r in run.records]
+    (work / "results.json").write_text(
+        json.dumps(
+            {"infos": infos, "produced": {n: r.records for n, r in produced.items()}, "consumed": records}, indent=1
+        )
+    )
+    judged = [judge(r, infos) for r in records]
     text = report(envs, infos, produced, consumed, judged, timings, every, negotiation)
     sys.stdout.write(text)
     out = Path(args.out)
@@ -825,12 +981,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _worker_main(argv[1])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--envs", help="comma-separated environment names (default: all in xver_envs.json)")
-    parser.add_argument("--figures", help="comma-separated corpus figure names (default: every figure each environment builds)")
+    parser.add_argument(
+        "--figures", help="comma-separated corpus figure names (default: every figure each environment builds)"
+    )
     parser.add_argument("--big", action="store_true", help="include the BIG figures (slow)")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "xver-results.md"), help="where to write the markdown report")
-    parser.add_argument("--work", help="directory for packs and renders, wiped first and kept afterwards (default: a temporary one)")
+    parser.add_argument(
+        "--out", default=str(ROOT / "docs" / "xver-results.md"), help="where to write the markdown report"
+    )
+    parser.add_argument(
+        "--work",
+        help="directory for packs, renders and results.json; wiped first, kept afterwards (default: temporary)",
+    )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="environments processed at once")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds without progress before a worker counts as hung")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds without progress before a worker counts as hung"
+    )
     try:
         return run(parser.parse_args(argv))
     except HarnessError as exc:
