@@ -83,14 +83,11 @@ def show_live(fig: Figure, backend: str) -> None:
                 pass  # e.g. the failed attempt started another toolkit's app
         if isinstance(exc, BackendUnavailable):
             raise
-        raise BackendUnavailable(
-            f"backend {backend!r} could not open a window: {type(exc).__name__}: {exc}"
-        ) from exc
+        raise BackendUnavailable(f"backend {backend!r} could not open a window: {type(exc).__name__}: {exc}") from exc
     fig.canvas.draw_idle()
 
 
-def show_image(data: bytes, media_type: str, backend: str, *, title: str,
-               dpi: float = 100) -> Figure:
+def show_image(data: bytes, media_type: str, backend: str, *, title: str, dpi: float = 100) -> Figure:
     """Open a `backend` window showing a fallback image at its native pixel size.
 
     One image pixel is one canvas pixel: the figure is ``w/dpi x h/dpi`` inches at `dpi`
@@ -197,8 +194,9 @@ def _decode(data: bytes, media_type: str, dpi: float) -> np.ndarray:
         try:
             import cairosvg
         except ImportError as exc:
-            raise ValueError("showing an SVG needs the optional 'cairosvg' package; "
-                             "show the PNG fallback instead") from exc
+            raise ValueError(
+                "showing an SVG needs the optional 'cairosvg' package; show the PNG fallback instead"
+            ) from exc
     elif kind != "image/png":
         raise ValueError(f"cannot show {media_type!r}: only image/png and image/svg+xml")
     try:

@@ -19,8 +19,10 @@ The per-object cost is one dict lookup on the type: figures pickle thousands of 
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import sys
+import sysconfig
 import types
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -183,13 +185,11 @@ def _is_stdlib(top: str) -> bool:
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
         return top in names
-    module = sys.modules.get(top)  # Python 3.9: stdlib modules live beside os
-    path = getattr(module, "__file__", None)
-    if path is None:
+    if top in sys.builtin_module_names:  # Python 3.9: no list; builtins, or files beside os
         return True
-    import os
-    import sysconfig
-
+    path = getattr(sys.modules.get(top), "__file__", None)
+    if path is None:  # a namespace package (mpl_toolkits) is not the standard library
+        return False
     return os.path.dirname(path).startswith(sysconfig.get_paths()["stdlib"]) and "site-packages" not in path
 
 

@@ -11,7 +11,13 @@ Two steps, because the list is the union over every supported matplotlib/numpy:
    hold still load; those are still exact names, written out one by one.
 2. ``merge OUT.json... > figwire/_allowlist.py``: the union, minus ``DENY``.
 
-``tools/xver.py allowlist`` runs both across the cross-version environments.
+Across the cross-version environments (built by ``tools/xver.py``)::
+
+    for env in ~/.cache/figwire-xver/*/; do
+        PYTHONPATH=. $env/bin/python tools/gen_allowlist.py record /tmp/allow/$(basename $env).json
+    done
+    python tools/gen_allowlist.py record /tmp/allow/local.json
+    python tools/gen_allowlist.py merge /tmp/allow/*.json > figwire/_allowlist.py
 Review the diff of ``_allowlist.py`` like code: every line is something a pickle may call.
 """
 
@@ -48,52 +54,119 @@ DENY = frozenset(
 
 #: Builtins a figwire pickle may call whether or not the corpus met them: containers
 #: and the types numpy scalars' ``.item()`` gives.
-EXTRA = frozenset(
-    {("builtins", n) for n in ("bytearray", "complex", "frozenset", "object", "range", "set", "slice")}
-)
+EXTRA = frozenset({("builtins", n) for n in ("bytearray", "complex", "frozenset", "object", "range", "set", "slice")})
 
 #: Modules whose classes are enumerated (not all of matplotlib: backends, animation
 #: writers, texmanager, sphinxext and testing stay out).
 ENUMERATED_MODULES = (
-    "matplotlib.artist", "matplotlib.axes._axes", "matplotlib.axes._base", "matplotlib.axes._secondary_axes",
-    "matplotlib.axis", "matplotlib.collections", "matplotlib.colorbar", "matplotlib.colors",
-    "matplotlib.container", "matplotlib.contour", "matplotlib.dates", "matplotlib.figure",
-    "matplotlib.gridspec", "matplotlib.image", "matplotlib.layout_engine", "matplotlib.legend",
-    "matplotlib.legend_handler", "matplotlib.lines", "matplotlib.markers", "matplotlib.offsetbox",
-    "matplotlib.patches", "matplotlib.path", "matplotlib.projections.geo", "matplotlib.projections.polar",
-    "matplotlib.quiver", "matplotlib.scale", "matplotlib.spines", "matplotlib.table", "matplotlib.text",
-    "matplotlib.ticker", "matplotlib.transforms", "matplotlib.tri._triangulation", "matplotlib.tri._tricontour",
-    "matplotlib.tri._tripcolor", "matplotlib.streamplot", "matplotlib.category", "matplotlib.units",
-    "matplotlib.font_manager", "matplotlib.colorizer", "matplotlib._enums", "matplotlib.hatch",
-    "matplotlib.patheffects", "matplotlib.bezier", "matplotlib.cbook", "matplotlib.sankey",
-    "mpl_toolkits.mplot3d.axes3d", "mpl_toolkits.mplot3d.axis3d", "mpl_toolkits.mplot3d.art3d",
-    "mpl_toolkits.axes_grid1.axes_divider", "mpl_toolkits.axes_grid1.axes_size",
-    "mpl_toolkits.axes_grid1.axes_grid", "mpl_toolkits.axes_grid1.parasite_axes",
-    "mpl_toolkits.axes_grid1.anchored_artists", "mpl_toolkits.axes_grid1.mpl_axes",
-    "mpl_toolkits.axisartist.axislines", "mpl_toolkits.axisartist.axis_artist",
+    "matplotlib.artist",
+    "matplotlib.axes._axes",
+    "matplotlib.axes._base",
+    "matplotlib.axes._secondary_axes",
+    "matplotlib.axis",
+    "matplotlib.collections",
+    "matplotlib.colorbar",
+    "matplotlib.colors",
+    "matplotlib.container",
+    "matplotlib.contour",
+    "matplotlib.dates",
+    "matplotlib.figure",
+    "matplotlib.gridspec",
+    "matplotlib.image",
+    "matplotlib.layout_engine",
+    "matplotlib.legend",
+    "matplotlib.legend_handler",
+    "matplotlib.lines",
+    "matplotlib.markers",
+    "matplotlib.offsetbox",
+    "matplotlib.patches",
+    "matplotlib.path",
+    "matplotlib.projections.geo",
+    "matplotlib.projections.polar",
+    "matplotlib.quiver",
+    "matplotlib.scale",
+    "matplotlib.spines",
+    "matplotlib.table",
+    "matplotlib.text",
+    "matplotlib.ticker",
+    "matplotlib.transforms",
+    "matplotlib.tri._triangulation",
+    "matplotlib.tri._tricontour",
+    "matplotlib.tri._tripcolor",
+    "matplotlib.streamplot",
+    "matplotlib.category",
+    "matplotlib.units",
+    "matplotlib.font_manager",
+    "matplotlib.colorizer",
+    "matplotlib._enums",
+    "matplotlib.hatch",
+    "matplotlib.patheffects",
+    "matplotlib.bezier",
+    "matplotlib.cbook",
+    "matplotlib.sankey",
+    "mpl_toolkits.mplot3d.axes3d",
+    "mpl_toolkits.mplot3d.axis3d",
+    "mpl_toolkits.mplot3d.art3d",
+    "mpl_toolkits.axes_grid1.axes_divider",
+    "mpl_toolkits.axes_grid1.axes_size",
+    "mpl_toolkits.axes_grid1.axes_grid",
+    "mpl_toolkits.axes_grid1.parasite_axes",
+    "mpl_toolkits.axes_grid1.anchored_artists",
+    "mpl_toolkits.axes_grid1.mpl_axes",
+    "mpl_toolkits.axisartist.axislines",
+    "mpl_toolkits.axisartist.axis_artist",
 )
 
 #: Base classes whose subclasses are plain data holders or drawing code.
 SAFE_BASES = (
-    ("matplotlib.artist", "Artist"), ("matplotlib.transforms", "TransformNode"), ("matplotlib.path", "Path"),
-    ("matplotlib.ticker", "TickHelper"), ("matplotlib.scale", "ScaleBase"), ("matplotlib.colors", "Normalize"),
-    ("matplotlib.colors", "Colormap"), ("matplotlib.markers", "MarkerStyle"),
-    ("matplotlib.font_manager", "FontProperties"), ("matplotlib.layout_engine", "LayoutEngine"),
-    ("matplotlib.gridspec", "GridSpecBase"), ("matplotlib.gridspec", "SubplotSpec"),
-    ("matplotlib.gridspec", "SubplotParams"), ("matplotlib.figure", "SubplotParams"),
-    ("matplotlib.units", "ConversionInterface"), ("matplotlib.category", "UnitData"),
-    ("matplotlib.dates", "rrulewrapper"), ("matplotlib.patches", "_Style"),
-    ("matplotlib.legend_handler", "HandlerBase"), ("matplotlib.container", "Container"),
-    ("matplotlib.patheffects", "AbstractPathEffect"), ("matplotlib.colorizer", "Colorizer"),
-    ("matplotlib.colorizer", "_ScalarMappable"), ("matplotlib.cm", "ScalarMappable"),
-    ("mpl_toolkits.axes_grid1.axes_size", "_Base"), ("mpl_toolkits.axes_grid1.axes_divider", "Divider"),
-    ("matplotlib.offsetbox", "DraggableBase"), ("enum", "Enum"),
+    ("matplotlib.artist", "Artist"),
+    ("matplotlib.transforms", "TransformNode"),
+    ("matplotlib.path", "Path"),
+    ("matplotlib.ticker", "TickHelper"),
+    ("matplotlib.scale", "ScaleBase"),
+    ("matplotlib.colors", "Normalize"),
+    ("matplotlib.colors", "Colormap"),
+    ("matplotlib.markers", "MarkerStyle"),
+    ("matplotlib.font_manager", "FontProperties"),
+    ("matplotlib.layout_engine", "LayoutEngine"),
+    ("matplotlib.gridspec", "GridSpecBase"),
+    ("matplotlib.gridspec", "SubplotSpec"),
+    ("matplotlib.gridspec", "SubplotParams"),
+    ("matplotlib.figure", "SubplotParams"),
+    ("matplotlib.units", "ConversionInterface"),
+    ("matplotlib.category", "UnitData"),
+    ("matplotlib.dates", "rrulewrapper"),
+    ("matplotlib.patches", "_Style"),
+    ("matplotlib.legend_handler", "HandlerBase"),
+    ("matplotlib.container", "Container"),
+    ("matplotlib.patheffects", "AbstractPathEffect"),
+    ("matplotlib.colorizer", "Colorizer"),
+    ("matplotlib.colorizer", "_ScalarMappable"),
+    ("matplotlib.cm", "ScalarMappable"),
+    ("mpl_toolkits.axes_grid1.axes_size", "_Base"),
+    ("mpl_toolkits.axes_grid1.axes_divider", "Divider"),
+    ("matplotlib.offsetbox", "DraggableBase"),
+    ("enum", "Enum"),
 )
 
 
 #: Top-level modules a library allow-list may name; anything else a recording saw
 #: (the test corpus's own helper functions, say) is for the caller's ``allow=``.
-ROOTS = frozenset({"builtins", "collections", "copyreg", "datetime", "enum", "functools", "inspect", "itertools", "numpy", "matplotlib", "mpl_toolkits"})
+ROOTS = frozenset(
+    {
+        "builtins",
+        "collections",
+        "copyreg",
+        "datetime",
+        "enum",
+        "functools",
+        "inspect",
+        "itertools",
+        "numpy",
+        "matplotlib",
+        "mpl_toolkits",
+    }
+)
 
 
 def _safe_bases() -> Tuple[type, ...]:
@@ -138,6 +211,7 @@ def record(out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     import figures  # tests/figures.py
+
     from figwire import _pickler, _unpickler
 
     globals_: Set[Tuple[str, str]] = set()
@@ -148,9 +222,11 @@ def record(out: Path) -> None:
             if module.endswith("figwire._arrays"):
                 return getattr(_unpickler._arrays, name)
             if (module, name) == ("builtins", "getattr"):
+
                 def getattr_(owner: Any, attr: str) -> Any:
                     methods.add(_unpickler._method_key(owner, attr))
                     return getattr(owner, attr)
+
                 return getattr_
             globals_.add((module, name))
             return super().find_class(module, name)
@@ -184,7 +260,7 @@ def merge(paths: List[Path]) -> str:
         versions.append(f"{data['python']}/mpl {data['matplotlib']}")
         globals_.update((m, n) for m, n in data["globals"])
         methods.update(data["methods"])
-    globals_ = {g for g in (globals_ | EXTRA) - DENY if g[0].partition('.')[0] in ROOTS}
+    globals_ = {g for g in (globals_ | EXTRA) - DENY if g[0].partition(".")[0] in ROOTS}
     lines = [
         '"""The exact globals and methods a figure pickle may name. GENERATED by tools/gen_allowlist.py; do not edit.',
         "",
