@@ -26,7 +26,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -35,7 +35,7 @@ from matplotlib.figure import Figure
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_render():  # type: ignore[no-untyped-def]
+def _load_render() -> Any:
     """``figwire._render`` from this checkout, even when ``figwire/__init__`` cannot import."""
     sys.path.insert(0, str(ROOT))
     try:
