@@ -26,10 +26,9 @@ import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,70 +53,12 @@ def _load_render() -> Any:
 _render = _load_render()
 
 
-def _figure(figsize: Tuple[float, float] = (6.4, 4.8)) -> Figure:
-    fig = Figure(figsize=figsize, dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def line(n: int) -> Figure:
-    fig = _figure()
-    fig.subplots().plot(np.cumsum(np.random.default_rng(0).standard_normal(n)))
-    return fig
-
-
-def imshow(n: int) -> Figure:
-    fig = _figure()
-    ax = fig.subplots()
-    t = np.linspace(0, 4 * np.pi, n)
-    z = np.sin(t)[:, None] * np.cos(t)[None, :] + 0.1 * np.random.default_rng(0).standard_normal((n, n))
-    fig.colorbar(ax.imshow(z), ax=ax)
-    return fig
-
-
-def scatter(n: int) -> Figure:
-    fig = _figure()
-    rng = np.random.default_rng(0)
-    fig.subplots().scatter(rng.random(n), rng.random(n), c=rng.random(n), cmap="viridis")
-    return fig
-
-
-def dashboard() -> Figure:
-    """Nine panels of the usual kinds under constrained layout, about 720 kB of data."""
-    fig = _figure((12, 9))
-    try:
-        fig.set_layout_engine("constrained")
-    except AttributeError:  # matplotlib < 3.6
-        fig.set_constrained_layout(True)  # type: ignore[attr-defined]
-    rng = np.random.default_rng(0)
-    axs = fig.subplots(3, 3)
-    x = np.linspace(0, 10, 5000)
-    axs[0, 0].plot(x, np.sin(x) + 0.1 * rng.standard_normal(x.size), x, np.cos(x))
-    axs[0, 0].legend(["sin", "cos"])
-    fig.colorbar(axs[0, 1].imshow(rng.standard_normal((200, 200))), ax=axs[0, 1])
-    axs[0, 2].scatter(rng.random(2000), rng.random(2000), c=rng.random(2000), s=8)
-    axs[1, 0].hist(rng.standard_normal(10000), bins=50)
-    axs[1, 1].bar(np.arange(20), rng.random(20), yerr=0.1 * rng.random(20))
-    axs[1, 2].fill_between(x[:1000], np.sin(x[:1000]), np.cos(x[:1000]), alpha=0.5)
-    axs[2, 0].errorbar(np.arange(50), rng.random(50), yerr=0.1, fmt="o")
-    fig.colorbar(axs[2, 1].pcolormesh(rng.random((60, 60))), ax=axs[2, 1])
-    axs[2, 2].boxplot([rng.standard_normal(500) for _ in range(5)])
-    for i, ax in enumerate(axs.flat):
-        ax.set_title(f"panel {i}")
-    fig.suptitle("dashboard 3x3")
-    return fig
-
+# The same figures as bench.py's PNG section (drawn once, which savefig redoes anyway).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import FIGURES as _BUILT  # noqa: E402
 
 FIGURES: Dict[str, Callable[[], Figure]] = {
-    "line 1e3": lambda: line(1_000),
-    "line 1e5": lambda: line(100_000),
-    "line 1e6": lambda: line(1_000_000),
-    "imshow 256": lambda: imshow(256),
-    "imshow 1024": lambda: imshow(1024),
-    "imshow 2048": lambda: imshow(2048),
-    "scatter 1e3": lambda: scatter(1_000),
-    "scatter 1e5": lambda: scatter(100_000),
-    "dashboard 3x3": dashboard,
+    name: functools.partial(lambda build: build().fig, build) for name, build in _BUILT.items() if "NaN" not in name
 }
 
 
