@@ -1,0 +1,94 @@
+"""A real window from another environment: live from the same matplotlib minor, a fallback from another.
+
+The consumer is the harness's matplotlib 3.10.8 / numpy 1.26 environment; producers are
+3.10.8 / numpy 2.2 (same minor: a live Tk window, pixel-exact) and 3.9.4 (another minor:
+the PNG fallback in a Tk window, the reason in its title). Environments come from
+tools/xver.py's cache and are built from PyPI wheels when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gui_support import xvfb
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.xver,
+    pytest.mark.skipif(shutil.which("pyenv") is None, reason="pyenv builds the environments"),
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import xver  # noqa: E402
+
+CONSUMER, SAME_MINOR, OTHER_MINOR = "py311-mpl310-np126", "py312-mpl310-np22", "py311-mpl39-np20"
+
+PRODUCE = """
+import sys, matplotlib
+matplotlib.use("Agg")
+import figures, figwire
+open(sys.argv[1], "wb").write(figwire.join(figwire.pack(figures.CORPUS["imshow_cbar"]())))
+"""
+
+CONSUME = """
+import io, json, sys
+import numpy as np
+import matplotlib.pyplot as plt
+from PIL import Image
+import figures, figwire
+result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend="TkAgg", trusted=True)
+plt.pause(0.5)
+canvas = result.figure.canvas
+got = np.asarray(canvas.buffer_rgba())
+if result.live:
+    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
+else:
+    want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
+print("RESULT " + json.dumps({
+    "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__,
+    "mapped": bool(canvas.manager.window.winfo_ismapped()), "title": canvas.manager.get_window_title(),
+    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def pythons():
+    specs = {s.name: s for s in xver.load_specs()}
+    root = xver.pyenv_root()
+    return {name: xver.ensure_env(specs[name], root).python for name in (CONSUMER, SAME_MINOR, OTHER_MINOR)}
+
+
+def _env(**extra: str):
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "PYTHONPATH")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests")])
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("producer, live", [(SAME_MINOR, True), (OTHER_MINOR, False)])
+def test_window_from_another_environment(tmp_path: Path, pythons, producer: str, live: bool) -> None:
+    message = tmp_path / "m.fgw"
+    subprocess.run([str(pythons[producer]), "-c", PRODUCE, str(message)], env=_env(), check=True, timeout=120)
+    with xvfb() as display:
+        done = subprocess.run(
+            [str(pythons[CONSUMER]), "-c", CONSUME, str(message)],
+            env=_env(DISPLAY=display, MPLBACKEND="TkAgg"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert done.returncode == 0 and lines, done.stderr
+    got = json.loads(lines[-1][len("RESULT ") :])
+    assert got["canvas"] == "FigureCanvasTkAgg" and got["mapped"]
+    assert got["live"] is live and got["same_pixels"]
+    if not live:
+        assert "minor" in got["reason"] and "not live" in got["title"]
