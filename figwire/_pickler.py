@@ -24,7 +24,7 @@ import pickle
 import sys
 import sysconfig
 import types
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -107,11 +107,20 @@ def _root(a: np.ndarray) -> np.ndarray:
 class FigurePickler(pickle.Pickler):
     """A ``pickle.Pickler`` for figures; see the module docstring."""
 
-    def __init__(self, file: io.BytesIO, protocol: int, buffer_callback: Optional[Callable[[Any], Any]]) -> None:
-        super().__init__(file, protocol, buffer_callback=buffer_callback)
+    def __init__(self, file: io.BytesIO, protocol: int) -> None:
+        super().__init__(file, protocol, buffer_callback=self._in_band if protocol >= 5 else None)
         self.protocol = protocol
         self.modules: Set[str] = set()
+        #: The out-of-band buffers, in the order the stream asks for them: flat byte
+        #: views of the arrays' own memory (frames are views, never PickleBuffers).
+        self.buffers: List[np.ndarray] = []
         self._bases: Dict[int, _Base] = {}
+        self._ours: Dict[int, pickle.PickleBuffer] = {}
+
+    def _in_band(self, buffer: pickle.PickleBuffer) -> bool:
+        """Only figwire's own base buffers go out-of-band; any other (an ndarray
+        subclass's own reduction, say) stays in the stream."""
+        return id(buffer) not in self._ours
 
     def reducer_override(self, obj: Any) -> Any:
         t = type(obj)
@@ -137,7 +146,11 @@ class FigurePickler(pickle.Pickler):
             return _arrays.ufunc, (obj.__name__,)
         if kind == _FIGURE:
             return self._reduce_figure(obj)
-        return _arrays.base, (pickle.PickleBuffer(_flat_bytes(obj.array)[0].data),)  # _BASE
+        flat = _flat_bytes(obj.array)[0]  # _BASE
+        buffer = pickle.PickleBuffer(flat)  # type: ignore[arg-type]
+        self._ours[id(buffer)] = buffer
+        self.buffers.append(flat)
+        return _arrays.base, (buffer,)
 
     def _reduce_array(self, a: np.ndarray) -> Any:
         if a.dtype.hasobject:
@@ -225,9 +238,8 @@ class Pickled:
 
 def pickle_figure(fig: Figure, protocol: int) -> Pickled:
     """Pickle ``fig`` with figwire's reductions. Raises whatever pickling raises."""
-    buffers: List[pickle.PickleBuffer] = []
     out = io.BytesIO()
-    pickler = FigurePickler(out, protocol, buffers.append if protocol >= 5 else None)
+    pickler = FigurePickler(out, protocol)
     pickler.dump(fig)
     requires, numpy_private = _requires(pickler.modules)
-    return Pickled(out.getvalue(), [b.raw() for b in buffers], requires, numpy_private, protocol)
+    return Pickled(out.getvalue(), [b.data for b in pickler.buffers], requires, numpy_private, protocol)

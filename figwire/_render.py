@@ -152,7 +152,7 @@ def encode_png(rgba: np.ndarray, dpi: float) -> bytes:
             np.subtract(rows[1:bottom], rows[: bottom - 1], out=block[1:, 1:])
         else:
             np.subtract(rows[top:bottom], rows[top - 1 : bottom - 1], out=block[:, 1:])
-        idat.append(deflate.compress(block))
+        idat.append(deflate.compress(block.data))
     idat.append(deflate.flush())
 
     pixels_per_metre = int(dpi / 0.0254 + 0.5)  # rounded as Pillow does for savefig

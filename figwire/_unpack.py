@@ -103,7 +103,7 @@ def _restore_bar_paths(figure: Any) -> None:
     from matplotlib.path import Path
 
     if any(isinstance(c, BarContainer) for ax in figure.get_axes() for c in ax.containers):
-        Path.unit_rectangle()._interpolation_steps = 100
+        Path.unit_rectangle()._interpolation_steps = 100  # type: ignore[attr-defined]
 
 
 def _unregister(figure: Any) -> None:

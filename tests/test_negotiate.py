@@ -36,7 +36,9 @@ def test_same_environment_gets_pickle_and_its_favourite_fallback(caps) -> None:
 
 def test_other_matplotlib_minor_gets_no_pickle_and_says_why(caps) -> None:
     fig = figures.CORPUS["lines"]()
-    frames = figwire.pack(fig, accept=dict(caps, matplotlib="3.9.4", accept=["pickle", "image/svg+xml"]))
+    major, minor = (int(v) for v in caps["matplotlib"].split(".")[:2])
+    other = f"{major}.{minor - 1}.4"
+    frames = figwire.pack(fig, accept=dict(caps, matplotlib=other, accept=["pickle", "image/svg+xml"]))
     assert kinds(frames) == ["image/svg+xml"]
     assert "matplotlib minor" in figwire.inspect(frames).missing["pickle"]
 

@@ -20,9 +20,8 @@ def test_live_figure_renders_like_the_original(name: str) -> None:
 
     result = figwire.unpack(frames, trusted=True, allow=CORPUS_ALLOW)
 
-    if name in figures.PICKLE_FAILS or name in figures.CANVAS_LEAKS:
-        # A matplotlib bug of this version: the figure cannot be pickled, or its pickle
-        # holds a canvas, which the allow-list refuses. Either way: no live figure, a reason.
+    if name in figures.PICKLE_FAILS:
+        # A matplotlib bug of this version: the figure cannot be pickled. No live figure, a reason.
         assert not result.live and result.reason
         return
     assert result.live, result.reason

@@ -32,7 +32,7 @@ def message_with_pickle(stream: bytes) -> List[Any]:
 def figwire_pickle(obj: Any) -> bytes:
     """``obj`` pickled the way figwire's producer does (arrays by public numpy names)."""
     out = io.BytesIO()
-    _pickler.FigurePickler(out, 5, None).dump(obj)
+    _pickler.FigurePickler(out, 5).dump(obj)
     return out.getvalue()
 
 
