@@ -80,14 +80,14 @@ def _load(ctx: _Context, part: Part) -> Any:
     stream, *buffers = part_buffers(ctx.frames, part)
     try:
         figure = load(stream, buffers, ctx.allow)
+        if not isinstance(figure, Figure):
+            raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
+        _unregister(figure)
+        _restore_bar_paths(figure)  # reads the figure's state: a damaged pickle fails here
     except FigwireError:
         raise
     except Exception as exc:  # the pickle's own failure: report it and fall back
         raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
-    if not isinstance(figure, Figure):
-        raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
-    _unregister(figure)
-    _restore_bar_paths(figure)
     return figure
 
 
