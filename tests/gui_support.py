@@ -79,6 +79,36 @@ def run_scenario(scenario: str, backend: str, display: str | None,
     return json.loads(lines[-1][len(RESULT_TAG):])
 
 
+UNPACK_IN_WINDOW = r"""
+# A client: its own figure 3 first, then figwire.unpack(argv[1], backend=argv[2]); prints JSON.
+import json, sys
+import numpy as np
+import figures, figwire
+import matplotlib.pyplot as plt
+from PIL import Image
+import io
+other = plt.figure(num=3, label="client's own")
+result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend=sys.argv[2], trusted=True)
+plt.pause(0.5)
+fignums = plt.get_fignums()
+fig = result.figure
+canvas = fig.canvas
+window = canvas.manager.window
+mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
+got = np.asarray(canvas.buffer_rgba())
+if result.live:
+    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
+else:
+    want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
+print("RESULT " + json.dumps({
+    "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
+    "title": canvas.manager.get_window_title(), "fignums": fignums,
+    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
+    "toolbar": canvas.manager.toolbar is not None,
+}))
+"""
+
+
 # --------------------------------------------------------------------------- child side
 
 

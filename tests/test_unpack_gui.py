@@ -18,41 +18,13 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-from gui_support import REPO, xvfb
+from gui_support import REPO, UNPACK_IN_WINDOW, xvfb
 
 import figwire
 from figwire import _codec
 
 pytestmark = pytest.mark.gui
 
-CHILD = r"""
-import json, sys
-import numpy as np
-sys.path.insert(0, sys.argv[3])
-import figures, figwire
-import matplotlib.pyplot as plt
-from PIL import Image
-import io
-other = plt.figure(num=3, label="client's own")
-result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend=sys.argv[2], trusted=True)
-plt.pause(0.5)
-fignums = plt.get_fignums()
-fig = result.figure
-canvas = fig.canvas
-window = canvas.manager.window
-mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
-got = np.asarray(canvas.buffer_rgba())
-if result.live:
-    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
-else:
-    want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
-print("RESULT " + json.dumps({
-    "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
-    "title": canvas.manager.get_window_title(), "fignums": fignums,
-    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
-    "toolbar": canvas.manager.toolbar is not None,
-}))
-"""
 
 CANVAS = {"TkAgg": "FigureCanvasTkAgg", "QtAgg": "FigureCanvasQTAgg"}
 
@@ -77,11 +49,17 @@ def _run(path: Path, backend: str, display: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "QT_QPA_PLATFORM")}
     env["DISPLAY"] = display
     env["MPLBACKEND"] = backend  # the client's own figure (made first) uses the same toolkit
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(path), backend, str(REPO / "tests")],
-                          env=env, capture_output=True, text=True, timeout=120)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "tests")])
+    proc = subprocess.run(
+        [sys.executable, "-c", UNPACK_IN_WINDOW, str(path), backend],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     assert proc.returncode == 0 and lines, proc.stderr
-    return json.loads(lines[-1][len("RESULT "):])
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 def _backends():

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_support import xvfb
+from gui_support import UNPACK_IN_WINDOW, xvfb
 
 pytestmark = [
     pytest.mark.gui,
@@ -35,27 +35,6 @@ import sys, matplotlib
 matplotlib.use("Agg")
 import figures, figwire
 open(sys.argv[1], "wb").write(figwire.join(figwire.pack(figures.CORPUS["imshow_cbar"]())))
-"""
-
-CONSUME = """
-import io, json, sys
-import numpy as np
-import matplotlib.pyplot as plt
-from PIL import Image
-import figures, figwire
-result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend="TkAgg", trusted=True)
-plt.pause(0.5)
-canvas = result.figure.canvas
-got = np.asarray(canvas.buffer_rgba())
-if result.live:
-    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
-else:
-    want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
-print("RESULT " + json.dumps({
-    "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__,
-    "mapped": bool(canvas.manager.window.winfo_ismapped()), "title": canvas.manager.get_window_title(),
-    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
-}))
 """
 
 
@@ -79,7 +58,7 @@ def test_window_from_another_environment(tmp_path: Path, pythons, producer: str,
     subprocess.run([str(pythons[producer]), "-c", PRODUCE, str(message)], env=_env(), check=True, timeout=120)
     with xvfb() as display:
         done = subprocess.run(
-            [str(pythons[CONSUMER]), "-c", CONSUME, str(message)],
+            [str(pythons[CONSUMER]), "-c", UNPACK_IN_WINDOW, str(message), "TkAgg"],
             env=_env(DISPLAY=display, MPLBACKEND="TkAgg"),
             capture_output=True,
             text=True,
