@@ -7,9 +7,10 @@ versioning rules require; a known key with a wrong type is ``malformed``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ._errors import DecodeError, LimitExceededError, UnsupportedVersionError
 from ._spec import (
@@ -31,26 +32,35 @@ __all__ = ["Header", "Part", "FigureFacts"]
 _VERSION_RE = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\Z")
 
 
+_SCALARS = {"str": str, "bool": bool, "bin": bytes, "map": dict, "array": list}
+
+
+@functools.lru_cache(maxsize=None)
+def _checker(wire_type: str) -> Callable[[Any], bool]:
+    """A predicate for the spec's ``wire_type``, built once per type: every message is
+    checked against the same few types, and parsing them each time cost more than msgpack."""
+    if wire_type.startswith("(") and wire_type.endswith(")"):
+        return _checker(wire_type[1:-1])
+    if wire_type.startswith("array of "):
+        item = _checker(wire_type[len("array of ") :])
+        return lambda value: isinstance(value, list) and all(map(item, value))
+    if wire_type.startswith("map of str to "):
+        item = _checker(wire_type[len("map of str to ") :])
+        return lambda value: isinstance(value, dict) and all(isinstance(k, str) and item(v) for k, v in value.items())
+    if wire_type.endswith(" | nil"):
+        inner = _checker(wire_type[: -len(" | nil")])
+        return lambda value: value is None or inner(value)
+    if wire_type == "int":
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if wire_type == "float":  # an integral float may arrive packed as an int
+        return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
+    scalar = _SCALARS[wire_type]
+    return lambda value: isinstance(value, scalar)
+
+
 def _is(value: Any, wire_type: str) -> bool:
     """Whether a decoded msgpack value has the spec's ``wire_type``."""
-    if wire_type.startswith("(") and wire_type.endswith(")"):
-        return _is(value, wire_type[1:-1])
-    if wire_type.startswith("array of "):
-        item = wire_type[len("array of ") :]
-        return isinstance(value, list) and all(_is(v, item) for v in value)
-    if wire_type.startswith("map of str to "):
-        item = wire_type[len("map of str to ") :]
-        return isinstance(value, dict) and all(isinstance(k, str) and _is(v, item) for k, v in value.items())
-    if wire_type.endswith(" | nil"):
-        return value is None or _is(value, wire_type[: -len(" | nil")])
-    if wire_type == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if wire_type == "float":  # an integral float may arrive packed as an int
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, _SCALARS[wire_type])
-
-
-_SCALARS = {"str": str, "bool": bool, "bin": bytes, "map": dict, "array": list}
+    return _checker(wire_type)(value)
 
 
 def _check(wire: Any, fields: Iterable[Field], where: str) -> Dict[str, Any]:
