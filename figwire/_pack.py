@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from ._codec import Frame, PartData, encode_envelope, encode_part
 from ._envelope import FigureFacts, Header, Part
 from ._errors import EncodeError
-from ._facts import environment, figure_facts, logical_dpi
+from ._facts import environment, figure_facts
 from ._negotiate import ALL_PARTS, Advert
 from ._spec import (
     DEFAULT_PARTS,
@@ -61,7 +61,7 @@ def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[P
     return PartData(descriptor, (pickled.data, *pickled.buffers))
 
 
-def _fallback_parts(fig: Any, media_types: List[str], dpi: float, missing: Dict[str, str]) -> List[PartData]:
+def _fallback_parts(fig: Any, media_types: List[str], dpi: Optional[float], missing: Dict[str, str]) -> List[PartData]:
     from ._render import render
 
     out = []
@@ -106,7 +106,7 @@ def pack(
     packs with its fallbacks. ``accept`` is a client's ``capabilities()``: then only
     what that client can use is sent (no pickle it could not load, its favourite
     fallback, its codecs, nothing over its size limit). ``dpi`` is the fallbacks'
-    resolution (default: the figure's). ``codec`` (``"zlib"``/``"zstd"``) compresses
+    resolution (default: what ``savefig`` would use). ``codec`` (``"zlib"``/``"zstd"``) compresses
     the pickle and SVG parts; ``digest`` (``"sha256"``/``"blake2b"``) adds a digest per
     frame. ``msg_id`` and ``created`` are injectable so output can be byte-exact.
     """
@@ -128,7 +128,7 @@ def pack(
             built.append(pickled)
     wanted = [p for p in parts if p != "pickle"]
     if wanted:
-        built.extend(_fallback_parts(fig, wanted, logical_dpi(fig) if dpi is None else float(dpi), missing))
+        built.extend(_fallback_parts(fig, wanted, dpi, missing))
 
     frames: List[Frame] = []
     descriptors: List[Part] = []
