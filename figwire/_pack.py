@@ -42,12 +42,12 @@ def _check_args(parts: Sequence[str], protocol: int, codec: Optional[str]) -> No
 
 
 def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[PartData]:
-    from ._pickler import pickle_figure
+    from ._pickler import Unpicklable, pickle_figure
 
     try:
         pickled = pickle_figure(fig, protocol)
-    except Exception as exc:  # a figure holding a lambda, a GUI canvas, a blit cache...
-        missing["pickle"] = f"the figure cannot be pickled: {type(exc).__name__}: {exc}"
+    except Unpicklable as exc:  # a figure holding a lambda, a GUI canvas, a blit cache...
+        missing["pickle"] = f"the figure cannot be pickled: {exc}"
         return None
     descriptor = Part(
         role=Role.PICKLE.value,

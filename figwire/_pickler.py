@@ -24,6 +24,7 @@ import pickle
 import sys
 import sysconfig
 import types
+import warnings
 from typing import Any, Dict, List, Set, Tuple
 
 import numpy as np
@@ -86,6 +87,7 @@ def _flat_bytes(a: np.ndarray) -> Tuple[np.ndarray, str]:
     Going through uint8 works for every dtype: datetimes, for one, refuse the buffer
     protocol, and ``bytearray()`` of a 0-d integer array reads it as a length.
     """
+    a = _plain(a)
     if a.flags.c_contiguous:
         return a.reshape(-1).view(np.uint8), "C"
     if a.flags.f_contiguous:
@@ -98,10 +100,21 @@ def _contiguous(a: np.ndarray) -> bool:
 
 
 def _root(a: np.ndarray) -> np.ndarray:
-    """The array at the bottom of a view chain: the one whose memory the views share."""
+    """The array at the bottom of a view chain: the one whose memory the views share.
+
+    It may be an ndarray subclass: drawing a figure leaves plain views whose base is a
+    ``MaskedArray`` (``pcolormesh`` of data with NaNs, a masked line). Callers read its
+    memory through ``_plain``, never through the subclass's own methods, which would
+    also reshape or view the mask, whose itemsize and shape are not the data's.
+    """
     while isinstance(a.base, np.ndarray):
         a = a.base
     return a
+
+
+def _plain(a: np.ndarray) -> np.ndarray:
+    """``a``'s memory as a plain ndarray (no copy); ``a`` itself when it is one."""
+    return a if type(a) is np.ndarray else a.view(np.ndarray)
 
 
 class FigurePickler(pickle.Pickler):
@@ -114,6 +127,8 @@ class FigurePickler(pickle.Pickler):
         #: The out-of-band buffers, in the order the stream asks for them: flat byte
         #: views of the arrays' own memory (frames are views, never PickleBuffers).
         self.buffers: List[np.ndarray] = []
+        #: figwire's own reductions that raised, each then pickled the stock way.
+        self.failures: List[str] = []
         self._bases: Dict[int, _Base] = {}
         self._ours: Dict[int, pickle.PickleBuffer] = {}
 
@@ -134,12 +149,21 @@ class FigurePickler(pickle.Pickler):
             if module is not None:
                 self.modules.add(module)
             return NotImplemented
+        try:
+            return self._reduce(kind, obj)
+        except Exception as exc:
+            # A bug of figwire's, not the figure's: pickle this object the stock way
+            # (correct, only in-band and slower) and say so, rather than lose the pickle.
+            self.failures.append(f"{t.__module__}.{t.__qualname__}: {type(exc).__name__}: {exc}")
+            return NotImplemented
+
+    def _reduce(self, kind: int, obj: Any) -> Any:
         if kind == _ARRAY:
             return self._reduce_array(obj)
         if kind == _MASKED:
             return self._reduce_masked(obj)
         if kind == _SCALAR:
-            return t, (obj.item(),)
+            return type(obj), (obj.item(),)
         if kind == _RAW_SCALAR:
             return _arrays.scalar, (obj.dtype, obj.tobytes())
         if kind == _UFUNC:  # by public name: numpy moved where ufuncs pickle from
@@ -236,10 +260,33 @@ class Pickled:
         self.protocol = protocol
 
 
+class Unpicklable(Exception):
+    """The figure's own state cannot be pickled; the message names what and where."""
+
+
 def pickle_figure(fig: Figure, protocol: int) -> Pickled:
-    """Pickle ``fig`` with figwire's reductions. Raises whatever pickling raises."""
+    """Pickle ``fig`` with figwire's reductions.
+
+    Raises ``Unpicklable`` when the figure holds something pickle cannot carry (a
+    lambda, a local class, a GUI object), naming the artist that holds it. A failure
+    in figwire's own reductions never costs the pickle: the object is pickled the stock
+    way instead, and a ``RuntimeWarning`` reports the bug.
+    """
     out = io.BytesIO()
     pickler = FigurePickler(out, protocol)
-    pickler.dump(fig)
+    try:
+        pickler.dump(fig)
+    except Exception as exc:
+        from ._unpicklable import describe
+
+        raise Unpicklable(describe(fig, exc)) from exc
+    if pickler.failures:
+        warnings.warn(
+            "figwire bug: its own reduction failed for "
+            + "; ".join(sorted(set(pickler.failures)))
+            + " (pickled the stock way instead; please report it)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     requires, numpy_private = _requires(pickler.modules)
     return Pickled(out.getvalue(), [b.data for b in pickler.buffers], requires, numpy_private, protocol)

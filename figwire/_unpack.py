@@ -50,6 +50,7 @@ class _Context:
     header: Header
     trusted: bool
     allow: Iterable[Tuple[str, str]]
+    zero_copy: bool
 
 
 def _pickle_tier(ctx: _Context) -> Any:
@@ -78,6 +79,8 @@ def _load(ctx: _Context, part: Part) -> Any:
     from ._unpickler import load
 
     stream, *buffers = part_buffers(ctx.frames, part)
+    if not ctx.zero_copy:
+        buffers = [_writable(b) for b in buffers]
     try:
         figure = load(stream, buffers, ctx.allow)
         if not isinstance(figure, Figure):
@@ -89,6 +92,17 @@ def _load(ctx: _Context, part: Part) -> Any:
     except Exception as exc:  # the pickle's own failure: report it and fall back
         raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
     return figure
+
+
+def _writable(buffer: memoryview) -> memoryview:
+    """``buffer``, or a writable copy of it when it is read-only (``bytes``, ``zmq.Frame``).
+
+    Out-of-band frames become the figure's big arrays (views, not copies). Stock-pickled
+    figures own writable arrays, and users' code edits them in place
+    (``line.get_ydata()[0] = 5``), so read-only frames are copied, once each, at memcpy
+    speed; frames that are writable already (``bytearray``, a ``recv_into`` buffer) are not.
+    """
+    return memoryview(bytearray(buffer)) if buffer.readonly else buffer
 
 
 def _restore_bar_paths(figure: Any) -> None:
@@ -147,6 +161,7 @@ def unpack(
     trusted: bool = False,
     allow: Iterable[Tuple[str, str]] = (),
     limits: Limits = DEFAULT_LIMITS,
+    zero_copy: bool = False,
 ) -> Unpacked:
     """Rebuild the figure from ``frames``: live when possible, else the fallbacks.
 
@@ -156,11 +171,16 @@ def unpack(
     producer's environment is compatible with this one (decided from the envelope,
     before unpickling), and every global it names is on the allow-list or in ``allow``.
     With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
+
+    The figure's big arrays are views of the out-of-band frames. A read-only frame
+    (``bytes``, ``zmq.Frame``) is copied once so that they are writable, as in a
+    stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
+    read-only frames are then read-only views (in-place edits raise ``ValueError``).
     """
     header = read_header(frames, limits)
     notes: List[str] = []
     fallbacks = _decode_fallbacks(frames, header, notes)
-    ctx = _Context(frames, header, trusted, allow)
+    ctx = _Context(frames, header, trusted, allow, zero_copy)
     reasons = []
     for name, attempt in LIVE_TIERS:
         try:

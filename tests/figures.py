@@ -617,6 +617,45 @@ def masked_image() -> Figure:
     return fig
 
 
+def _holey_field(n: int) -> np.ndarray:
+    """An n x n field with NaN holes: missing data, as real measurements have."""
+    _, _, zz = _bump(n)
+    zz = zz.copy()
+    zz[n // 5 : n // 3, n // 4 : n // 2] = np.nan
+    zz[np.random.default_rng(21).random((n, n)) < 0.02] = np.nan
+    return zz
+
+
+@_corpus(pyplot=True)
+def pcolormesh_nan() -> Figure:
+    """pcolormesh of data with NaNs: matplotlib masks them itself, in an array over 64 KiB."""
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    mesh = ax.pcolormesh(_holey_field(300), cmap="viridis")
+    fig.colorbar(mesh, ax=ax)
+    return fig
+
+
+@_corpus(pyplot=False)
+def imshow_masked_invalid() -> Figure:
+    """A 300x300 ``masked_invalid`` image, shown with a 'bad' colour."""
+    fig = Figure(figsize=SIZE, dpi=DPI)
+    ax = fig.add_subplot()
+    cmap = matplotlib.colormaps["magma"].with_extremes(bad="0.6")
+    ax.imshow(np.ma.masked_invalid(_holey_field(300)), cmap=cmap, interpolation="nearest")
+    return fig
+
+
+@_corpus(pyplot=True)
+def masked_line() -> Figure:
+    """A 10,000-point line of a masked array, with gaps where the data is masked."""
+    fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)
+    x = np.linspace(0.0, 20.0, 10_000)
+    y = np.ma.masked_where(np.sin(3 * x) > 0.8, np.sin(x) * np.exp(-x / 15))
+    ax.plot(x, y, lw=0.8)
+    ax.plot(x, np.ma.masked_less(np.cos(x), -0.5), lw=0.8)
+    return fig
+
+
 @_corpus(pyplot=False)
 def image_extent_origin() -> Figure:
     fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")

@@ -1,0 +1,188 @@
+"""Saying *what* in a figure cannot be pickled, and where it is held.
+
+Pickling a figure pickles one big object graph, and the error pickle raises names only
+the object it choked on ("Can't pickle local object 'f.<locals>.<lambda>'"), not the
+artist that holds it, which is what a user can change. Only when pickling has already
+failed, this module searches the figure for the culprit:
+
+1. each artist's own state is pickled with every *other* artist cut off (a persistent
+   id stands for it), so exactly the artists that hold something unpicklable fail;
+2. inside the first such artist, the search descends into the failing attribute,
+   item or reduce argument, down to the deepest value that still fails.
+
+The result reads like "Axes 'Sales' .xaxis.major.formatter.func: a local function
+('make.<locals>.<lambda>'): ...". It costs a few extra pickling passes, on the failure
+path only.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import types
+from typing import Any, Iterator, List, Optional, Tuple
+
+__all__ = ["describe"]
+
+_MAX_DEPTH = 12
+_MAX_CHILDREN = 10_000
+
+
+class _CutPickler(pickle.Pickler):
+    """Pickles an object with every artist but ``keep`` replaced by a persistent id."""
+
+    def __init__(self, keep: Any, artist_type: type) -> None:
+        super().__init__(io.BytesIO(), pickle.HIGHEST_PROTOCOL)
+        self._keep = keep
+        self._artist = artist_type
+
+    def persistent_id(self, obj: Any) -> Optional[int]:
+        if obj is not self._keep and isinstance(obj, self._artist):
+            return id(obj)
+        return None
+
+
+def _error(obj: Any, keep: Any, artist_type: type) -> Optional[BaseException]:
+    try:
+        _CutPickler(keep, artist_type).dump(obj)
+    except RecursionError:
+        return None  # too deep to tell; not this value's own fault
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _children(obj: Any) -> Iterator[Tuple[str, Any]]:
+    """What pickling ``obj`` would pickle next, with a path step naming each."""
+    if isinstance(obj, dict):
+        for key, value in list(obj.items())[:_MAX_CHILDREN]:
+            yield f"[{key!r}]", value
+        return
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        for i, value in enumerate(list(obj)[:_MAX_CHILDREN]):
+            yield f"[{i}]", value
+        return
+    if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, types.ModuleType)):
+        return
+    try:
+        reduced = obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    if not isinstance(reduced, tuple):
+        return
+    if len(reduced) > 1 and isinstance(reduced[1], tuple):
+        for i, arg in enumerate(reduced[1]):
+            if arg is not type(obj):  # an unpicklable class is reported as its instance
+                yield f"(reduce arg {i})", arg
+    state = reduced[2] if len(reduced) > 2 else None
+    if isinstance(state, tuple) and len(state) == 2:  # (dict state, slot state)
+        for part in state:
+            if isinstance(part, dict):
+                for key, value in part.items():
+                    yield f".{key}", value
+    elif isinstance(state, dict):
+        for key, value in state.items():
+            yield f".{key}", value
+    elif state is not None:
+        yield "(state)", state
+
+
+def _what(value: Any) -> str:
+    """A user's name for an unpicklable value."""
+    qualname = getattr(value, "__qualname__", None)
+    if isinstance(value, types.FunctionType) and qualname is not None:
+        if value.__name__ == "<lambda>":
+            return f"a lambda ({value.__module__}.{qualname})"
+        if "<locals>" in qualname:
+            return f"a local function ({value.__module__}.{qualname})"
+        return f"the function {value.__module__}.{qualname}"
+    if isinstance(value, type) and qualname is not None and "<locals>" in qualname:
+        return f"a local class ({value.__module__}.{qualname})"
+    t = type(value)
+    if "<locals>" in t.__qualname__:
+        return f"an instance of the local class {t.__module__}.{t.__qualname__}"
+    module = t.__module__
+    if module.startswith(("matplotlib.backends", "tkinter", "PyQt", "PySide", "wx", "gi")):
+        return f"a GUI object ({module}.{t.__qualname__})"
+    return f"a {module}.{t.__qualname__}"
+
+
+def _label(artist: Any) -> str:
+    """``"XAxis of Axes 'Sales'"``: the artist's type, its label or title, its axes."""
+    from matplotlib.axes import Axes
+
+    own = _own_label(artist)
+    axes = getattr(artist, "axes", None)
+    if isinstance(axes, Axes) and axes is not artist:
+        return f"{own} of {_own_label(axes)}"
+    return own
+
+
+def _own_label(artist: Any) -> str:
+    name = type(artist).__name__
+    for getter in ("get_label", "get_title"):
+        text = getattr(artist, getter, None)
+        try:
+            value = text() if callable(text) else None
+        except Exception:
+            value = None
+        if isinstance(value, str) and value and not value.startswith("_"):
+            return f"{name} {value[:40]!r}"
+    return name
+
+
+def _descend(value: Any, artist_type: type) -> Tuple[List[str], Any]:
+    """The path to the deepest child of ``value`` that still fails to pickle."""
+    path: List[str] = []
+    seen = {id(value)}
+    for _ in range(_MAX_DEPTH):
+        for step, child in _children(value):
+            if id(child) in seen or isinstance(child, artist_type):
+                continue
+            if _error(child, None, artist_type) is not None:
+                path.append(step)
+                seen.add(id(child))
+                value = child
+                break
+        else:
+            break
+    return path, value
+
+
+def describe(fig: Any, exc: BaseException) -> str:
+    """Why ``fig`` cannot be pickled, naming the artist and attribute that hold the culprit.
+
+    ``exc`` is what pickling the whole figure raised; it is quoted at the end. Falls
+    back to ``exc`` alone when no single artist is to blame.
+    """
+    from matplotlib.artist import Artist
+
+    cause = f"{type(exc).__name__}: {exc}"
+    try:
+        artists = [fig, *fig.findobj(include_self=False)]
+    except Exception:
+        return cause
+    for artist in artists:
+        if _error(artist, artist, Artist) is None:
+            continue
+        path, value = _descend_artist(artist, Artist)
+        if not path:
+            return f"{_label(artist)} cannot be pickled ({cause})"
+        return f"{_label(artist)} {''.join(path)} holds {_what(value)}, which cannot be pickled ({cause})"
+    return cause
+
+
+def _descend_artist(artist: Any, artist_type: type) -> Tuple[List[str], Any]:
+    try:
+        state = artist.__getstate__()
+    except Exception:
+        return [], artist
+    if not isinstance(state, dict):
+        return [], artist
+    for key, value in state.items():
+        if isinstance(value, artist_type):
+            continue
+        if _error(value, None, artist_type) is not None:
+            path, deepest = _descend(value, artist_type)
+            return [f".{key}", *path], deepest
+    return [], artist
