@@ -159,7 +159,9 @@ def test_a_bug_in_figwires_reducers_does_not_cost_the_pickle(monkeypatch) -> Non
         frames = figwire.pack(fig, parts=("pickle",))
     assert figwire.inspect(frames).pickle is not None
     # numpy's own MaskedArray reduction names a reconstructor the loader does not list.
-    result = figwire.unpack(frames, trusted=True, allow=[("numpy.ma.core", "_mareconstruct"), ("numpy.ma", "MaskedArray")])
+    result = figwire.unpack(
+        frames, trusted=True, allow=[("numpy.ma.core", "_mareconstruct"), ("numpy.ma", "MaskedArray")]
+    )
     assert result.live, result.reason
     np.testing.assert_array_equal(figures.render_rgba(result.figure), figures.render_rgba(fig))
 
