@@ -4,7 +4,8 @@ Three environments give the two relations the full matrix is about: numpy 2 -> n
 within one matplotlib (py312-mpl310-np22 -> py311-mpl310-np126, both 3.10.8) and
 different matplotlib minors (3.9.4 <-> 3.10.8), where every pickle must be refused.
 Missing environments are built from PyPI wheels (a few minutes on a fresh machine),
-so the test needs pyenv and the network, and is skipped only without pyenv.
+so the test needs pyenv (with Pythons 3.11 and 3.12) and the network; without those Pythons
+it is skipped, naming what to install.
 
 The figures cover the kinds of state that travel: plain lines, a colormapped image
 with a colorbar, mplot3d, functions of the caller's own module (``secondary_axis``)
@@ -15,24 +16,19 @@ cannot pass.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Dict
 
 import pytest
+from xver_support import missing_pythons
 
-pytestmark = [
-    pytest.mark.xver,
-    pytest.mark.skipif(
-        shutil.which("pyenv") is None,
-        reason="pyenv is not installed: the harness builds its environments from pyenv's Pythons",
-    ),
-]
+NUMPY2, NUMPY1, OTHER_MINOR = "py312-mpl310-np22", "py311-mpl310-np126", "py311-mpl39-np20"
+_MISSING = missing_pythons((NUMPY2, NUMPY1, OTHER_MINOR))
+pytestmark = [pytest.mark.xver, pytest.mark.skipif(_MISSING is not None, reason=str(_MISSING))]
 
 ROOT = Path(__file__).resolve().parents[1]
-NUMPY2, NUMPY1, OTHER_MINOR = "py312-mpl310-np22", "py311-mpl310-np126", "py311-mpl39-np20"
 FIGURES = ("lines", "imshow_cbar", "surface3d", "secondary_axis", "dates")
 
 
@@ -73,3 +69,4 @@ def test_reduced_matrix_passes(tmp_path: Path) -> None:
         assert cells[env][env] == f"{n}="
     for a, b in ((OTHER_MINOR, NUMPY1), (NUMPY1, OTHER_MINOR), (OTHER_MINOR, NUMPY2), (NUMPY2, OTHER_MINOR)):
         assert cells[a][b] == f"{n}F", f"{a} -> {b} crosses matplotlib minors: every figure must fall back"
+

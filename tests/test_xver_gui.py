@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from gui_support import UNPACK_IN_WINDOW, xvfb
-
-pytestmark = [
-    pytest.mark.gui,
-    pytest.mark.xver,
-    pytest.mark.skipif(shutil.which("pyenv") is None, reason="pyenv builds the environments"),
-]
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import xver  # noqa: E402
+from xver_support import missing_pythons, xver
 
 CONSUMER, SAME_MINOR, OTHER_MINOR = "py311-mpl310-np126", "py312-mpl310-np22", "py311-mpl39-np20"
+_MISSING = missing_pythons((CONSUMER, SAME_MINOR, OTHER_MINOR))
+pytestmark = [pytest.mark.gui, pytest.mark.xver, pytest.mark.skipif(_MISSING is not None, reason=str(_MISSING))]
+ROOT = Path(__file__).resolve().parents[1]
 
 PRODUCE = """
 import sys, matplotlib
