@@ -101,8 +101,14 @@ def _writable(buffer: memoryview) -> memoryview:
     figures own writable arrays, and users' code edits them in place
     (``line.get_ydata()[0] = 5``), so read-only frames are copied, once each, at memcpy
     speed; frames that are writable already (``bytearray``, a ``recv_into`` buffer) are not.
+    numpy's copy is used because it is about twice as fast as ``bytearray()`` here on big
+    frames (it asks the kernel for huge pages, so far fewer page faults).
     """
-    return memoryview(bytearray(buffer)) if buffer.readonly else buffer
+    if not buffer.readonly:
+        return buffer
+    import numpy as np
+
+    return memoryview(np.frombuffer(buffer, dtype=np.uint8).copy())
 
 
 def _restore_bar_paths(figure: Any) -> None:
