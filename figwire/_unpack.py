@@ -95,12 +95,12 @@ def _load(ctx: _Context, part: Part) -> Any:
 
 
 def _writable(buffer: memoryview) -> memoryview:
-    """``buffer``, or a writable copy of it when it is read-only (``bytes``, ``zmq.Frame``).
+    """``buffer``, or a writable copy of it when it is read-only (``bytes``).
 
     Out-of-band frames become the figure's big arrays (views, not copies). Stock-pickled
     figures own writable arrays, and users' code edits them in place
-    (``line.get_ydata()[0] = 5``), so read-only frames are copied, once each, at memcpy
-    speed; frames that are writable already (``bytearray``, a ``recv_into`` buffer) are not.
+    (``line.get_ydata()[0] = 5``), so read-only frames are copied, once each; frames
+    that are writable already (pyzmq 27's ``zmq.Frame``, a ``bytearray``) are not.
     numpy's copy is used because it is about twice as fast as ``bytearray()`` here on big
     frames (it asks the kernel for huge pages, so far fewer page faults).
     """
@@ -179,7 +179,7 @@ def unpack(
     With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
 
     The figure's big arrays are views of the out-of-band frames. A read-only frame
-    (``bytes``, ``zmq.Frame``) is copied once so that they are writable, as in a
+    (``bytes``) is copied once so that they are writable, as in a
     stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
     read-only frames are then read-only views (in-place edits raise ``ValueError``).
     """
