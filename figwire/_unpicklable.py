@@ -5,8 +5,10 @@ the object it choked on ("Can't pickle local object 'f.<locals>.<lambda>'"), not
 artist that holds it, which is what a user can change. Only when pickling has already
 failed, this module searches the figure for the culprit:
 
-1. each artist's own state is pickled with every *other* artist cut off (a persistent
-   id stands for it), so exactly the artists that hold something unpicklable fail;
+1. each artist's own state is pickled with every *other* artist cut off (a persistent id
+   stands for it) and without transforms' links to their parents (which reach every
+   other transform of the figure, and whatever any of those holds), so exactly the
+   artists that hold something unpicklable, themselves or in a transform they use, fail;
 2. inside the first such artist, the search descends into the failing attribute,
    item or reduce argument, down to the deepest value that still fails.
 
@@ -18,6 +20,7 @@ path only.
 from __future__ import annotations
 
 import io
+import itertools
 import pickle
 import types
 from typing import Any, Iterator, List, Optional, Tuple
@@ -26,25 +29,43 @@ __all__ = ["describe"]
 
 _MAX_DEPTH = 12
 _MAX_CHILDREN = 10_000
+_MAX_CANDIDATES = 200
+#: A transform's links to the transforms built on it: invalidation, not ownership.
+_PARENTS = "_parents"
 
 
 class _CutPickler(pickle.Pickler):
-    """Pickles an object with every artist but ``keep`` replaced by a persistent id."""
+    """Pickles an object with every artist but ``keep`` replaced by a persistent id, and
+    transforms without their parent links."""
 
-    def __init__(self, keep: Any, artist_type: type) -> None:
+    def __init__(self, keep: Any) -> None:
+        from matplotlib.artist import Artist
+        from matplotlib.transforms import TransformNode
+
         super().__init__(io.BytesIO(), pickle.HIGHEST_PROTOCOL)
         self._keep = keep
-        self._artist = artist_type
+        self._artist = Artist
+        self._transform = TransformNode
 
     def persistent_id(self, obj: Any) -> Optional[int]:
         if obj is not self._keep and isinstance(obj, self._artist):
             return id(obj)
         return None
 
+    def reducer_override(self, obj: Any) -> Any:
+        if not isinstance(obj, self._transform):
+            return NotImplemented
+        reduced = obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        state = reduced[2] if len(reduced) > 2 else None
+        if isinstance(state, dict) and _PARENTS in state:
+            state = {k: v for k, v in state.items() if k != _PARENTS}
+            reduced = (*reduced[:2], state, *reduced[3:])
+        return reduced
 
-def _error(obj: Any, keep: Any, artist_type: type) -> Optional[BaseException]:
+
+def _error(obj: Any, keep: Any) -> Optional[BaseException]:
     try:
-        _CutPickler(keep, artist_type).dump(obj)
+        _CutPickler(keep).dump(obj)
     except RecursionError:
         return None  # too deep to tell; not this value's own fault
     except Exception as exc:
@@ -75,14 +96,12 @@ def _children(obj: Any) -> Iterator[Tuple[str, Any]]:
             if arg is not type(obj):  # an unpicklable class is reported as its instance
                 yield f"(reduce arg {i})", arg
     state = reduced[2] if len(reduced) > 2 else None
-    if isinstance(state, tuple) and len(state) == 2:  # (dict state, slot state)
-        for part in state:
-            if isinstance(part, dict):
-                for key, value in part.items():
+    parts = state if isinstance(state, tuple) and len(state) == 2 else (state,)  # (dict, slots) state
+    if all(isinstance(part, (dict, type(None))) for part in parts):
+        for part in parts:
+            for key, value in (part or {}).items():
+                if key != _PARENTS:  # not pickled by _CutPickler either
                     yield f".{key}", value
-    elif isinstance(state, dict):
-        for key, value in state.items():
-            yield f".{key}", value
     elif state is not None:
         yield "(state)", state
 
@@ -109,11 +128,11 @@ def _what(value: Any) -> str:
 
 def _label(artist: Any) -> str:
     """``"XAxis of Axes 'Sales'"``: the artist's type, its label or title, its axes."""
-    from matplotlib.axes import Axes
+    from matplotlib.axes._base import _AxesBase
 
     own = _own_label(artist)
     axes = getattr(artist, "axes", None)
-    if isinstance(axes, Axes) and axes is not artist:
+    if isinstance(axes, _AxesBase) and axes is not artist:
         return f"{own} of {_own_label(axes)}"
     return own
 
@@ -131,7 +150,7 @@ def _own_label(artist: Any) -> str:
     return name
 
 
-def _descend(value: Any, artist_type: type) -> Tuple[List[str], Any]:
+def _descend(value: Any, artist_type: Any) -> Tuple[List[str], Any]:
     """The path to the deepest child of ``value`` that still fails to pickle."""
     path: List[str] = []
     seen = {id(value)}
@@ -139,7 +158,7 @@ def _descend(value: Any, artist_type: type) -> Tuple[List[str], Any]:
         for step, child in _children(value):
             if id(child) in seen or isinstance(child, artist_type):
                 continue
-            if _error(child, None, artist_type) is not None:
+            if _error(child, None) is not None:
                 path.append(step)
                 seen.add(id(child))
                 value = child
@@ -162,17 +181,23 @@ def describe(fig: Any, exc: BaseException) -> str:
         artists = [fig, *fig.findobj(include_self=False)]
     except Exception:
         return cause
-    for artist in artists:
-        if _error(artist, artist, Artist) is None:
-            continue
+    # Several artists can reach one culprit (the spines of an axes use its transform):
+    # the one holding it most directly, by the shortest path, is the one to name.
+    best: Optional[Tuple[Any, List[str], Any]] = None
+    failing = (a for a in artists if _error(a, a) is not None)
+    for artist in itertools.islice(failing, _MAX_CANDIDATES):
         path, value = _descend_artist(artist, Artist)
-        if not path:
-            return f"{_label(artist)} cannot be pickled ({cause})"
-        return f"{_label(artist)} {''.join(path)} holds {_what(value)}, which cannot be pickled ({cause})"
-    return cause
+        if best is None or len(path) < len(best[1]):
+            best = (artist, path, value)
+    if best is None:
+        return cause
+    artist, path, value = best
+    if not path:
+        return f"{_label(artist)} cannot be pickled ({cause})"
+    return f"{_label(artist)} {''.join(path)} holds {_what(value)}, which cannot be pickled ({cause})"
 
 
-def _descend_artist(artist: Any, artist_type: type) -> Tuple[List[str], Any]:
+def _descend_artist(artist: Any, artist_type: Any) -> Tuple[List[str], Any]:
     try:
         state = artist.__getstate__()
     except Exception:
@@ -180,9 +205,9 @@ def _descend_artist(artist: Any, artist_type: type) -> Tuple[List[str], Any]:
     if not isinstance(state, dict):
         return [], artist
     for key, value in state.items():
-        if isinstance(value, artist_type):
+        if isinstance(value, artist_type) or key == _PARENTS:
             continue
-        if _error(value, None, artist_type) is not None:
+        if _error(value, None) is not None:
             path, deepest = _descend(value, artist_type)
             return [f".{key}", *path], deepest
     return [], artist
