@@ -235,7 +235,7 @@ def _artist_figure(kind: str, draw: Any) -> Figure:
         z = z if z.ndim == 2 else z[..., 0].astype(float)
         ax.quiver(z[::3, ::3], z.T[::3, ::3])
     else:  # text positions from numpy scalars
-        x, y = draw(data_1d())[:2]
+        x, y = np.ma.getdata(draw(data_1d()))[:2]
         ax.text(np.float64(x), np.float32(y), "label")
         ax.set_xlim(-3, 3)
         ax.set_ylim(-3, 3)
