@@ -115,8 +115,10 @@ def _what(value: Any) -> str:
         if "<locals>" in qualname:
             return f"a local function ({value.__module__}.{qualname})"
         return f"the function {value.__module__}.{qualname}"
-    if isinstance(value, type) and qualname is not None and "<locals>" in qualname:
-        return f"a local class ({value.__module__}.{qualname})"
+    if isinstance(value, type) and qualname is not None:
+        if "<locals>" in qualname:
+            return f"a local class ({value.__module__}.{qualname})"
+        return f"the class {value.__module__}.{qualname}"
     t = type(value)
     if "<locals>" in t.__qualname__:
         return f"an instance of the local class {t.__module__}.{t.__qualname__}"
