@@ -150,7 +150,9 @@ def _assert_frames_view_originals(values: List[Any], frames: List[Any], header: 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
 @given(st.lists(st.one_of(arrays(), masked()), min_size=1, max_size=3))
 def test_any_array_or_masked_array_round_trips_exactly(values: List[Any]) -> None:
-    for original, rebuilt in zip(values, _carry(values), strict=True):
+    originals, rebuilts = values, _carry(values)
+    assert len(originals) == len(rebuilts)
+    for original, rebuilt in zip(originals, rebuilts):
         _assert_same(original, rebuilt)
 
 
@@ -264,6 +266,8 @@ def test_arrays_kept_by_artists_round_trip_and_render_identically(data: Any, kin
     assert figwire.inspect(frames).pickle is not None, figwire.inspect(frames).missing
     result = figwire.unpack([bytes(memoryview(f)) for f in frames], trusted=True)
     assert result.live, result.reason
-    for original, rebuilt in zip(_artist_arrays(fig), _artist_arrays(result.figure), strict=True):
+    originals, rebuilts = _artist_arrays(fig), _artist_arrays(result.figure)
+    assert len(originals) == len(rebuilts)
+    for original, rebuilt in zip(originals, rebuilts):
         _assert_same(np.asanyarray(original), np.asanyarray(rebuilt))
     np.testing.assert_array_equal(figures.render_rgba(result.figure), figures.render_rgba(fig))

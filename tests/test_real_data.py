@@ -60,7 +60,9 @@ def test_masked_data_figures_pack_a_pickle_and_unpack_live_and_identical(name: s
 
     result = figwire.unpack(frames, trusted=True)
     assert result.live, result.reason
-    for original, rebuilt in zip(_arrays(fig), _arrays(result.figure), strict=True):
+    originals, rebuilts = _arrays(fig), _arrays(result.figure)
+    assert len(originals) == len(rebuilts)
+    for original, rebuilt in zip(originals, rebuilts):
         _same(original, rebuilt)
     np.testing.assert_array_equal(figures.render_rgba(result.figure), figures.render_rgba(fig))
 
