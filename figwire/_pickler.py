@@ -279,7 +279,11 @@ def pickle_figure(fig: Figure, protocol: int) -> Pickled:
     except Exception as exc:
         from ._unpicklable import describe
 
-        raise Unpicklable(describe(fig, exc)) from exc
+        try:
+            why = describe(fig, exc)
+        except Exception:  # the search is a diagnosis: it must never be why pack fails
+            why = f"{type(exc).__name__}: {exc}"
+        raise Unpicklable(why) from exc
     if pickler.failures:
         warnings.warn(
             "figwire bug: its own reduction failed for "

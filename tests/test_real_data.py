@@ -184,3 +184,14 @@ def test_wherever_stock_pickle_succeeds_figwire_packs_a_pickle(drawn: bool) -> N
             header = figwire.inspect(figwire.pack(fig, parts=("pickle",)))
         assert header.pickle is not None, f"{name}: {header.missing}"
         figures.close(fig)
+
+
+def test_a_failing_diagnosis_still_reports_the_pickling_error(monkeypatch) -> None:
+    import figwire._unpicklable
+
+    def broken(fig, exc):
+        raise RecursionError("diagnosis failed")
+
+    monkeypatch.setattr(figwire._unpicklable, "describe", broken)
+    missing = figwire.inspect(figwire.pack(_lambda_formatter())).missing["pickle"]
+    assert missing.startswith("the figure cannot be pickled: ") and "lambda" in missing
