@@ -96,10 +96,11 @@ def _children(obj: Any) -> Iterator[Tuple[str, Any]]:
             if arg is not type(obj):  # an unpicklable class is reported as its instance
                 yield f"(reduce arg {i})", arg
     state = reduced[2] if len(reduced) > 2 else None
-    parts = state if isinstance(state, tuple) and len(state) == 2 else (state,)  # (dict, slots) state
-    if all(isinstance(part, (dict, type(None))) for part in parts):
-        for part in parts:
-            for key, value in (part or {}).items():
+    parts: Tuple[Any, ...] = state if isinstance(state, tuple) and len(state) == 2 else (state,)  # (dict, slots)
+    dicts = [part for part in parts if isinstance(part, dict)]
+    if all(isinstance(part, dict) or part is None for part in parts):
+        for part in dicts:
+            for key, value in part.items():
                 if key != _PARENTS:  # not pickled by _CutPickler either
                     yield f".{key}", value
     elif state is not None:
