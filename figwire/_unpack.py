@@ -8,9 +8,8 @@ between without touching the others.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._codec import Frame, part_buffers, read_header
 from ._envelope import Header, Part
@@ -74,6 +73,7 @@ def _pickle_tier(ctx: _Context) -> Any:
 
 
 def _load(ctx: _Context, part: Part) -> Any:
+    from matplotlib._pylab_helpers import Gcf
     from matplotlib.figure import Figure
 
     from ._unpickler import load
@@ -81,16 +81,18 @@ def _load(ctx: _Context, part: Part) -> Any:
     stream, *buffers = part_buffers(ctx.frames, part)
     if not ctx.zero_copy:
         buffers = [_writable(b) for b in buffers]
+    managers = set(Gcf.figs.values())
     try:
         figure = load(stream, buffers, ctx.allow)
         if not isinstance(figure, Figure):
             raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
-        _unregister(figure)
         _restore_bar_paths(figure)  # reads the figure's state: a damaged pickle fails here
     except FigwireError:
         raise
     except Exception as exc:  # the pickle's own failure: report it and fall back
         raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
+    finally:
+        _unregister(Gcf, managers)
     return figure
 
 
@@ -126,21 +128,22 @@ def _restore_bar_paths(figure: Any) -> None:
         Path.unit_rectangle()._interpolation_steps = 100  # type: ignore[attr-defined]
 
 
-def _unregister(figure: Any) -> None:
-    """Undo pyplot registration a pickle asked for (``_restore_to_pylab``).
+def _unregister(gcf: Any, before: Set[Any]) -> None:
+    """Undo every pyplot registration the load made, whatever its outcome.
 
-    figwire's producer never sets it, but another producer's pickle may; the receiver,
-    not the pickle, decides where a figure goes.
+    A figure whose state sets ``_restore_to_pylab`` registers itself with pyplot while
+    it is unpickled (figwire's producer never sets it, another producer's pickle may).
+    It may be the result, or nested in something else, or in a pickle that then fails:
+    each manager that was not there before loading is destroyed and its figure given a
+    plain canvas, so the client's pyplot state (its figures, the current one) is as it
+    was. The receiver, not the pickle, decides where a figure goes.
     """
-    helpers = sys.modules.get("matplotlib._pylab_helpers")
-    if helpers is None:
-        return
-    for num, manager in list(helpers.Gcf.figs.items()):
-        if manager.canvas.figure is figure:
-            helpers.Gcf.destroy(num)
-            from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.backend_bases import FigureCanvasBase
 
-            FigureCanvasBase(figure)
+    for num, manager in [(n, m) for n, m in gcf.figs.items() if m not in before]:
+        figure = manager.canvas.figure
+        gcf.destroy(num)  # by number: Gcf.destroy takes a manager only in newer matplotlibs
+        FigureCanvasBase(figure)
 
 
 #: Live tiers, best first: (name, attempt). Each returns a figure or raises FigwireError.

@@ -103,3 +103,17 @@ def test_caller_can_allow_more_names() -> None:
     assert "builtins.dict" in figwire.unpack(message_with_pickle(stream), trusted=True).reason
     result = figwire.unpack(message_with_pickle(stream), trusted=True, allow=[("builtins", "dict")])
     assert "not a Figure" in result.reason  # got past the allow-list
+
+
+@pytest.mark.parametrize("shape", ["nested in a list", "in a pickle that then fails"])
+def test_a_figure_registering_itself_during_load_leaves_no_trace_in_pyplot(shape: str) -> None:
+    mine = plt.figure(num=1)  # the client's own figure, current
+    nested = plt.figure(num=2)  # a stock pickle of a pyplot figure re-registers it on load
+    obj = [nested] if shape == "nested in a list" else [nested, Reduce(int, "not a number")]
+    stream = pickle.dumps(obj, protocol=5)
+    plt.close(nested)
+    numpy_names = [(m, "_frombuffer") for m in ("numpy._core.numeric", "numpy.core.numeric")]
+    allow = [*numpy_names, ("builtins", "int")]
+    result = figwire.unpack(message_with_pickle(stream), trusted=True, allow=allow)
+    assert not result.live
+    assert plt.get_fignums() == [1] and plt.gcf() is mine, "the load left a figure registered with pyplot"
