@@ -290,7 +290,7 @@ def pickle_figure(fig: Figure, protocol: int) -> Pickled:
             + "; ".join(sorted(set(pickler.failures)))
             + " (pickled the stock way instead; please report it)",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,  # pack's caller
         )
     requires, numpy_private = _requires(pickler.modules)
     return Pickled(out.getvalue(), [b.data for b in pickler.buffers], requires, numpy_private, protocol)

@@ -141,9 +141,12 @@ def _unregister(gcf: Any, before: Set[Any]) -> None:
     from matplotlib.backend_bases import FigureCanvasBase
 
     for num, manager in [(n, m) for n, m in gcf.figs.items() if m not in before]:
-        figure = manager.canvas.figure
-        gcf.destroy(num)  # by number: Gcf.destroy takes a manager only in newer matplotlibs
-        FigureCanvasBase(figure)
+        try:
+            figure = manager.canvas.figure
+            gcf.destroy(num)  # by number: Gcf.destroy takes a manager only in newer matplotlibs
+            FigureCanvasBase(figure)
+        except Exception:  # a half-built manager from a damaged pickle: at least forget it
+            gcf.figs.pop(num, None)
 
 
 #: Live tiers, best first: (name, attempt). Each returns a figure or raises FigwireError.
