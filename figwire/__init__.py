@@ -11,6 +11,7 @@ from ._compat import Verdict, verdict
 from ._envelope import FigureFacts, Header, Part
 from ._errors import DecodeError, EncodeError, FigwireError, LimitExceededError, UnsupportedVersionError
 from ._framing import join, split
+from ._loadpolicy import LoadPolicy
 from ._negotiate import capabilities, strip
 from ._pack import pack
 from ._spec import FORMAT_VERSION, ErrorCode, Limits
@@ -32,6 +33,7 @@ __all__ = [
     "Part",
     "FigureFacts",
     "Limits",
+    "LoadPolicy",
     "ErrorCode",
     "FORMAT_VERSION",
     "FigwireError",

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 from ._codec import Frame, part_buffers, read_header
 from ._envelope import Header, Part
 from ._errors import DecodeError, FigwireError
+from ._loadpolicy import DEFAULT_LOAD_POLICY, LoadPolicy
 from ._spec import DEFAULT_LIMITS, ErrorCode, Limits
 
 __all__ = ["Unpacked", "unpack", "inspect"]
@@ -50,6 +51,9 @@ class _Context:
     trusted: bool
     allow: Iterable[Tuple[str, str]]
     zero_copy: bool
+    policy: LoadPolicy
+    #: what a tier made safe in the figure it returns (``LoadPolicy`` notes).
+    notes: List[str] = field(default_factory=list)
 
 
 def _pickle_tier(ctx: _Context) -> Any:
@@ -77,16 +81,18 @@ def _load(ctx: _Context, part: Part) -> Any:
     from matplotlib.figure import Figure
 
     from ._unpickler import load
+    from ._validate import validate
 
     stream, *buffers = part_buffers(ctx.frames, part)
     if not ctx.zero_copy:
         buffers = [_writable(b) for b in buffers]
     managers = set(Gcf.figs.values())
     try:
-        figure = load(stream, buffers, ctx.allow)
+        figure = load(stream, buffers, ctx.allow, ctx.policy)
         if not isinstance(figure, Figure):
             raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
-        _restore_bar_paths(figure)  # reads the figure's state: a damaged pickle fails here
+        ctx.notes.extend(validate(figure, ctx.policy))
+        _curve_polar_bars(figure)  # reads the figure's state: a damaged pickle fails here
     except FigwireError:
         raise
     except Exception as exc:  # the pickle's own failure: report it and fall back
@@ -113,19 +119,35 @@ def _writable(buffer: memoryview) -> memoryview:
     return memoryview(np.frombuffer(buffer, dtype=np.uint8).copy())
 
 
-def _restore_bar_paths(figure: Any) -> None:
-    """Give bars the curved edges they had in the producer.
+def _curve_polar_bars(figure: Any) -> None:
+    """Give bars on curved axes the curved edges they had in the producer, for this figure only.
 
     ``Axes.bar`` sets ``_interpolation_steps = 100`` on the one ``Path.unit_rectangle()``
-    all rectangles share, a process-wide side effect a pickle cannot carry: a polar bar
-    chart loaded in a process that never called ``bar`` drew straight-edged bars. A
-    figure holding a ``BarContainer`` came from a process that called ``bar``.
+    every rectangle shares: a process-wide side effect a pickle cannot carry, so a polar
+    bar chart loaded in a process that never called ``bar`` drew straight-edged bars.
+    Setting it here would change every rectangle of the client's own figures; instead,
+    each bar of a non-affine (polar) axes gets its own curved unit path, as an instance
+    ``get_path`` (a bound ``Path.copy``, which pickles again like any bound method).
     """
     from matplotlib.container import BarContainer
+    from matplotlib.patches import Rectangle
     from matplotlib.path import Path
 
-    if any(isinstance(c, BarContainer) for ax in figure.get_axes() for c in ax.containers):
-        Path.unit_rectangle()._interpolation_steps = 100  # type: ignore[attr-defined]
+    unit = Path.unit_rectangle()
+    if unit._interpolation_steps >= 100:  # type: ignore[attr-defined]  # this process already curves bars
+        return
+    curved = None
+    for ax in figure.get_axes():
+        if ax.transData.is_affine:
+            continue
+        for container in ax.containers:
+            if not isinstance(container, BarContainer):
+                continue
+            for patch in container.patches:
+                if type(patch).get_path is Rectangle.get_path and "get_path" not in vars(patch):
+                    if curved is None:
+                        curved = Path(unit.vertices, unit.codes, _interpolation_steps=100, readonly=True)
+                    patch.get_path = curved.copy  # type: ignore[method-assign]
 
 
 def _unregister(gcf: Any, before: Set[Any]) -> None:
@@ -174,6 +196,7 @@ def unpack(
     allow: Iterable[Tuple[str, str]] = (),
     limits: Limits = DEFAULT_LIMITS,
     zero_copy: bool = False,
+    policy: LoadPolicy = DEFAULT_LOAD_POLICY,
 ) -> Unpacked:
     """Rebuild the figure from ``frames``: live when possible, else the fallbacks.
 
@@ -184,6 +207,10 @@ def unpack(
     before unpickling), and every global it names is on the allow-list or in ``allow``.
     With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
 
+    ``policy`` (a ``LoadPolicy``) bounds what the pickle may build while loading and
+    what the figure may do when drawn; what it made safe (``usetex`` off, say) is in
+    ``notes``, and a pickle over a limit falls back with the reason.
+
     The figure's big arrays are views of the out-of-band frames. A read-only frame
     (``bytes``) is copied once so that they are writable, as in a
     stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
@@ -192,7 +219,7 @@ def unpack(
     header = read_header(frames, limits)
     notes: List[str] = []
     fallbacks = _decode_fallbacks(frames, header, notes)
-    ctx = _Context(frames, header, trusted, allow, zero_copy)
+    ctx = _Context(frames, header, trusted, allow, zero_copy, policy)
     reasons = []
     for name, attempt in LIVE_TIERS:
         try:
@@ -201,6 +228,7 @@ def unpack(
             notes.append(f"{name}: {exc}")
             reasons.append(f"{name}: {exc.args[0]}")
             continue
+        notes.extend(f"{name}: {note}" for note in ctx.notes)
         notes.append(f"{name}: live")
         return _finish(Unpacked(figure, True, None, header, fallbacks, tuple(notes)), backend)
     reason = "; ".join(reasons) if reasons else "the message has no live part"

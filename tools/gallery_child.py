@@ -35,7 +35,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from gallery_records import LIBRARY_OWNERS, MARKER, FigureRecord
 
-_REFUSED = re.compile(r"the pickle names (?P<what>.+?), which is not on figwire's allow-list")
+_REFUSED = re.compile(r"the pickle names (?P<what>.+?), which figwire's loading policy does not admit")
 _METHOD = "the method "
 
 
@@ -143,10 +143,10 @@ class _Recorder(pickle.Unpickler):
     """Loads a pickle unrestricted, recording each global and each ``getattr`` method lookup."""
 
     def __init__(self, data: Any, buffers: List[Any]) -> None:
-        from figwire._unpickler import _method_key  # the key figwire's method allow-list is written in
+        from figwire._policy import method_key  # the key figwire's method rules are reported in
 
         super().__init__(io.BytesIO(data), buffers=buffers)
-        self._method_key = _method_key
+        self._method_key = method_key
         self.globals: Dict[str, None] = {}
         self.methods: Dict[str, None] = {}
         self.functions: Dict[str, None] = {}

@@ -1,0 +1,379 @@
+"""What keeps a pickle load from reaching outside itself: one ``Guard`` per load.
+
+The policy (``_policy``) decides which names a pickle may resolve; the reconstructors
+(``_checked``) check the arguments of what it may call. Neither can see what an
+admitted class does once it runs, nor pickle's own BUILD/SETITEM opcodes, which the C
+unpickler applies to any object. The guard covers that, for the duration of one load:
+
+* **No escape to the system.** An audit hook (``sys.addaudithook``, installed once, a
+  no-op outside a load) refuses, on the loading thread only, the events a figure
+  never needs while unpickling: processes, files, sockets, imports other than the
+  policy's own, ``ctypes``, code objects, function attribute writes. A refused event
+  raises inside the pickle and is remembered, so a caller that swallows the exception
+  does not hide it.
+* **Bounded memory.** Where ``RLIMIT_AS`` exists, the address space may grow by at
+  most ``LoadPolicy.memory_headroom`` while unpickling: a memo index of 2**28 or a
+  huge container then fails with ``MemoryError`` instead of taking the machine.
+* **No state left behind.** Before: rcParams, pyplot's backend, matplotlib's
+  registries and shared unit paths are snapshotted, and every class the pickle
+  resolves is snapshotted when it is first resolved (enum members included). After,
+  whatever the outcome: anything changed is put back and the load is refused
+  (``Guard.changes``). BUILD with a slot state on a class is ``setattr(cls, ...)``:
+  this is what makes it harmless.
+* **No self-registration.** ``Figure`` resolves to a loading subclass whose
+  ``__setstate__`` drops ``_restore_to_pylab`` (which would make the load resolve the
+  client's backend and open a window); each such figure is a plain ``Figure`` again
+  before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import operator
+import os
+import sys
+import threading
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+from ._loadpolicy import LoadPolicy
+
+__all__ = ["Guard", "Refused"]
+
+
+class Refused(Exception):
+    """An operation the pickle attempted that a load may not do (raised inside the load)."""
+
+
+#: Audit events refused while loading (prefix match). Unpickling a figure opens no file
+#: and starts nothing; matplotlib's own lazy imports of modules already loaded raise no
+#: event, and the policy's imports are made with the guard paused.
+REFUSED_EVENTS: Tuple[str, ...] = (
+    "open",
+    "import",
+    "exec",
+    "compile",
+    "subprocess.",
+    "os.",
+    "pty.",
+    "shutil.",
+    "socket.",
+    "ctypes.",
+    "mmap.",
+    "marshal.",
+    "code.__new__",
+    "function.__new__",
+    "object.__setattr__",
+    "object.__delattr__",
+    "pickle.find_class",
+    "sys.settrace",
+    "sys.setprofile",
+    "sys.addaudithook",
+    "sys.unraisablehook",
+    "sys.excepthook",
+    "builtins.input",
+    "cpython.",
+    "webbrowser.",
+    "urllib.",
+    "http.",
+    "ftplib.",
+    "smtplib.",
+    "tempfile.",
+    "glob.",
+    "sqlite3.",
+    "winreg.",
+    "_winapi.",
+    "msvcrt.",
+)
+
+#: thread id -> the guard loading on that thread; empty outside loads (the hook's fast path).
+_active: Dict[int, "Guard"] = {}
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _audit(event: str, args: Tuple[Any, ...]) -> None:
+    if not _active:
+        return
+    guard = _active.get(threading.get_ident())
+    if guard is None or guard.paused or not event.startswith(REFUSED_EVENTS) or _source_read(event, args):
+        return
+    what = f"{event}{_short(args)}"
+    guard.refusals.append(what)
+    raise Refused(f"the pickle attempted {what} while loading")
+
+
+def _source_read(event: str, args: Tuple[Any, ...]) -> bool:
+    """Reading a Python source file: how warnings and tracebacks show their line (linecache)."""
+    if event != "open" or len(args) < 2:
+        return False
+    path, mode = args[0], args[1]
+    return isinstance(path, str) and path.endswith(".py") and isinstance(mode, str) and not set(mode) & set("wax+")
+
+
+def _short(args: Tuple[Any, ...]) -> str:
+    text = repr(args)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _install_hook() -> None:
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            sys.addaudithook(_audit)
+            _hook_installed = True
+
+
+# -- memory -------------------------------------------------------------------------
+
+_rlimit_lock = threading.Lock()
+_rlimit_users = 0
+_rlimit_saved: Optional[Tuple[int, int]] = None
+
+
+def _address_space() -> Optional[int]:
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _limit_memory(headroom: int) -> bool:
+    """Cap the address space at its current size plus ``headroom``; True if it did."""
+    global _rlimit_users, _rlimit_saved
+    try:
+        import resource
+    except ImportError:  # not on this platform: load-time memory is bounded by the checks only
+        return False
+    with _rlimit_lock:
+        if _rlimit_users == 0:
+            size = _address_space()
+            if size is None:
+                return False
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = size + headroom
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            if soft != resource.RLIM_INFINITY and soft <= cap:
+                return False  # already tighter than ours
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+            _rlimit_saved = (soft, hard)
+        _rlimit_users += 1
+        return True
+
+
+def _unlimit_memory() -> None:
+    global _rlimit_users, _rlimit_saved
+    import resource
+
+    with _rlimit_lock:
+        _rlimit_users -= 1
+        if _rlimit_users == 0 and _rlimit_saved is not None:
+            resource.setrlimit(resource.RLIMIT_AS, _rlimit_saved)
+            _rlimit_saved = None
+
+
+# -- shared state -------------------------------------------------------------------
+
+
+def _registries() -> List[Tuple[str, Any]]:
+    """Process-wide dicts a figure pickle has no business changing, by name.
+
+    (The named-colour table is left out: only ``_ColorMapping.__setitem__`` writes it, which
+    no admitted name reaches, and it is 1,900 entries to compare on every load.)
+    """
+    import matplotlib
+    import matplotlib.colors
+    import matplotlib.scale
+    import matplotlib.units
+
+    found: List[Tuple[str, Any]] = [
+        ("rcParams", matplotlib.rcParams),
+        ("matplotlib.units.registry", matplotlib.units.registry),
+        ("matplotlib.scale._scale_mapping", getattr(matplotlib.scale, "_scale_mapping", None)),
+        ("matplotlib.colormaps", getattr(getattr(matplotlib, "colormaps", None), "_cmaps", None)),
+    ]
+    projections = sys.modules.get("matplotlib.projections")
+    registry = getattr(getattr(projections, "projection_registry", None), "_all_projection_types", None)
+    found.append(("matplotlib.projections.projection_registry", registry))
+    return [(name, d) for name, d in found if isinstance(d, dict)]
+
+
+def _shared_paths() -> List[Tuple[str, Any]]:
+    from matplotlib.path import Path
+
+    return [(f"Path.{n}()", getattr(Path, n)()) for n in ("unit_rectangle", "unit_circle", "unit_circle_righthalf")]
+
+
+def _same(a: Any, b: Dict[Any, Any]) -> bool:
+    """Whether mapping ``a`` holds exactly ``b``'s keys, bound to the very same objects."""
+    if isinstance(a, dict):  # rcParams: a dict whose own values() goes through validation
+        values, keys = dict.values(a), dict.keys(a)
+    else:
+        values, keys = a.values(), a.keys()
+    return len(a) == len(b) and all(map(operator.is_, values, map(b.get, keys, itertools.repeat(_ABSENT))))
+
+
+_ABSENT = object()
+
+
+def _restore_dict(
+    target: Any, saved: Dict[Any, Any], set_item: Callable[[Any, Any], None], del_item: Callable[[Any], None]
+) -> None:
+    for key in [k for k in list(target) if k not in saved]:
+        del_item(key)
+    for key, value in saved.items():
+        if key not in target or target[key] is not value:
+            set_item(key, value)
+
+
+class Guard:
+    """One load's guard; use as ``with Guard(policy) as guard: ... guard.changes``."""
+
+    def __init__(self, policy: LoadPolicy) -> None:
+        self.policy = policy
+        self.paused = False
+        self.refusals: List[str] = []
+        #: what the load changed in process-wide state (each already put back).
+        self.changes: List[str] = []
+        #: figures built during the load (their class is reset on exit).
+        self.figures: List[Any] = []
+        #: bytes the reconstructors allowed so far (``LoadPolicy.max_total_bytes``).
+        self.total_bytes = 0
+        self._classes: Dict[type, Dict[str, Any]] = {}
+        self._members: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
+        self._dicts: List[Tuple[str, Any, Dict[Any, Any]]] = []
+        self._objects: List[Tuple[str, Any, Dict[str, Any]]] = []
+        self._backend: Tuple[Any, ...] = ()
+        self._memory = False
+
+    # The policy calls these while resolving names.
+    def watch_class(self, cls: type) -> None:
+        """Snapshot ``cls`` (and an enum's members) the first time this load resolves it."""
+        if cls in self._classes:
+            return
+        self._classes[cls] = dict(vars(cls))
+        members = getattr(cls, "__members__", None)
+        if members is not None and isinstance(cls, type):
+            for member in dict(members).values():
+                state = getattr(member, "__dict__", None)
+                if state is not None:
+                    self._members[id(member)] = (member, dict(state))
+
+    def pause(self) -> "_Paused":
+        return _Paused(self)
+
+    def __enter__(self) -> "Guard":
+        _install_hook()
+        import matplotlib.figure  # noqa: F401  (its imports register unit converters: before the snapshot)
+
+        self._snapshot_registries()
+        for name, obj in _shared_paths():
+            self._objects.append((name, obj, dict(vars(obj))))
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            self._backend = (pyplot, getattr(pyplot, "_backend_mod", None))
+        if self.policy.memory_headroom:
+            self._memory = _limit_memory(self.policy.memory_headroom)
+        _active[threading.get_ident()] = self
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _active.pop(threading.get_ident(), None)
+        if self._memory:
+            _unlimit_memory()
+        self._reset_figures()
+        self._check_and_restore()
+
+    def _snapshot_registries(self) -> None:
+        self._dicts = [(name, d, dict(dict.items(d))) for name, d in _registries()]
+
+    def _reset_figures(self) -> None:
+        from matplotlib.figure import Figure
+
+        for figure in self.figures:
+            if type(figure) is not Figure and isinstance(figure, Figure):
+                figure.__class__ = Figure
+
+    def _check_and_restore(self) -> None:
+        for cls, saved in self._classes.items():
+            if not _same(vars(cls), saved):
+                self.changes.append(f"class {cls.__module__}.{cls.__qualname__}")
+                _restore_dict(
+                    vars(cls), saved, functools.partial(type.__setattr__, cls), functools.partial(type.__delattr__, cls)
+                )
+        for member, saved in self._members.values():
+            if not _same(member.__dict__, saved):
+                self.changes.append(f"enum member {member!r}")
+                member.__dict__.clear()
+                member.__dict__.update(saved)
+        for name, d, saved in self._dicts:
+            if not _same(d, saved):
+                self.changes.append(name)
+                _restore_dict(d, saved, functools.partial(dict.__setitem__, d), functools.partial(dict.__delitem__, d))
+        for name, obj, saved in self._objects:
+            if not _same(vars(obj), saved):
+                self.changes.append(name)
+                vars(obj).clear()
+                vars(obj).update(saved)
+        if self._backend:
+            pyplot, backend = self._backend
+            if getattr(pyplot, "_backend_mod", None) is not backend:
+                self.changes.append("pyplot's backend")
+                pyplot._backend_mod = backend
+
+
+class _Paused:
+    """The policy's own imports run with the guard paused (they open module files)."""
+
+    def __init__(self, guard: Guard) -> None:
+        self._guard = guard
+
+    def __enter__(self) -> None:
+        self._guard.paused = True
+
+    def __exit__(self, *exc: Any) -> None:
+        self._guard.paused = False
+        self._guard._snapshot_registries()  # an import may register converters or projections
+
+
+_loading_figure: Optional[type] = None
+
+
+def loading_figure_class() -> type:
+    """``Figure`` as a pickle resolves it: a subclass that never registers itself with pyplot.
+
+    ``Figure.__setstate__`` honours ``_restore_to_pylab`` by resolving the backend and
+    creating a manager (a window) in the middle of the load; this subclass drops the
+    flag first. Instances are made plain ``Figure`` again when the load ends.
+    """
+    global _loading_figure
+    if _loading_figure is None:
+        from matplotlib.figure import Figure
+
+        def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+            figure: Any = Figure.__new__(cls)
+            guard = _active.get(threading.get_ident())
+            if guard is not None:
+                guard.figures.append(figure)
+            return figure
+
+        def __setstate__(self: Any, state: Any) -> None:
+            if isinstance(state, dict):
+                state.pop("_restore_to_pylab", None)
+            Figure.__setstate__(self, state)  # type: ignore[attr-defined]
+
+        _loading_figure = type(
+            "Figure", (Figure,), {"__new__": __new__, "__setstate__": __setstate__, "__module__": "matplotlib.figure"}
+        )
+    return _loading_figure
+
+
+def current() -> Optional[Guard]:
+    """The guard of the load running on this thread, if any."""
+    return _active.get(threading.get_ident())
+
+
+def watched_ids(guard: Guard) -> Set[int]:
+    return {id(c) for c in guard._classes}

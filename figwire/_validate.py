@@ -1,0 +1,286 @@
+"""Checking a loaded figure before it is handed over: what it would do when drawn.
+
+A pickle that loaded through the policy can still describe a figure whose *drawing*
+hurts the client: text with ``usetex=True`` runs ``latex`` on the producer's TeX, a
+font path opens any file (a FIFO blocks the draw for ever), a ``LinearLocator`` asks for
+100,001 ticks, a path asks for 10**8 interpolation steps, a tick format for a
+200,000,000-digit field, a colormap for 5e7 entries, a canvas for 30000x30000 pixels.
+``validate`` walks what drawing walks (the artist tree, plus the objects that callbacks,
+formatters and annotation coordinates are bound to) and either refuses the figure with
+the reason, or makes it safe and says what it changed (``usetex`` off, a foreign font
+file dropped). The limits are the caller's ``LoadPolicy``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import types
+from functools import partial
+from typing import Any, Iterable, List, Set
+
+from ._errors import DecodeError
+from ._loadpolicy import LoadPolicy
+from ._spec import ErrorCode
+
+__all__ = ["validate"]
+
+#: A printf (``%0200000000d``) or str.format (``{:>1000000000}``) field's width or precision.
+_PRINTF = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
+_FORMAT = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)(?:\.(\d+))?[^{}]*\}")
+_LOCATOR_COUNTS = ("numticks", "_numticks", "_nbins", "nbins", "ndivs", "_ndivs", "maxticks")
+_FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", "_precision")
+
+
+class _Refusal(Exception):
+    pass
+
+
+def _refuse(why: str) -> None:
+    raise _Refusal(why)
+
+
+def validate(figure: Any, policy: LoadPolicy) -> List[str]:
+    """Check ``figure`` against ``policy``: the notes of what was made safe, or
+    ``DecodeError(PICKLE_REFUSED)`` naming what is over a limit."""
+    notes: List[str] = []
+    try:
+        _Walk(policy, notes).run(figure)
+    except _Refusal as exc:
+        raise DecodeError(ErrorCode.PICKLE_REFUSED, f"the figure was refused before drawing: {exc}") from None
+    return notes
+
+
+class _Walk:
+    def __init__(self, policy: LoadPolicy, notes: List[str]) -> None:
+        self.policy = policy
+        self.notes = notes
+        self.seen: Set[int] = set()
+        self.stack: List[Any] = []
+        self.font_dirs = _font_dirs()
+        from matplotlib.artist import Artist
+        from matplotlib.axis import Axis
+        from matplotlib.cbook import CallbackRegistry
+        from matplotlib.colors import Colormap
+        from matplotlib.text import Text
+
+        self.Artist, self.Axis, self.Registry, self.Colormap, self.Text = Artist, Axis, CallbackRegistry, Colormap, Text
+
+    def run(self, figure: Any) -> None:
+        self.canvas(figure)
+        self.push(figure)
+        for registry in (getattr(figure, "_canvas_callbacks", None),):
+            self.callbacks(registry)
+        while self.stack:
+            self.artist(self.stack.pop())
+
+    def push(self, obj: Any) -> None:
+        if isinstance(obj, self.Artist) and id(obj) not in self.seen:
+            self.seen.add(id(obj))
+            self.stack.append(obj)
+
+    def canvas(self, figure: Any) -> None:
+        width, height = figure.get_size_inches() * figure.dpi
+        pixels = width * height
+        if not (math.isfinite(pixels) and width > 0 and height > 0):
+            _refuse(f"a canvas of {width!r} x {height!r} pixels")
+        if pixels > self.policy.max_canvas_pixels:
+            _refuse(
+                f"a canvas of {width:.0f} x {height:.0f} pixels is over LoadPolicy.max_canvas_pixels ({self.policy.max_canvas_pixels})"
+            )
+
+    def artist(self, a: Any) -> None:
+        state = vars(a)
+        if state.get("_agg_filter") is not None:
+            _refuse(f"{type(a).__name__} has an agg_filter (a callable run on the rendered pixels)")
+        sketch = state.get("_sketch")
+        if sketch is not None and not (sketch[1] >= 0.5 and sketch[0] <= 1000):
+            _refuse(f"{type(a).__name__} has sketch parameters {sketch!r}")
+        self.dashes(a, state)
+        if isinstance(a, self.Text):
+            self.text(a, state)
+        if isinstance(a, self.Axis):
+            self.axis(a)
+        for path in _paths(a, state):
+            self.path(a, path)
+        cmap = state.get("cmap") or getattr(state.get("_colorizer"), "cmap", None)
+        if isinstance(cmap, self.Colormap):
+            self.colormap(cmap)
+        self.callbacks(state.get("callbacks"))
+        for name in ("xycoords", "_textcoords", "_xycoords"):
+            self.callable(state.get(name))
+        for child in a.get_children():
+            self.push(child)
+
+    def dashes(self, a: Any, state: Any) -> None:
+        patterns: Iterable[Any] = [state.get("_dash_pattern")] + list(state.get("_linestyles") or ())
+        for pattern in patterns:
+            if pattern and isinstance(pattern, tuple) and len(pattern) == 2 and pattern[1] is not None:
+                if len(pattern[1]) and sum(pattern[1]) < 1e-2:
+                    _refuse(f"{type(a).__name__} has a dash pattern {pattern[1]!r} (a dash per 1/100 point)")
+
+    def text(self, t: Any, state: Any) -> None:
+        if state.get("_usetex") and not self.policy.allow_usetex:
+            t.set_usetex(False)
+            self.notes.append(f"usetex turned off for text {_label(state.get('_text'))} (LoadPolicy.allow_usetex)")
+        prop = state.get("_fontproperties")
+        if prop is not None:
+            self.font(prop)
+
+    def font(self, prop: Any) -> None:
+        path = getattr(prop, "_file", None)
+        if path is not None:
+            real = os.path.realpath(os.fsdecode(path)) if isinstance(path, (str, bytes, os.PathLike)) else None
+            if real is None or not any(real.startswith(d) for d in self.font_dirs):
+                prop._file = None
+                self.notes.append(f"font file {path!r} dropped: outside matplotlib's and the system's font directories")
+        size = getattr(prop, "_size", None)
+        if isinstance(size, (int, float)) and not 0 <= size <= 10_000:
+            _refuse(f"a font size of {size} points")
+
+    def path(self, a: Any, path: Any) -> None:
+        steps = getattr(path, "_interpolation_steps", 1)
+        if not isinstance(steps, int) or steps > self.policy.max_interpolation_steps:
+            _refuse(
+                f"{type(a).__name__} has a path of {steps!r} interpolation steps (LoadPolicy.max_interpolation_steps)"
+            )
+        vertices = getattr(path, "_vertices", None)
+        if vertices is not None and len(vertices) > self.policy.max_path_vertices:
+            _refuse(f"{type(a).__name__} has a path of {len(vertices)} vertices")
+
+    def colormap(self, cmap: Any) -> None:
+        n = getattr(cmap, "N", 0)
+        if not isinstance(n, int) or n > self.policy.max_colormap_size:
+            _refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
+
+    def axis(self, axis: Any) -> None:
+        view = axis.get_view_interval()
+        for ticker in (axis.major, axis.minor):
+            self.locator(ticker.locator, view)
+            self.formatter(ticker.formatter)
+            self.callable(getattr(ticker.formatter, "func", None))
+
+    def locator(self, loc: Any, view: Any) -> None:
+        limit = self.policy.max_ticks
+        state = getattr(loc, "__dict__", {})
+        for name in _LOCATOR_COUNTS:
+            value = state.get(name)
+            values = value.values() if isinstance(value, dict) else [value]
+            for v in values:
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and v > limit:
+                    _refuse(f"{type(loc).__name__}.{name} = {v} is over LoadPolicy.max_ticks ({limit})")
+        locs = state.get("locs")
+        if (
+            locs is not None
+            and len(locs) > limit
+            and not (isinstance(state.get("nbins"), int) and state["nbins"] <= limit)
+        ):
+            _refuse(f"{type(loc).__name__} with {len(locs)} fixed ticks is over LoadPolicy.max_ticks ({limit})")
+        from matplotlib.ticker import IndexLocator, MultipleLocator
+
+        step = None
+        if isinstance(loc, MultipleLocator):
+            step = getattr(state.get("_edge"), "step", None)
+        elif isinstance(loc, IndexLocator):
+            step = state.get("_base")
+        if isinstance(step, (int, float)) and not isinstance(step, bool):
+            span = abs(float(view[1]) - float(view[0]))
+            if step <= 0 or not math.isfinite(span) or span / step > limit:
+                _refuse(
+                    f"{type(loc).__name__} with a step of {step} over a view of {span} is over LoadPolicy.max_ticks ({limit})"
+                )
+        subs = state.get("_subs")
+        if subs is not None and not isinstance(subs, str) and len(subs) > limit:
+            _refuse(f"{type(loc).__name__} with {len(subs)} subs")
+
+    def formatter(self, fmt: Any) -> None:
+        limit = self.policy.max_format_width
+        for name, value in getattr(fmt, "__dict__", {}).items():
+            for text in _strings(value):
+                width = _format_width(text)
+                if width > limit:
+                    _refuse(
+                        f"{type(fmt).__name__}.{name} asks for a field of {width} characters (LoadPolicy.max_format_width)"
+                    )
+            if name in _FORMATTER_DIGITS and isinstance(value, int) and value > limit:
+                _refuse(f"{type(fmt).__name__}.{name} = {value} is over LoadPolicy.max_format_width ({limit})")
+
+    def callbacks(self, registry: Any) -> None:
+        if not isinstance(registry, self.Registry):
+            return
+        for by_id in list(registry.callbacks.values()):
+            for ref in list(by_id.values()):
+                self.callable(ref() if callable(ref) and not isinstance(ref, types.MethodType) else ref)
+
+    def callable(self, func: Any) -> None:
+        """Draw or event time calls ``func``: walk what it is bound to."""
+        if isinstance(func, partial):
+            self.callable(func.func)
+            for arg in (*func.args, *(func.keywords or {}).values()):
+                self.push(arg)
+        elif isinstance(func, types.MethodType):
+            self.push(func.__self__)
+        elif func is not None and hasattr(func, "_artist"):  # text.OffsetFrom
+            self.push(func._artist)
+
+
+def _paths(a: Any, state: Any) -> List[Any]:
+    found = [p for p in (state.get("_path"),) if p is not None]
+    paths = state.get("_paths")
+    if isinstance(paths, list):
+        found.extend(paths)
+    marker = state.get("_marker")
+    if marker is not None:
+        found.extend(p for p in (getattr(marker, "_path", None),) if p is not None)
+    return found
+
+
+def _strings(value: Any) -> List[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, str)]
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    return []
+
+
+def _format_width(text: str) -> int:
+    widest = 0
+    if "%" in text:
+        for m in _PRINTF.finditer(text):
+            widest = max([widest, *(int(g) for g in m.groups() if g)])
+    if "{" in text:
+        for m in _FORMAT.finditer(text):
+            widest = max([widest, *(int(g) for g in m.groups() if g)])
+    return widest
+
+
+def _label(text: Any) -> str:
+    text = str(text)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+_dirs: List[str] = []
+
+
+def _font_dirs() -> List[str]:
+    """matplotlib's own font folder and the system's font folders (realpaths, with a separator)."""
+    if not _dirs:
+        import matplotlib
+        from matplotlib import font_manager
+
+        candidates = [os.path.join(matplotlib.get_data_path(), "fonts")]
+        for name in ("X11FontDirectories", "OSXFontDirectories", "MSFontDirectories"):
+            candidates.extend(getattr(font_manager, name, []) or [])
+        candidates.extend(
+            [
+                "/usr/share/fonts",
+                "/usr/local/share/fonts",
+                os.path.expanduser("~/.fonts"),
+                os.path.expanduser("~/.local/share/fonts"),
+            ]
+        )
+        _dirs.extend(sorted({os.path.join(os.path.realpath(str(d)), "") for d in candidates}))
+    return _dirs
