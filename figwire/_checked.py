@@ -341,8 +341,11 @@ def _items(what: str, make: Callable[[Any], Any]) -> Callable[..., Any]:
     return build
 
 
+_NUMBERS = (int, float, np.integer, np.floating)
+
+
 def _range(*args: Any) -> range:
-    if not 1 <= len(args) <= 3 or not all(type(a) is int for a in args):
+    if not 1 <= len(args) <= 3 or not all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         raise LoadRefused(f"range{_short(args)}")
     r = range(*args)
     _count(len(r), "a range")
@@ -350,7 +353,7 @@ def _range(*args: Any) -> range:
 
 
 def _slice(*args: Any) -> slice:
-    if not 1 <= len(args) <= 3 or not all(a is None or type(a) in (int, float) for a in args):
+    if not 1 <= len(args) <= 3 or not all(a is None or isinstance(a, _NUMBERS) for a in args):
         raise LoadRefused(f"slice{_short(args)}")
     return slice(*args)
 

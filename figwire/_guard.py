@@ -11,6 +11,8 @@ unpickler applies to any object. The guard covers that, for the duration of one 
   policy's own, ``ctypes``, code objects, function attribute writes. A refused event
   raises inside the pickle and is remembered, so a caller that swallows the exception
   does not hide it.
+* **Bounded time.** A watchdog interrupts a load running past
+  ``LoadPolicy.max_load_seconds`` (at its next Python instruction).
 * **Bounded memory.** Where ``RLIMIT_AS`` exists, the address space may grow by at
   most ``LoadPolicy.memory_headroom`` while unpickling: a memo index of 2**28 or a
   huge container then fails with ``MemoryError`` instead of taking the machine.
@@ -38,7 +40,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ._loadpolicy import LoadPolicy
 
-__all__ = ["Guard", "Refused"]
+__all__ = ["Guard", "Refused", "LoadTimeout"]
 
 
 class Refused(Exception):
@@ -174,6 +176,73 @@ def _unlimit_memory() -> None:
             _rlimit_saved = None
 
 
+# -- time -------------------------------------------------------------------------
+
+
+class LoadTimeout(Refused):
+    """Raised inside a load that ran past ``LoadPolicy.max_load_seconds``."""
+
+
+class _Watchdog:
+    """One daemon thread that interrupts loads running past their deadline.
+
+    The interruption is an asynchronous exception (``PyThreadState_SetAsyncExc``), which
+    Python raises at the loading thread's next bytecode: it stops a pickle that keeps
+    calling admitted Python code (a costly constructor, thousands of times), not one busy
+    inside a single C call (hashing a deeply shared tuple); a child-process first load
+    (``LoadPolicy.isolate``) bounds that.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._deadlines: Dict[int, float] = {}
+        self._fired: Set[int] = set()
+        self._thread: Optional[threading.Thread] = None
+
+    def start(self, seconds: float) -> None:
+        import time
+
+        with self._lock:
+            self._deadlines[threading.get_ident()] = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="figwire-load-watchdog", daemon=True)
+                self._thread.start()
+            self._lock.notify()
+
+    def stop(self) -> None:
+        ident = threading.get_ident()
+        with self._lock:
+            self._deadlines.pop(ident, None)
+            if ident in self._fired:  # fired as the load ended: do not let it escape the load
+                self._fired.discard(ident)
+                _async_raise(ident, None)
+
+    def _run(self) -> None:
+        import time
+
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                for ident, deadline in list(self._deadlines.items()):
+                    if deadline <= now:
+                        del self._deadlines[ident]
+                        self._fired.add(ident)
+                        _async_raise(ident, LoadTimeout)
+                wait = min(self._deadlines.values(), default=now + 60) - now
+                self._lock.wait(max(wait, 0.001))
+
+
+def _async_raise(ident: int, exc: Optional[type]) -> None:
+    try:
+        import ctypes
+    except ImportError:  # not CPython: loads are bounded by the size checks only
+        return
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+_watchdog = _Watchdog()
+
+
 # -- shared state -------------------------------------------------------------------
 
 
@@ -277,9 +346,13 @@ class Guard:
         if self.policy.memory_headroom:
             self._memory = _limit_memory(self.policy.memory_headroom)
         _active[threading.get_ident()] = self
+        if self.policy.max_load_seconds:
+            _watchdog.start(self.policy.max_load_seconds)
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        if self.policy.max_load_seconds:
+            _watchdog.stop()
         _active.pop(threading.get_ident(), None)
         if self._memory:
             _unlimit_memory()

@@ -25,7 +25,10 @@ class LoadPolicy:
     ``max_total_bytes`` is the sum over the load; ``max_container_items`` caps a
     ``set``/``frozenset``/``bytearray``/``range`` built by a call; ``memory_headroom``
     is how far the process may grow while unpickling (enforced with ``RLIMIT_AS`` where
-    the platform has it; 0 turns that off).
+    the platform has it; 0 turns that off); ``max_load_seconds`` interrupts a load that
+    keeps running Python code (0 turns that off). ``isolate`` first loads the pickle in
+    a forked child with CPU and time limits (POSIX), which also bounds what runs inside
+    one C call (hashing a deeply shared tuple), at twice the cost of a load.
 
     *The figure* (checked before hand-over): canvas pixels at the figure's dpi, path
     interpolation steps, ticks a locator may make, digits in a tick format, colormap
@@ -38,6 +41,8 @@ class LoadPolicy:
     max_total_bytes: int = 4 << 30
     max_container_items: int = 1 << 20
     memory_headroom: int = 2 << 30
+    max_load_seconds: int = 10
+    isolate: bool = False
     max_canvas_pixels: int = 1 << 26
     max_interpolation_steps: int = 1000
     max_ticks: int = 10_000

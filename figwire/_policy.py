@@ -116,6 +116,8 @@ REVIEWED: Dict[Tuple[str, str], str] = {
     ("matplotlib.backend_bases", "FigureManagerBase"): "older matplotlib",
     ("matplotlib.backend_bases", "MouseButton"): "an enum held by event state",
     ("matplotlib.backend_tools", "Cursors"): "an enum held by artists that set cursors",
+    ("matplotlib.backends.backend_agg", "FigureCanvasAgg"): "matplotlib <= 3.8 pickles name the canvas class",
+    ("matplotlib.widgets", "LockDraw"): "matplotlib <= 3.8 pickles hold the canvas's widget lock",
     ("numpy", "average"): "mplot3d's z-sort function",
     ("numpy", "min"): "mplot3d's z-sort function",
     ("numpy", "max"): "mplot3d's z-sort function",

@@ -26,7 +26,7 @@ from typing import Any, Callable, Dict, FrozenSet, Iterable, Sequence, Tuple
 
 from ._checked import LoadRefused
 from ._errors import DecodeError
-from ._guard import Guard, Refused
+from ._guard import Guard, LoadTimeout, Refused
 from ._loadpolicy import DEFAULT_LOAD_POLICY, LoadPolicy
 from ._policy import Policy, explain_method, method_refusal
 from ._spec import ErrorCode
@@ -84,31 +84,40 @@ def load(
     any other exception is the pickle's own failure and propagates for the caller to report.
     """
     extra: FrozenSet[Tuple[str, str]] = frozenset((str(m), str(n)) for m, n in allow)
+    if policy.isolate:
+        from ._isolate import first_load_in_child
+
+        why = first_load_in_child(lambda p: load(data, buffers, extra, p), policy)
+        if why is not None:
+            raise _refused(why)
     guard = Guard(policy)
-    with guard:
-        rules = Policy(extra, guard.watch_class, guard.pause)
-        try:
-            result = _Unpickler(io.BytesIO(data), buffers, rules).load()
-        except (Refused, LoadRefused) as exc:
-            raise DecodeError(ErrorCode.PICKLE_REFUSED, f"the pickle was refused while loading: {exc}") from None
-        except MemoryError:
-            raise DecodeError(
-                ErrorCode.PICKLE_REFUSED,
-                f"loading the pickle needed more than LoadPolicy.memory_headroom ({policy.memory_headroom} bytes)",
-            ) from None
-        except DecodeError:
-            raise
-        except Exception:
-            if guard.refusals:  # a refusal the pickle's own code turned into another error
-                raise DecodeError(
-                    ErrorCode.PICKLE_REFUSED, f"the pickle attempted {guard.refusals[0]} while loading"
-                ) from None
-            raise
+    try:
+        with guard:
+            rules = Policy(extra, guard.watch_class, guard.pause)
+            try:
+                result = _Unpickler(io.BytesIO(data), buffers, rules).load()
+            except (Refused, LoadRefused, MemoryError, DecodeError):
+                raise
+            except Exception:
+                if not guard.refusals:
+                    raise
+                result = None  # a refusal the pickle's own code turned into another error: below
+    except LoadTimeout:
+        raise _refused(
+            f"loading the pickle took over LoadPolicy.max_load_seconds ({policy.max_load_seconds} s)"
+        ) from None
+    except (Refused, LoadRefused) as exc:
+        raise _refused(f"the pickle was refused while loading: {exc}") from None
+    except MemoryError:
+        raise _refused(
+            f"loading the pickle needed more than LoadPolicy.memory_headroom ({policy.memory_headroom} bytes)"
+        ) from None
     if guard.refusals:
-        raise DecodeError(ErrorCode.PICKLE_REFUSED, f"the pickle attempted {guard.refusals[0]} while loading")
+        raise _refused(f"the pickle attempted {guard.refusals[0]} while loading")
     if guard.changes:
-        raise DecodeError(
-            ErrorCode.PICKLE_REFUSED,
-            "loading the pickle changed process-wide state (put back): " + ", ".join(guard.changes[:5]),
-        )
+        raise _refused("loading the pickle changed process-wide state (put back): " + ", ".join(guard.changes[:5]))
     return result
+
+
+def _refused(message: str) -> DecodeError:
+    return DecodeError(ErrorCode.PICKLE_REFUSED, message)

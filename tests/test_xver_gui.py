@@ -60,6 +60,6 @@ def test_window_from_another_environment(tmp_path: Path, pythons, producer: str,
     assert done.returncode == 0 and lines, done.stderr
     got = json.loads(lines[-1][len("RESULT ") :])
     assert got["canvas"] == "FigureCanvasTkAgg" and got["mapped"]
-    assert got["live"] is live and got["same_pixels"]
+    assert got["live"] is live and got["same_pixels"], got
     if not live:
         assert "minor" in got["reason"] and "not live" in got["title"]

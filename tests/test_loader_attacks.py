@@ -1,0 +1,455 @@
+"""Hand-written hostile pickles, one per risk class of issue 7: each is refused (or made
+safe), and each test proves the effect did not happen, not only that an error came back.
+
+Every pickle here names only what figwire's policy admits; they are what a producer the
+client trusts too much could send with ``trusted=True``.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, List
+
+import matplotlib
+import matplotlib.cbook as cbook
+import matplotlib.projections
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib._enums import CapStyle
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+from matplotlib.ticker import FormatStrFormatter, LinearLocator
+from test_security import Reduce, figwire_pickle, message_with_pickle
+
+import figwire
+from figwire import LoadPolicy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def op_str(text: str) -> bytes:
+    data = text.encode()
+    return pickle.SHORT_BINUNICODE + bytes([len(data)]) + data
+
+
+def op_global(module: str, name: str) -> bytes:
+    return op_str(module) + op_str(name) + pickle.STACK_GLOBAL
+
+
+def then_a_figure(prefix: bytes) -> bytes:
+    """``prefix`` (opcodes that leave the stack as they found it), then a real figure:
+    the message is well-formed and loads a Figure, so only the prefix can get it refused."""
+    figure = figwire_pickle(Figure())
+    assert figure[:2] == pickle.PROTO + b"\x05"
+    return pickle.PROTO + b"\x05" + prefix + figure[2:]
+
+
+def unpack(stream: bytes, **kwargs: Any) -> figwire.Unpacked:
+    return figwire.unpack(message_with_pickle(stream), trusted=True, **kwargs)
+
+
+def refused(result: figwire.Unpacked, *words: str) -> None:
+    assert not result.live and result.figure is None, result.notes
+    assert "[pickle-refused]" in " ".join(result.notes), result.notes
+    for word in words:
+        assert word in result.reason, result.reason
+
+
+def pack(fig: Figure) -> List[Any]:
+    return figwire.pack(fig, parts=("pickle",))  # no image: the producer does not draw
+
+
+# -- memory corruption: arrays only through the checked reconstructor ---------------
+
+
+def test_an_object_dtype_over_message_bytes_is_refused() -> None:
+    stream = figwire_pickle(Reduce(np.ndarray, (1,), np.dtype("O"), bytearray(8)))
+    refused(unpack(stream), "object")
+
+
+class ForgedDtype:
+    """numpy's own dtype pickle with a forged BUILD state: an object field over float bytes."""
+
+    def __reduce__(self) -> Any:
+        return np.dtype, ("f8", False, True), (3, "<", None, ("a",), {"a": (np.dtype("O"), 0)}, 8, 8, 16)
+
+
+def test_a_dtype_forged_through_build_never_reaches_numpy() -> None:
+    stream = figwire_pickle(Reduce(np.ndarray, (1,), ForgedDtype(), bytearray(8)))
+    refused(unpack(stream), "dtype")
+
+
+def test_a_structured_field_outside_its_element_is_refused() -> None:
+    class Outside:
+        def __reduce__(self) -> Any:
+            return np.dtype, ("V8", False, True), (3, "|", None, ("a",), {"a": (np.dtype("f8"), 4)}, 8, 1, 16)
+
+    refused(unpack(figwire_pickle(Reduce(np.ndarray, (1,), Outside(), bytearray(8)))), "outside an element")
+
+
+def test_strides_reaching_outside_the_buffer_are_refused() -> None:
+    stream = figwire_pickle(Reduce(np.ndarray, (4,), np.dtype("f8"), bytearray(32), 0, (1 << 20,)))
+    refused(unpack(stream), "reach outside")
+
+
+def test_numpys_own_array_reduction_is_refused_by_default() -> None:
+    stream = pickle.dumps(np.ma.masked_array([1.0, 2.0], mask=[0, 1]), protocol=4)
+    refused(unpack(stream), "_mareconstruct")
+
+
+# -- process-wide monkeypatching: BUILD on a class, an enum member --------------------
+
+
+def test_build_on_a_class_is_put_back_and_refused() -> None:
+    original = Text.__dict__["get_usetex"]
+    # Text, then BUILD (None, {"get_usetex": <an admitted function>}): setattr(Text, ...).
+    slot = (
+        pickle.EMPTY_DICT
+        + op_str("get_usetex")
+        + op_global("matplotlib.artist", "_stale_axes_callback")
+        + pickle.SETITEM
+    )
+    prefix = op_global("matplotlib.text", "Text") + pickle.NONE + slot + pickle.TUPLE2 + pickle.BUILD + pickle.POP
+    result = unpack(then_a_figure(prefix))
+    refused(result, "changed process-wide state", "matplotlib.text.Text")
+    assert Text.__dict__["get_usetex"] is original
+
+
+def test_renaming_a_class_to_fool_the_method_rules_is_put_back() -> None:
+    slot = pickle.EMPTY_DICT + op_str("__qualname__") + op_str("Path") + pickle.SETITEM
+    prefix = (
+        op_global("matplotlib.figure", "SubFigure") + pickle.NONE + slot + pickle.TUPLE2 + pickle.BUILD + pickle.POP
+    )
+    refused(unpack(then_a_figure(prefix)), "matplotlib.figure.")
+    from matplotlib.figure import SubFigure
+
+    assert SubFigure.__qualname__ == "SubFigure"
+
+
+def test_an_enum_member_changed_through_build_is_put_back() -> None:
+    state = pickle.EMPTY_DICT + op_str("_value_") + op_str("round") + pickle.SETITEM
+    prefix = op_global("matplotlib._enums", "CapStyle") + op_str("butt") + pickle.TUPLE1 + pickle.REDUCE
+    prefix += state + pickle.BUILD + pickle.POP
+    refused(unpack(then_a_figure(prefix)), "changed process-wide state", "enum member")
+    assert CapStyle.butt.value == "butt"
+
+
+def test_a_shared_unit_path_cannot_be_reached() -> None:
+    stream = figwire_pickle(Reduce(Rectangle((0, 0), 1, 1).get_path))
+    refused(unpack(stream), "get_path")
+    assert MplPath.unit_rectangle()._interpolation_steps in (1, 100)
+
+
+def test_whatever_a_load_changes_in_shared_state_is_put_back() -> None:
+    """The guard itself: rcParams, registries and watched classes are compared and put back."""
+    from figwire._guard import Guard
+
+    usetex, projections = (
+        matplotlib.rcParams["text.usetex"],
+        dict(matplotlib.projections.projection_registry._all_projection_types),
+    )
+    with Guard(LoadPolicy()) as guard:
+        guard.watch_class(Text)
+        dict.__setitem__(matplotlib.rcParams, "text.usetex", not usetex)
+        matplotlib.projections.projection_registry._all_projection_types["evil"] = Axes
+        Text.get_usetex = lambda self: True  # type: ignore[method-assign]
+        matplotlib.rcParams["backend"]  # noqa: B018  (reading resolves nothing here)
+    assert sorted(guard.changes) == sorted(
+        ["class matplotlib.text.Text", "matplotlib.projections.projection_registry", "rcParams"]
+    )
+    assert (
+        matplotlib.rcParams["text.usetex"] == usetex
+        and "get_usetex" not in vars(Text)
+        or Text.get_usetex.__module__ == "matplotlib.text"
+    )
+    assert dict(matplotlib.projections.projection_registry._all_projection_types) == projections
+
+
+# -- no processes, files or imports while loading --------------------------------------
+
+
+def test_usetex_text_path_at_load_starts_no_process(tmp_path: Path) -> None:
+    # TextPath(..., usetex=True) would run latex (and make its cache folder) during the load.
+    from matplotlib.textpath import TextPath
+
+    stream = figwire_pickle(Reduce(TextPath, (0, 0), r"\input{/etc/passwd}", 12, None, "center", True))
+    result = unpack(stream)
+    refused(result, "attempted")
+    assert "subprocess" in result.reason or "os." in result.reason or "open" in result.reason
+
+
+def test_the_policy_refuses_named_dangerous_callables() -> None:
+    from figwire._policy import explain
+
+    for module, name in [
+        ("matplotlib.cbook", "_check_and_log_subprocess"),
+        ("matplotlib.backends.backend_pdf", "PdfFile"),
+        ("matplotlib.texmanager", "TexManager"),
+        ("matplotlib.font_manager", "FontManager"),
+        ("matplotlib.font_manager", "_load_fontmanager"),
+        ("matplotlib", "use"),
+        ("matplotlib", "rcParams"),
+        ("matplotlib.pyplot", "figure"),
+        ("matplotlib.image", "imsave"),
+        ("matplotlib.style", "use"),
+        ("matplotlib.animation", "FFMpegWriter"),
+        ("matplotlib.figure", "Figure.savefig"),
+        ("matplotlib.backend_bases", "FigureCanvasBase.print_figure"),
+        ("matplotlib.dviread", "Dvi"),
+        ("builtins", "eval"),
+        ("builtins", "open"),
+        ("builtins", "__import__"),
+        ("os", "system"),
+        ("subprocess", "Popen"),
+        ("importlib", "import_module"),
+        ("numpy", "load"),
+        ("numpy.ma.core", "_mareconstruct"),
+    ]:
+        assert explain(module, name) is not None, f"{module}.{name} is admitted"
+
+
+# -- pyplot and the backend: nothing resolved, nothing registered -----------------------
+
+
+def test_a_load_does_not_resolve_the_clients_backend() -> None:
+    script = textwrap.dedent(
+        """
+        import pickle, sys
+        sys.path.insert(0, sys.argv[1])
+        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
+        import figwire
+        from test_security import message_with_pickle
+        from matplotlib._pylab_helpers import Gcf
+        from matplotlib.backend_bases import FigureCanvasBase, FigureManagerBase
+        fig = Figure()  # registered by hand, as pyplot would: its pickle then asks to be re-registered
+        Gcf.figs[1] = FigureManagerBase(FigureCanvasBase(fig), 1)
+        stream = pickle.dumps(fig, protocol=5)
+        Gcf.figs.clear()
+        assert b"_restore_to_pylab" in stream
+        assert plt._backend_mod is None
+        result = figwire.unpack(message_with_pickle(stream), trusted=True)
+        print(result.live, plt._backend_mod is None, plt.get_fignums())
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "[]"], out.stdout
+
+
+# -- load-time exhaustion: sizes checked before allocating -----------------------------
+
+
+def _quick(fn: Any) -> Any:
+    start = time.perf_counter()
+    value = fn()
+    assert time.perf_counter() - start < 5, "a refusal must be quick"
+    return value
+
+
+def test_a_4gb_bytearray_is_refused_before_allocating() -> None:
+    refused(_quick(lambda: unpack(figwire_pickle(Reduce(bytearray, 4_000_000_000)))), "bytearray")
+
+
+def test_a_huge_memo_index_is_refused() -> None:
+    prefix = pickle.NONE + pickle.LONG_BINPUT + struct.pack("<I", 1 << 28) + pickle.POP
+    refused(_quick(lambda: unpack(then_a_figure(prefix))), "memory_headroom")
+
+
+def test_a_set_of_a_huge_range_is_refused() -> None:
+    refused(_quick(lambda: unpack(figwire_pickle(Reduce(set, range(30_000_000))))), "range")
+
+
+def test_a_zero_stride_array_of_10_12_elements_is_refused() -> None:
+    huge = Reduce(np.ndarray, (10**6, 10**6), np.dtype("f8"), bytearray(8), 0, (0, 0))  # 8 bytes, 8 TB of view
+    refused(_quick(lambda: unpack(figwire_pickle(Reduce(np.log, huge)))), "max_array_bytes")
+
+
+def test_a_class_factory_format_cannot_fill_a_cache() -> None:
+    before = cbook._make_class_factory.cache_info().currsize  # type: ignore[attr-defined]
+    stream = figwire_pickle(Reduce(cbook._picklable_class_constructor, Axes, "{:>1000000000}", "_axes_class", Axes))
+    refused(_quick(lambda: unpack(stream)), "class-name format")
+    assert cbook._make_class_factory.cache_info().currsize == before  # type: ignore[attr-defined]
+
+
+def test_a_partial_of_a_class_is_refused() -> None:
+    from matplotlib.textpath import TextPath
+
+    fig = Figure()
+    fig.add_subplot().xaxis.set_major_formatter(functools.partial(TextPath, (0, 0), "x", usetex=True))
+    refused(unpack(figwire_pickle(fig)), "functools.partial")
+
+
+# -- draw-time harm: the figure is checked before it is handed over -------------------
+
+
+def _axes() -> Any:
+    fig = Figure(figsize=(3, 2), dpi=50)
+    return fig, fig.add_subplot()
+
+
+def test_usetex_is_turned_off_and_said_so() -> None:
+    fig, ax = _axes()
+    ax.text(0.5, 0.5, r"\input{/etc/passwd}", usetex=True)
+    result = figwire.unpack(pack(fig), trusted=True)
+    assert result.live, result.reason
+    (text,) = result.figure.axes[0].texts
+    assert not text.get_usetex()
+    assert any("usetex turned off" in n for n in result.notes)
+    result.figure.canvas.draw()  # draws with mathtext/plain text, no latex
+
+
+def test_usetex_stays_when_the_caller_opts_in() -> None:
+    fig, ax = _axes()
+    ax.text(0.5, 0.5, "x", usetex=True)
+    result = figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(allow_usetex=True))
+    assert result.live and result.figure.axes[0].texts[0].get_usetex()
+
+
+def test_a_font_file_outside_the_font_folders_is_dropped(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "font.ttf"
+    os.mkfifo(fifo)  # opening it would block the draw for ever
+    fig, ax = _axes()
+    ax.set_title("title")
+    ax.title.get_fontproperties()._file = str(fifo)
+    result = figwire.unpack(pack(fig), trusted=True)
+    assert result.live, result.reason
+    assert result.figure.axes[0].title.get_fontproperties().get_file() is None
+    assert any("dropped" in n for n in result.notes)
+    result.figure.canvas.draw()
+
+
+@pytest.mark.parametrize(
+    "harm, words",
+    [
+        (lambda ax: ax.xaxis.set_major_locator(LinearLocator(100_001)), "max_ticks"),
+        (lambda ax: setattr(ax.plot([0, 1])[0].get_path(), "_interpolation_steps", 100_000_000), "interpolation steps"),
+        (lambda ax: ax.yaxis.set_major_formatter(FormatStrFormatter("%0200000000d")), "max_format_width"),
+        (lambda ax: ax.figure.set_size_inches(600, 600), "max_canvas_pixels"),
+        (
+            lambda ax: ax.imshow(
+                np.zeros((2, 2)), cmap=LinearSegmentedColormap.from_list("big", ["r", "b"], N=50_000_000)
+            ),
+            "max_colormap_size",
+        ),
+        (lambda ax: ax.plot([0, 1])[0].set_agg_filter(np.log), "agg_filter"),
+        (lambda ax: ax.plot([0, 1], dashes=(1e-9, 1e-9)), "dash pattern"),
+        (lambda ax: ax.plot([0, 1])[0].set_sketch_params(1, 1e-6, 1), "sketch"),
+    ],
+    ids=["ticks", "interpolation", "format", "canvas", "colormap", "agg_filter", "dashes", "sketch"],
+)
+def test_draw_time_harm_is_refused_before_hand_over(harm: Any, words: str) -> None:
+    fig, ax = _axes()
+    harm(ax)
+    refused(figwire.unpack(pack(fig), trusted=True), words)
+
+
+def test_limits_are_the_callers() -> None:
+    fig, ax = _axes()
+    ax.xaxis.set_major_locator(LinearLocator(500))
+    assert figwire.unpack(pack(fig), trusted=True).live
+    refused(figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(max_ticks=100)), "max_ticks")
+
+
+# -- figwire's own side effect: polar bars ----------------------------------------------
+
+
+def test_polar_bars_are_curved_for_that_figure_only() -> None:
+    script = textwrap.dedent(
+        """
+        import pickle, sys
+        sys.path.insert(0, sys.argv[1])
+        import matplotlib; matplotlib.use("Agg")
+        import numpy as np
+        from matplotlib.path import Path
+        import figwire
+        frames = [bytes(f) for f in pickle.loads(sys.stdin.buffer.read())]
+        assert Path.unit_rectangle()._interpolation_steps == 1
+        result = figwire.unpack(frames, trusted=True)
+        assert result.live, result.reason
+        assert Path.unit_rectangle()._interpolation_steps == 1, "the load changed every rectangle"
+        fig = result.figure
+        again = figwire.unpack(figwire.pack(fig, parts=("pickle",)), trusted=True)
+        assert again.live, again.reason
+        stock = pickle.loads(pickle.dumps(fig))
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        def rgba(f):
+            canvas = FigureCanvasAgg(f)
+            canvas.draw()
+            return np.asarray(canvas.buffer_rgba()).copy()
+        sys.stdout.buffer.write(pickle.dumps([rgba(fig), rgba(again.figure), rgba(stock)]))
+        """
+    )
+    fig = plt.figure(figsize=(3, 3), dpi=50)
+    fig.add_subplot(projection="polar").bar([0, 1, 2], [1, 2, 3], width=1.5)
+    frames = figwire.pack(fig, parts=("pickle",))
+    fig.canvas.draw()
+    expected = np.asarray(fig.canvas.buffer_rgba()).copy()
+    plt.close(fig)
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "tests")],
+        input=pickle.dumps([bytes(memoryview(f)) for f in frames]),
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr.decode()
+    for rgba in pickle.loads(out.stdout):
+        np.testing.assert_array_equal(rgba, expected)
+
+
+def test_a_load_that_keeps_calling_costly_code_is_interrupted() -> None:
+    from matplotlib._mathtext import Parser
+
+    # Each Parser() builds mathtext's grammar (tens of ms); the pickle asks for 1,000.
+    stream = figwire_pickle([Reduce(Parser) for _ in range(1000)])
+    start = time.perf_counter()
+    result = unpack(stream, policy=LoadPolicy(max_load_seconds=1))
+    assert time.perf_counter() - start < 10
+    refused(result, "max_load_seconds")
+
+
+def _shared_tuple_hash_bomb(levels: int = 64) -> bytes:
+    """A dict keyed by a tuple nested ``levels`` deep, each level holding the one below twice:
+    hashing it walks 2**levels paths inside one C call (stock pickle.loads hangs on it)."""
+    ops = pickle.EMPTY_TUPLE + pickle.MEMOIZE
+    for i in range(levels):
+        ops += pickle.BINGET + bytes([i]) + pickle.BINGET + bytes([i]) + pickle.TUPLE2 + pickle.MEMOIZE
+    ops += pickle.EMPTY_DICT + pickle.BINGET + bytes([levels]) + pickle.NONE + pickle.SETITEM + pickle.POP
+    return then_a_figure(ops)
+
+
+def test_a_c_level_cpu_bomb_is_bounded_by_a_child_first_load() -> None:
+    start = time.perf_counter()
+    result = unpack(_shared_tuple_hash_bomb(), policy=LoadPolicy(isolate=True, max_load_seconds=1))
+    assert time.perf_counter() - start < 15
+    refused(result, "child process")
+
+
+def test_an_isolated_first_load_of_a_real_figure_is_live() -> None:
+    fig, ax = _axes()
+    ax.plot([0, 1, 2])
+    result = figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(isolate=True))
+    assert result.live, result.reason
