@@ -402,7 +402,7 @@ def _partial(func: Any, *args: Any, **kwargs: Any) -> "functools.partial[Any]":
     return _Partial(func, *args, **kwargs)
 
 
-_CLASS_NAME_FORMAT = re.compile(r"[A-Za-z_]*\{(\.__name__)?\}[A-Za-z_]*")
+_CLASS_NAME_FORMAT = re.compile(r"[A-Za-z0-9_]{0,32}\{(\.__name__)?\}[A-Za-z0-9_]{0,32}")
 
 
 def _picklable_class_constructor(mixin_class: Any, fmt: Any, attr_name: Any, base_class: Any) -> Any:
@@ -417,7 +417,7 @@ def _picklable_class_constructor(mixin_class: Any, fmt: Any, attr_name: Any, bas
 
     if not (isinstance(fmt, str) and len(fmt) <= 64 and _CLASS_NAME_FORMAT.fullmatch(fmt)):
         raise LoadRefused(f"a class-name format {_short(fmt)}")
-    if not (isinstance(attr_name, str) and attr_name.isidentifier() and len(attr_name) <= 64):
+    if attr_name is not None and not (isinstance(attr_name, str) and attr_name.isidentifier() and len(attr_name) <= 64):
         raise LoadRefused(f"a class attribute name {_short(attr_name)}")
     for cls in (mixin_class, base_class):
         if not is_admitted_class(cls):

@@ -86,6 +86,9 @@ DENIED_MODULES: Tuple[str, ...] = (
     "matplotlib._ttconv",
     "matplotlib._png",
     "matplotlib._contour",
+    "matplotlib._mathtext",  # the parser and font loaders: state no figure pickles, code that opens fonts
+    "matplotlib._mathtext_data",
+    "matplotlib.mathtext",
     "mpl_toolkits.mplot3d.tests",
     "mpl_toolkits.axes_grid1.tests",
     "mpl_toolkits.axisartist.tests",
@@ -99,6 +102,9 @@ DENIED_CLASSES: FrozenSet[str] = frozenset(
         "matplotlib.colors:ColorSequenceRegistry",
         "matplotlib.units:Registry",
         "matplotlib.RcParams",
+        "matplotlib.colors:_ColorMapping",  # the named-colour table's class
+        "matplotlib.font_manager:_JSONEncoder",  # writes the font cache
+        "matplotlib.textpath:TextToPath",  # loads fonts; TextPath does not need it pickled
     }
 )
 
