@@ -18,7 +18,7 @@ import os
 import re
 import types
 from functools import partial
-from typing import Any, Iterable, List, Set
+from typing import Any, Dict, Iterable, List, Set, Tuple
 
 from ._errors import DecodeError
 from ._loadpolicy import LoadPolicy
@@ -31,6 +31,9 @@ _PRINTF = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
 _FORMAT = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)(?:\.(\d+))?[^{}]*\}")
 _LOCATOR_COUNTS = ("numticks", "_numticks", "_nbins", "nbins", "ndivs", "_ndivs", "maxticks")
 _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", "_precision")
+
+
+_TEXT, _AXIS = 1, 2
 
 
 class _Refusal(Exception):
@@ -59,6 +62,8 @@ class _Walk:
         self.seen: Set[int] = set()
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
+        self.plans: Dict[type, Tuple[int, Tuple[str, ...]]] = {}
+        self.checks = self._make_checks()
         from matplotlib.artist import Artist
         from matplotlib.axis import Axis
         from matplotlib.cbook import CallbackRegistry
@@ -91,32 +96,82 @@ class _Walk:
             )
 
     def artist(self, a: Any) -> None:
-        state = vars(a)
-        if state.get("_agg_filter") is not None:
-            _refuse(f"{type(a).__name__} has an agg_filter (a callable run on the rendered pixels)")
-        sketch = state.get("_sketch")
-        if sketch is not None and not (sketch[1] >= 0.5 and sketch[0] <= 1000):
-            _refuse(f"{type(a).__name__} has sketch parameters {sketch!r}")
-        self.dashes(a, state)
-        if isinstance(a, self.Text):
+        state = a.__dict__
+        plan = self.plans.get(type(a))
+        if plan is None:
+            plan = self.plans[type(a)] = self._plan(a, state)
+        kind, keys = plan
+        for key in keys:
+            value = state.get(key)
+            if value is not None:
+                self.checks[key](a, value)
+        if kind & _TEXT:
             self.text(a, state)
-        if isinstance(a, self.Axis):
+        if kind & _AXIS:  # its get_children() would compute ticks (a locator call): walk the ticks it has
             self.axis(a)
-        for path in _paths(a, state):
-            self.path(a, path)
-        cmap = state.get("cmap") or getattr(state.get("_colorizer"), "cmap", None)
-        if isinstance(cmap, self.Colormap):
-            self.colormap(cmap)
-        self.callbacks(state.get("callbacks"))
-        for name in ("xycoords", "_textcoords", "_xycoords"):
-            self.callable(state.get(name))
-        for child in a.get_children():
-            self.push(child)
+            children = _axis_children(state)
+        else:
+            children = a.get_children()
+        seen, stack, Artist = self.seen, self.stack, self.Artist
+        for child in children:
+            if id(child) not in seen and isinstance(child, Artist):
+                seen.add(id(child))
+                stack.append(child)
 
-    def dashes(self, a: Any, state: Any) -> None:
-        patterns: Iterable[Any] = [state.get("_dash_pattern")] + list(state.get("_linestyles") or ())
+    def _plan(self, a: Any, state: Any) -> Tuple[int, Tuple[str, ...]]:
+        """Which checks apply to artists of ``type(a)``: the state keys it has, once per type."""
+        kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
+        return kind, tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
+
+    def _make_checks(self) -> Dict[str, Any]:
+        def agg_filter(a: Any, value: Any) -> None:
+            _refuse(f"{type(a).__name__} has an agg_filter (a callable run on the rendered pixels)")
+
+        def sketch(a: Any, value: Any) -> None:
+            if not (value[1] >= 0.5 and value[0] <= 1000):
+                _refuse(f"{type(a).__name__} has sketch parameters {value!r}")
+
+        def paths(a: Any, value: Any) -> None:
+            for path in value:
+                self.path(a, path)
+
+        def marker(a: Any, value: Any) -> None:
+            if getattr(value, "_path", None) is not None:
+                self.path(a, value._path)
+
+        def cmap(a: Any, value: Any) -> None:
+            value = getattr(value, "cmap", value)  # a Colorizer holds the colormap
+            if isinstance(value, self.Colormap):
+                self.colormap(value)
+
+        def bound(a: Any, value: Any) -> None:
+            if not isinstance(value, str):
+                self.callable(value)
+
+        def artist(a: Any, value: Any) -> None:
+            self.push(value)
+
+        return {
+            "_agg_filter": agg_filter,
+            "_sketch": sketch,
+            "_dash_pattern": lambda a, v: self.dashes(a, (v,)),
+            "_linestyles": self.dashes,
+            "_path": self.path,
+            "_paths": paths,
+            "_marker": marker,
+            "cmap": cmap,
+            "_colorizer": cmap,
+            "callbacks": lambda a, v: self.callbacks(v),
+            "_callbacks": lambda a, v: self.callbacks(v),
+            "xycoords": bound,
+            "_textcoords": bound,
+            "_bbox_patch": artist,  # drawn by its Text, not one of its children
+            "arrow_patch": artist,
+        }
+
+    def dashes(self, a: Any, patterns: Iterable[Any]) -> None:
         for pattern in patterns:
-            if pattern and isinstance(pattern, tuple) and len(pattern) == 2 and pattern[1] is not None:
+            if isinstance(pattern, tuple) and len(pattern) == 2 and pattern[1] is not None:
                 if len(pattern[1]) and sum(pattern[1]) < 1e-2:
                     _refuse(f"{type(a).__name__} has a dash pattern {pattern[1]!r} (a dash per 1/100 point)")
 
@@ -225,15 +280,12 @@ class _Walk:
             self.push(func._artist)
 
 
-def _paths(a: Any, state: Any) -> List[Any]:
-    found = [p for p in (state.get("_path"),) if p is not None]
-    paths = state.get("_paths")
-    if isinstance(paths, list):
-        found.extend(paths)
-    marker = state.get("_marker")
-    if marker is not None:
-        found.extend(p for p in (getattr(marker, "_path", None),) if p is not None)
-    return found
+def _axis_children(state: Any) -> List[Any]:
+    found = [state.get("label"), state.get("offsetText")]
+    for name in ("majorTicks", "minorTicks"):
+        ticks = state.get(name)
+        found.extend(getattr(ticks, "__dict__", {}).get("_ticks", ()) if not isinstance(ticks, list) else ticks)
+    return [c for c in found if c is not None]
 
 
 def _strings(value: Any) -> List[str]:

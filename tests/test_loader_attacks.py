@@ -421,10 +421,14 @@ def test_polar_bars_are_curved_for_that_figure_only() -> None:
 
 
 def test_a_load_that_keeps_calling_costly_code_is_interrupted() -> None:
-    from matplotlib._mathtext import Parser
+    import matplotlib._qhull  # noqa: F401  (imported lazily by Triangulation: a load may not import)
+    from matplotlib.tri import Triangulation
 
-    # Each Parser() builds mathtext's grammar (tens of ms); the pickle asks for 1,000.
-    stream = figwire_pickle([Reduce(Parser) for _ in range(1000)])
+    # Each Triangulation is a Delaunay triangulation of the same 3,000 points (milliseconds);
+    # the pickle asks for 10,000 of them, for a few bytes each (the points are memoised once).
+    points = np.random.default_rng(0).random((2, 3000))
+    x, y = points
+    stream = figwire_pickle([Reduce(Triangulation, x, y) for _ in range(10_000)])
     start = time.perf_counter()
     result = unpack(stream, policy=LoadPolicy(max_load_seconds=1))
     assert time.perf_counter() - start < 10

@@ -142,6 +142,10 @@ def test_the_rules_admit_the_gallery_names_in_every_recorded_matrix_environment(
         python = xver.ensure_env(spec, root).python
         done = subprocess.run(
             [str(python), str(ROOT / "tools" / "policy.py"), "check", str(NAMES)],
-            capture_output=True, text=True, timeout=300, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         )
         assert done.returncode == 0, f"{spec.name}:\n{done.stdout}{done.stderr}"
