@@ -204,8 +204,9 @@ def unpack(
     after that nothing raises: each tier's failure becomes the result's ``reason``.
     The pickle is loaded only when ``trusted`` is true (a pickle is code), the
     producer's environment is compatible with this one (decided from the envelope,
-    before unpickling), and every global it names is on the allow-list or in ``allow``.
-    With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
+    before unpickling), and it passes figwire's loader (spec §13.2): every name it
+    uses admitted by the policy's rules or by ``allow``, nothing it does outside itself,
+    and the figure within ``policy``'s limits. With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
 
     ``policy`` (a ``LoadPolicy``) bounds what the pickle may build while loading and
     what the figure may do when drawn; what it made safe (``usetex`` off, say) is in

@@ -29,5 +29,5 @@ def _close_figures():
 
 
 #: Globals of tests/figures.py that corpus pickles name (secondary-axis functions):
-#: figwire's allow-list is for libraries; a caller adds its own functions like this.
+#: figwire's loading policy is for libraries; a caller adds its own functions like this.
 CORPUS_ALLOW = (("figures", "celsius_to_fahrenheit"), ("figures", "fahrenheit_to_celsius"))

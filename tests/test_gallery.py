@@ -120,7 +120,7 @@ def test_synthetic_gallery(tmp_path: Path) -> None:
 
     report = out.read_text()
     assert "the gallery of matplotlib 1.2.3 (installed: matplotlib " in report
-    for heading in ("## Totals", "## By gallery category", "## Names refused by the allow-list", "## Skipped examples"):
+    for heading in ("## Totals", "## By gallery category", "## Names refused by the loading policy", "## Skipped examples"):
         assert heading in report
     assert "| plots | 4 | 4 | 0 | 0 | 5 | 4 (80.0 %) | 3 (60.0 %) | 3 (100.0 %) |" in report
     assert "| `__main__.Marked` | example | 1 | `plots/own_artist.py` |" in report

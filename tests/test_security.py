@@ -52,7 +52,7 @@ def payloads(target: Path):
     fig = Figure()
     yield "os.system", Reduce(os.system, f"touch {target}"), "posix.system"
     yield "eval", Reduce(eval, f"open({str(target)!r}, 'w')"), "builtins.eval"
-    # A module-prefix allow-list (matplotlib.*) allows command execution through matplotlib itself.
+    # A module-prefix rule (matplotlib.*) would allow command execution through matplotlib itself.
     yield "matplotlib prefix escape", Reduce(matplotlib.cbook._check_and_log_subprocess, touch, logging.getLogger()), "_check_and_log_subprocess"
     # A "matplotlib classes only" list still lets a pickle create or truncate any file.
     yield "matplotlib class escape", Reduce(backend_pdf.PdfFile, str(target)), "PdfFile"

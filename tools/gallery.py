@@ -8,7 +8,7 @@ Usage::
 
 The corpus of ``tests/`` is figures written to exercise figwire; the gallery is the
 figures matplotlib's users actually make (axes_grid1, axisartist, units, custom
-artists, date axes...), so it finds the names the allow-list lacks and the state a
+artists, date axes...), so it finds the names the loading policy refuses and the state a
 pickle loses. ``--examples`` is a matplotlib checkout or sdist root, its
 ``galleries/examples`` (or older ``examples``) folder, any folder of category folders,
 a ``.tar.gz`` of one of those, or a folder holding one such tarball (the default,
@@ -21,7 +21,7 @@ leaves open is drawn once, rendered again as the reference (a third draw says wh
 redraws are stable), round-tripped through stock ``pickle`` and through
 ``figwire.pack``/``unpack(trusted=True)``, and compared pixel by pixel; the globals and
 methods the figwire pickle names are recorded per figure (``--json``), for testing
-allow-list rules against the gallery. An example that raises is recorded as ``error``
+the loading policy's rules against the gallery (tools/policy.py). An example that raises is recorded as ``error``
 (its figures are not measured), one that dies without finishing as ``crashed``. A child
 is killed (``timeout``) when ``--timeout`` seconds pass without progress: running the
 example, then each figure's measurement, gets that long, so an example leaving 29 slow

@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 #: Prefix of the child's protocol lines on stdout; anything else there is the example's own output.
 MARKER = "@@figwire-gallery@@ "
 
-#: Owner classes of a refused name: the libraries the allow-list is for, then the rest.
+#: Owner classes of a refused name: the libraries the loading policy is for, then the rest.
 LIBRARY_OWNERS = ("matplotlib", "mpl_toolkits", "dateutil")
 OWNERS = (*LIBRARY_OWNERS, "numpy", "stdlib", "example", "other")
 
@@ -43,7 +43,7 @@ class FigureRecord:
     missing: Optional[str]  # header.missing["pickle"] when not packed
     live: bool
     reason: Optional[str]  # unpack's reason when not live
-    refused: Optional[str]  # the name the allow-list refused, as the reason gives it
+    refused: Optional[str]  # the name the loading policy refused, as the reason gives it
     owner: Optional[str]  # one of OWNERS, for a refused name
     pixels: Optional[str]  # figwire's live figure vs the original's second draw
     pixels_vs_stock: Optional[str]  # figwire's live figure vs the stock round trip

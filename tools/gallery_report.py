@@ -115,7 +115,7 @@ def _figure_rows(figures: Sequence[FigureRecord]) -> List[Tuple[str, int, str]]:
         ("figures", n, ""),
         _row("with a pickle at pack time", len(packed), n),
         _row("live after unpack", len(live), n),
-        _row("refused by the allow-list", sum(refused.values()), n),
+        _row("refused by the loading policy", sum(refused.values()), n),
         _row("- matplotlib, mpl_toolkits, dateutil names", refused["library"], n),
         _row("- the example's own names", refused["example"], n),
         _row("- other names (numpy, stdlib, other packages)", refused["other"], n),
@@ -173,7 +173,7 @@ def _refused(results: Sequence[ExampleResult]) -> List[str]:
     groups = _grouped((f for f in _figures(results) if f.refused), lambda f: f.refused or "")
     rows = [(f"`{name}`", figs[0].owner, len(figs), _names(sorted({f.example for f in figs}))) for name, figs in groups]
     return [
-        "## Names refused by the allow-list",
+        "## Names refused by the loading policy",
         "",
         "The first name each figure's load was refused on (a figure may need more; `--json` lists every "
         "global and method each pickle names). Methods are `module:Qualname` of the function bound.",

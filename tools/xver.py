@@ -549,7 +549,7 @@ class _Consume:
         """What loading a refused pickle anyway does: is the verdict stricter than it needs to be?
 
         Uses figwire's private loader (the public ``unpack`` always obeys the verdict),
-        which still applies the allow-list.
+        which still applies the loading policy.
         """
         from figwire._codec import part_buffers
         from figwire._unpickler import load
@@ -746,7 +746,7 @@ def report(
         "",
         "## Refused pickles, loaded anyway",
         "",
-        f"Each refused pickle was also loaded with figwire's loader directly (bypassing the verdict; the allow-list still "
+        f"Each refused pickle was also loaded with figwire's loader directly (bypassing the verdict; the loading policy still "
         f"applies) and rendered: {len(stricter)} of {len(probed)} rendered identically to the consumer's own render, "
         "where the verdict was stricter than necessary (safe, but a live figure lost).",
         "",
