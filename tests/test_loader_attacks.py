@@ -23,6 +23,8 @@ import matplotlib.projections
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from matplotlib._enums import CapStyle
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
@@ -457,3 +459,120 @@ def test_an_isolated_first_load_of_a_real_figure_is_live() -> None:
     ax.plot([0, 1, 2])
     result = figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(isolate=True))
     assert result.live, result.reason
+
+
+# -- fuzzing: a damaged pickle gives a result and leaves no trace ----------------------
+
+
+def _fuzz_base() -> bytes:
+    fig, ax = _axes()
+    ax.plot([0, 1, 2], [2, 0, 1], "o-", label="line")
+    ax.set_title("fuzz")
+    ax.legend()
+    return figwire_pickle(fig)
+
+
+_BASE = _fuzz_base()
+
+
+def _process_state() -> Any:
+    from matplotlib._pylab_helpers import Gcf
+    from matplotlib.lines import Line2D
+
+    classes = (Text, Line2D, Figure, Axes, CapStyle)
+    return (
+        dict(dict.items(matplotlib.rcParams)),
+        dict(Gcf.figs),
+        {cls: dict(vars(cls)) for cls in classes},
+        {m: dict(vars(m)) for m in CapStyle},
+        dict(matplotlib.projections.projection_registry._all_projection_types),
+    )
+
+
+def _same_state(a: Any, b: Any) -> bool:
+    def same(x: Any, y: Any) -> bool:
+        return x.keys() == y.keys() and all(x[k] is y[k] for k in x)
+
+    return (
+        same(a[0], b[0])
+        and same(a[1], b[1])
+        and all(same(a[2][c], b[2][c]) for c in a[2])
+        and all(same(a[3][m], b[3][m]) for m in a[3])
+        and same(a[4], b[4])
+    )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.integers(0, len(_BASE) - 1), st.integers(0, 255)), min_size=1, max_size=6))
+def test_a_damaged_figure_pickle_gives_a_result_and_leaves_no_trace(edits: List[Any]) -> None:
+    stream = bytearray(_BASE)
+    for at, value in edits:
+        stream[at] = value
+    before = _process_state()
+    result = unpack(bytes(stream))  # never raises once the envelope decodes
+    assert result.live or result.reason
+    assert _same_state(before, _process_state())
+
+
+_TOKENS = [
+    *(
+        op_global(m, n)
+        for m, n in [
+            ("matplotlib.text", "Text"),
+            ("matplotlib._enums", "CapStyle"),
+            ("matplotlib.path", "Path"),
+            ("matplotlib.figure", "Figure"),
+            ("matplotlib.colors", "Normalize"),
+            ("functools", "partial"),
+            ("builtins", "getattr"),
+            ("numpy", "ndarray"),
+            ("numpy", "dtype"),
+            ("builtins", "bytearray"),
+            ("builtins", "set"),
+            ("matplotlib.artist", "_stale_axes_callback"),
+            ("matplotlib.lines", "Line2D"),
+            ("collections", "OrderedDict"),
+            ("builtins", "list"),
+            ("matplotlib.transforms", "Affine2D"),
+        ]
+    ),
+    *(
+        op_str(t)
+        for t in ("_value_", "get_usetex", "__qualname__", "transform", "savefig", "butt", "f8", "O", "_set_circle")
+    ),
+    pickle.NONE,
+    pickle.NEWTRUE,
+    pickle.BININT1 + b"\x01",
+    pickle.BININT + struct.pack("<i", 10**9),
+    pickle.EMPTY_DICT,
+    pickle.EMPTY_LIST,
+    pickle.EMPTY_TUPLE,
+    pickle.EMPTY_SET,
+    pickle.MARK,
+    pickle.TUPLE1,
+    pickle.TUPLE2,
+    pickle.TUPLE3,
+    pickle.TUPLE,
+    pickle.REDUCE,
+    pickle.BUILD,
+    pickle.NEWOBJ,
+    pickle.SETITEM,
+    pickle.SETITEMS,
+    pickle.APPEND,
+    pickle.APPENDS,
+    pickle.ADDITEMS,
+    pickle.MEMOIZE,
+    pickle.BINGET + b"\x00",
+    pickle.POP,
+    pickle.DUP,
+    pickle.STOP,
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tokens=st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=24))
+def test_random_opcode_programs_over_admitted_names_leave_no_trace(tokens: List[bytes]) -> None:
+    before = _process_state()
+    result = unpack(then_a_figure(b"".join(tokens)))
+    assert result.live or result.reason
+    assert _same_state(before, _process_state())
