@@ -194,7 +194,7 @@ class _Watchdog:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Condition()
+        self._lock = threading.Condition(threading.Lock())
         self._deadlines: Dict[int, float] = {}
         self._fired: Set[int] = set()
         self._thread: Optional[threading.Thread] = None
@@ -207,7 +207,6 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="figwire-load-watchdog", daemon=True)
                 self._thread.start()
-            self._lock.notify()
 
     def stop(self) -> None:
         ident = threading.get_ident()
@@ -228,8 +227,9 @@ class _Watchdog:
                         del self._deadlines[ident]
                         self._fired.add(ident)
                         _async_raise(ident, LoadTimeout)
-                wait = min(self._deadlines.values(), default=now + 60) - now
-                self._lock.wait(max(wait, 0.001))
+                # Polls (no wake-up per load, which costs a thread switch): a deadline is
+                # honoured within _POLL seconds.
+                self._lock.wait(_POLL)
 
 
 def _async_raise(ident: int, exc: Optional[type]) -> None:
@@ -240,6 +240,7 @@ def _async_raise(ident: int, exc: Optional[type]) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
 
 
+_POLL = 0.25
 _watchdog = _Watchdog()
 
 

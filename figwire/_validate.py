@@ -262,7 +262,7 @@ class _Walk:
                 _refuse(f"{type(fmt).__name__}.{name} = {value} is over LoadPolicy.max_format_width ({limit})")
 
     def callbacks(self, registry: Any) -> None:
-        if not isinstance(registry, self.Registry):
+        if not isinstance(registry, self.Registry) or not registry.callbacks:
             return
         for by_id in list(registry.callbacks.values()):
             for ref in list(by_id.values()):
