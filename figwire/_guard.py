@@ -288,6 +288,54 @@ def _same(a: Any, b: Dict[Any, Any]) -> bool:
 _ABSENT = object()
 
 
+_mutables: Dict[type, Tuple[str, ...]] = {}
+
+
+def _mutable_attributes(cls: type) -> Tuple[str, ...]:
+    """The names of ``cls``'s own mutable class-level values (an identity matrix shared by
+    every IdentityTransform, a marker table): a call can return one, and SETITEM writes it."""
+    found = _mutables.get(cls)
+    if found is None:
+        import numpy as np
+
+        found = _mutables[cls] = tuple(
+            name
+            for name, value in vars(cls).items()
+            if (isinstance(value, np.ndarray) and value.flags.writeable and value.size <= 1 << 16)
+            or (type(value) in (dict, list, set) and len(value) <= 1 << 12)
+        )
+    return found
+
+
+def _copy(value: Any) -> Any:
+    return value.copy()
+
+
+def _same_content(value: Any, saved: Any) -> bool:
+    if type(value) in (dict, list, set):
+        if len(value) != len(saved):
+            return False
+        if isinstance(value, dict):
+            return _same(value, saved)
+        if isinstance(value, list):
+            return all(map(operator.is_, value, saved))
+        return value == saved
+    return value.shape == saved.shape and value.dtype == saved.dtype and value.tobytes() == saved.tobytes()
+
+
+def _put_back(value: Any, saved: Any) -> None:
+    if type(value) is dict:
+        value.clear()
+        value.update(saved)
+    elif type(value) is list:
+        value[:] = saved
+    elif type(value) is set:
+        value.clear()
+        value.update(saved)
+    else:
+        value[...] = saved
+
+
 def _restore_dict(
     target: Any, saved: Dict[Any, Any], set_item: Callable[[Any, Any], None], del_item: Callable[[Any], None]
 ) -> None:
@@ -314,6 +362,7 @@ class Guard:
         self._classes: Dict[type, Dict[str, Any]] = {}
         self._members: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
         self._dicts: List[Tuple[str, Any, Dict[Any, Any]]] = []
+        self._contents: List[Tuple[str, Any, Any]] = []
         self._objects: List[Tuple[str, Any, Dict[str, Any]]] = []
         self._backend: Tuple[Any, ...] = ()
         self._memory = False
@@ -324,6 +373,9 @@ class Guard:
         if cls in self._classes:
             return
         self._classes[cls] = dict(vars(cls))
+        for name in _mutable_attributes(cls):  # shared by every instance: compared by content
+            value = vars(cls)[name]
+            self._contents.append((f"{cls.__module__}.{cls.__qualname__}.{name}", value, _copy(value)))
         members = getattr(cls, "__members__", None)
         if members is not None and isinstance(cls, type):
             for member in dict(members).values():
@@ -382,6 +434,10 @@ class Guard:
                 self.changes.append(f"enum member {member!r}")
                 member.__dict__.clear()
                 member.__dict__.update(saved)
+        for name, value, saved in self._contents:
+            if not _same_content(value, saved):
+                self.changes.append(name)
+                _put_back(value, saved)
         for name, d, saved in self._dicts:
             if not _same(d, saved):
                 self.changes.append(name)

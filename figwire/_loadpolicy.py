@@ -32,7 +32,8 @@ class LoadPolicy:
 
     *The figure* (checked before hand-over): canvas pixels at the figure's dpi, path
     interpolation steps, ticks a locator may make, digits in a tick format, colormap
-    sizes. ``allow_usetex``: text with ``usetex=True`` runs ``latex`` on the producer's
+    sizes, hatch density (the characters of a hatch pattern: its path grows with their
+    square). ``allow_usetex``: text with ``usetex=True`` runs ``latex`` on the producer's
     TeX when drawn, so by default it is turned off (and noted); font files outside
     matplotlib's and the system's font directories are dropped.
     """
@@ -49,6 +50,7 @@ class LoadPolicy:
     max_format_width: int = 100
     max_colormap_size: int = 1 << 16
     max_path_vertices: int = 1 << 26
+    max_hatch_density: int = 24
     allow_usetex: bool = False
 
     def __post_init__(self) -> None:

@@ -134,9 +134,8 @@ REVIEWED: Dict[Tuple[str, str], str] = {
     ("datetime", "timezone"): "date values",
     ("dateutil.rrule", "rrule"): "date locators",
     ("dateutil.rrule", "weekday"): "date locators",
-    ("dateutil.relativedelta", "relativedelta"): "date locators",
-    ("dateutil.tz.tz", "tzutc"): "date values",
-    ("dateutil.tz.tz", "tzoffset"): "date values",
+    # Not dateutil's tz classes: tzutc() and tzoffset() return cached, process-wide
+    # instances, which a BUILD would rewrite for everyone (no gallery figure names them).
     ("itertools", "count"): "the property cycle's counter",
     ("inspect", "Signature"): "norm classes made by make_norm_from_scale",
     ("inspect", "Parameter"): "norm classes made by make_norm_from_scale",

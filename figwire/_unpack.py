@@ -96,10 +96,21 @@ def _load(ctx: _Context, part: Part) -> Any:
     except FigwireError:
         raise
     except Exception as exc:  # the pickle's own failure: report it and fall back
-        raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {type(exc).__name__}: {exc}") from None
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {_describe(exc)}") from None
     finally:
         _unregister(Gcf, managers)
     return figure
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of an exception the pickle raised. Its ``str`` is the pickle's code
+    too (an exception holding a half-built artist whose repr raises), so it may fail."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except Exception:
+        return f"{name} (whose message could not be formatted)"
+    return f"{name}: {text if len(text) <= 500 else text[:497] + '...'}"
 
 
 def _writable(buffer: memoryview) -> memoryview:

@@ -34,6 +34,7 @@ _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", 
 
 
 _TEXT, _AXIS = 1, 2
+_WRAP_LIMIT = 2000
 
 
 class _Refusal(Exception):
@@ -151,6 +152,13 @@ class _Walk:
         def artist(a: Any, value: Any) -> None:
             self.push(value)
 
+        def hatches(a: Any, value: Any) -> None:
+            for hatch in [value] if isinstance(value, str) else value:
+                if hatch is not None and (not isinstance(hatch, str) or len(hatch) > self.policy.max_hatch_density):
+                    _refuse(
+                        f"{type(a).__name__} has a hatch of {len(hatch) if isinstance(hatch, str) else hatch!r} characters (LoadPolicy.max_hatch_density)"
+                    )
+
         return {
             "_agg_filter": agg_filter,
             "_sketch": sketch,
@@ -165,6 +173,8 @@ class _Walk:
             "_callbacks": lambda a, v: self.callbacks(v),
             "xycoords": bound,
             "_textcoords": bound,
+            "_hatch": hatches,
+            "hatches": hatches,
             "_bbox_patch": artist,  # drawn by its Text, not one of its children
             "arrow_patch": artist,
         }
@@ -176,6 +186,10 @@ class _Walk:
                     _refuse(f"{type(a).__name__} has a dash pattern {pattern[1]!r} (a dash per 1/100 point)")
 
     def text(self, t: Any, state: Any) -> None:
+        text = state.get("_text")
+        if isinstance(text, str) and len(text) > _WRAP_LIMIT and state.get("_wrap"):
+            t.set_wrap(False)  # wrapping measures every prefix of a line: quadratic in its length
+            self.notes.append(f"wrap turned off for a text of {len(text)} characters")
         if state.get("_usetex") and not self.policy.allow_usetex:
             t.set_usetex(False)
             self.notes.append(f"usetex turned off for text {_label(state.get('_text'))} (LoadPolicy.allow_usetex)")

@@ -576,3 +576,50 @@ def test_random_opcode_programs_over_admitted_names_leave_no_trace(tokens: List[
     result = unpack(then_a_figure(b"".join(tokens)))
     assert result.live or result.reason
     assert _same_state(before, _process_state())
+
+
+# -- found by a red-team pass on this loader ---------------------------------------------
+
+
+def test_a_shared_class_level_array_written_through_a_returned_reference_is_put_back() -> None:
+    import matplotlib.transforms as mt
+
+    # IdentityTransform().get_matrix() returns the one _mtx every IdentityTransform shares.
+    ident = op_global("matplotlib.transforms", "IdentityTransform") + pickle.EMPTY_TUPLE + pickle.REDUCE
+    matrix = op_global("builtins", "getattr") + ident + op_str("get_matrix") + pickle.TUPLE2 + pickle.REDUCE
+    matrix += pickle.EMPTY_TUPLE + pickle.REDUCE
+    index = pickle.BININT1 + b"\x00" + pickle.BININT1 + b"\x00" + pickle.TUPLE2
+    poke = matrix + index + pickle.BINFLOAT + struct.pack(">d", 5.0) + pickle.SETITEM + pickle.POP
+    refused(unpack(then_a_figure(poke)), "IdentityTransform._mtx")
+    assert mt.IdentityTransform._mtx.tolist() == np.identity(3).tolist()
+    assert mt.Affine2D().transform([1, 1]).tolist() == [1.0, 1.0]
+
+
+def test_cached_timezone_instances_cannot_be_reached() -> None:
+    from figwire._policy import explain
+
+    for name in ("tzoffset", "tzutc", "tzlocal"):  # dateutil returns cached, process-wide instances
+        assert explain("dateutil.tz.tz", name) is not None
+
+
+def test_a_dense_hatch_is_refused() -> None:
+    fig, ax = _axes()
+    ax.bar([0], [1], hatch="o" * 200)  # (count * 6) ** 2 circles per hatch cell
+    refused(figwire.unpack(pack(fig), trusted=True), "max_hatch_density")
+
+
+def test_wrapping_a_huge_text_is_turned_off() -> None:
+    fig = Figure(figsize=(90, 1), dpi=10)
+    fig.text(0, 0.5, "a " * 5000, wrap=True, fontsize=1)
+    result = figwire.unpack(pack(fig), trusted=True)
+    assert result.live and not result.figure.texts[0].get_wrap()
+    assert any("wrap turned off" in n for n in result.notes)
+
+
+def test_an_exception_whose_message_raises_does_not_escape_unpack() -> None:
+    empty_text = op_global("matplotlib.colors", "_create_empty_object_of_class") + op_global("matplotlib.text", "Text")
+    empty_text += pickle.TUPLE1 + pickle.REDUCE
+    exc = op_global("matplotlib.bezier", "NonIntersectingPathException") + empty_text + pickle.TUPLE1 + pickle.REDUCE
+    body = op_global("matplotlib.cbook", "_exception_printer") + exc + pickle.TUPLE1 + pickle.REDUCE
+    result = unpack(pickle.PROTO + b"\x05" + body + pickle.STOP)  # must not raise
+    assert not result.live and "could not be formatted" in result.reason
