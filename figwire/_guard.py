@@ -289,6 +289,31 @@ _ABSENT = object()
 
 
 _mutables: Dict[type, Tuple[str, ...]] = {}
+_tables: Tuple[int, List[Tuple[str, Any]]] = (-1, [])
+
+
+def _shared_tables() -> List[Tuple[str, Any]]:
+    """Every mutable class-level value of every class in the matplotlib modules loaded.
+
+    A pickle can reach one without naming its class (``LogTransform().get_affine()`` is an
+    ``IdentityTransform``, whose ``get_matrix()`` is the one matrix they all share), so
+    they are all compared, not only those of the classes the pickle resolved. The list is
+    found once per set of loaded modules; copying it is about 20 us a load.
+    """
+    global _tables
+    modules = [m for n, m in list(sys.modules.items()) if n.partition(".")[0] in ("matplotlib", "mpl_toolkits")]
+    if _tables[0] != len(modules):
+        found: List[Tuple[str, Any]] = []
+        seen: Set[int] = set()
+        for module in modules:
+            for cls in list(vars(module).values()):
+                if isinstance(cls, type) and cls.__module__ == module.__name__ and id(cls) not in seen:
+                    seen.add(id(cls))
+                    found.extend(
+                        (f"{cls.__module__}.{cls.__qualname__}.{n}", vars(cls)[n]) for n in _mutable_attributes(cls)
+                    )
+        _tables = (len(modules), found)
+    return _tables[1]
 
 
 def _mutable_attributes(cls: type) -> Tuple[str, ...]:
@@ -393,6 +418,8 @@ class Guard:
         self._snapshot_registries()
         for name, obj in _shared_paths():
             self._objects.append((name, obj, dict(vars(obj))))
+        for name, value in _shared_tables():
+            self._contents.append((name, value, _copy(value)))
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             self._backend = (pyplot, getattr(pyplot, "_backend_mod", None))

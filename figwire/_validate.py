@@ -35,6 +35,8 @@ _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", 
 
 _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 2000
+#: Attributes that hold an artist which is not drawn through its holder (its parents).
+_NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
 
 class _Refusal(Exception):
@@ -122,7 +124,14 @@ class _Walk:
     def _plan(self, a: Any, state: Any) -> Tuple[int, Tuple[str, ...]]:
         """Which checks apply to artists of ``type(a)``: the state keys it has, once per type."""
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
-        return kind, tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
+        keys = [k for k in self.checks if k in state or k in ("_agg_filter", "_sketch")]
+        # Artists an artist draws itself without listing them as children (a table Cell's text):
+        # every attribute that holds an artist on the first of its type is walked for all of them.
+        for key, value in state.items():
+            if key not in self.checks and key not in _NOT_DRAWN and isinstance(value, self.Artist):
+                self.checks[key] = self.checks["_bbox_patch"]
+                keys.append(key)
+        return kind, tuple(keys)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -152,6 +161,11 @@ class _Walk:
         def artist(a: Any, value: Any) -> None:
             self.push(value)
 
+        def effects(a: Any, value: Any) -> None:
+            for effect in value or ():  # PathPatchEffect draws its own patch, hatch and all
+                for attr in getattr(effect, "__dict__", {}).values():
+                    self.push(attr)
+
         def hatches(a: Any, value: Any) -> None:
             for hatch in [value] if isinstance(value, str) else value:
                 if hatch is not None and (not isinstance(hatch, str) or len(hatch) > self.policy.max_hatch_density):
@@ -174,6 +188,7 @@ class _Walk:
             "xycoords": bound,
             "_textcoords": bound,
             "_hatch": hatches,
+            "_path_effects": effects,
             "hatches": hatches,
             "_bbox_patch": artist,  # drawn by its Text, not one of its children
             "arrow_patch": artist,

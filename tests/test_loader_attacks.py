@@ -623,3 +623,44 @@ def test_an_exception_whose_message_raises_does_not_escape_unpack() -> None:
     body = op_global("matplotlib.cbook", "_exception_printer") + exc + pickle.TUPLE1 + pickle.REDUCE
     result = unpack(pickle.PROTO + b"\x05" + body + pickle.STOP)  # must not raise
     assert not result.live and "could not be formatted" in result.reason
+
+
+def test_a_shared_array_reached_without_naming_its_class_is_put_back() -> None:
+    import matplotlib.transforms as mt
+
+    def call(obj: bytes, name: str) -> bytes:
+        return (
+            op_global("builtins", "getattr")
+            + obj
+            + op_str(name)
+            + pickle.TUPLE2
+            + pickle.REDUCE
+            + pickle.EMPTY_TUPLE
+            + pickle.REDUCE
+        )
+
+    log = op_global("matplotlib.scale", "LogTransform") + pickle.BININT1 + b"\x0a" + pickle.TUPLE1 + pickle.REDUCE
+    matrix = call(call(log, "get_affine"), "get_matrix")  # IdentityTransform's shared _mtx
+    index = pickle.BININT1 + b"\x00" + pickle.BININT1 + b"\x00" + pickle.TUPLE2
+    poke = matrix + index + pickle.BINFLOAT + struct.pack(">d", 5.0) + pickle.SETITEM + pickle.POP
+    refused(unpack(then_a_figure(poke)), "IdentityTransform._mtx")
+    assert mt.Affine2D().transform([1, 1]).tolist() == [1.0, 1.0]
+
+
+def test_text_an_artist_draws_itself_is_checked_too() -> None:
+    fig, ax = _axes()
+    table = ax.table(cellText=[["x"]])
+    cell = table[0, 0]
+    cell.get_text().set_usetex(True)  # a Cell draws its own text, which is not one of its children
+    result = figwire.unpack(pack(fig), trusted=True)
+    assert result.live, result.reason
+    assert not result.figure.axes[0].tables[0][0, 0].get_text().get_usetex()
+
+
+def test_a_path_effects_own_patch_is_checked() -> None:
+    from matplotlib import patheffects
+
+    fig, ax = _axes()
+    (line,) = ax.plot([0, 1])
+    line.set_path_effects([patheffects.PathPatchEffect(hatch="o" * 200)])
+    refused(figwire.unpack(pack(fig), trusted=True), "max_hatch_density")
