@@ -301,8 +301,8 @@ def _shared_tables() -> List[Tuple[str, Any]]:
     found once per set of loaded modules; copying it is about 20 us a load.
     """
     global _tables
-    modules = [m for n, m in list(sys.modules.items()) if n.partition(".")[0] in ("matplotlib", "mpl_toolkits")]
-    if _tables[0] != len(modules):
+    if _tables[0] != len(sys.modules):
+        modules = [m for n, m in list(sys.modules.items()) if n.partition(".")[0] in ("matplotlib", "mpl_toolkits")]
         found: List[Tuple[str, Any]] = []
         seen: Set[int] = set()
         for module in modules:
@@ -312,7 +312,7 @@ def _shared_tables() -> List[Tuple[str, Any]]:
                     found.extend(
                         (f"{cls.__module__}.{cls.__qualname__}.{n}", vars(cls)[n]) for n in _mutable_attributes(cls)
                     )
-        _tables = (len(modules), found)
+        _tables = (len(sys.modules), found)
     return _tables[1]
 
 
@@ -326,8 +326,11 @@ def _mutable_attributes(cls: type) -> Tuple[str, ...]:
         found = _mutables[cls] = tuple(
             name
             for name, value in vars(cls).items()
-            if (isinstance(value, np.ndarray) and value.flags.writeable and value.size <= 1 << 16)
-            or (type(value) in (dict, list, set) and len(value) <= 1 << 12)
+            if "cache" not in name.lower()  # caches change as a matter of course (ColorConverter.cache)
+            and (
+                (isinstance(value, np.ndarray) and value.flags.writeable and value.size <= 1 << 16)
+                or (type(value) in (dict, list, set) and len(value) <= 1 << 12)
+            )
         )
     return found
 

@@ -34,7 +34,7 @@ _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", 
 
 
 _TEXT, _AXIS = 1, 2
-_WRAP_LIMIT = 2000
+_WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
@@ -66,14 +66,16 @@ class _Walk:
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
         self.plans: Dict[type, Tuple[int, Tuple[str, ...]]] = {}
+        self.wrapped = 0
         self.checks = self._make_checks()
         from matplotlib.artist import Artist
-        from matplotlib.axis import Axis
+        from matplotlib.axis import Axis, Tick
         from matplotlib.cbook import CallbackRegistry
         from matplotlib.colors import Colormap
         from matplotlib.text import Text
 
         self.Artist, self.Axis, self.Registry, self.Colormap, self.Text = Artist, Axis, CallbackRegistry, Colormap, Text
+        self.Tick = Tick
 
     def run(self, figure: Any) -> None:
         self.canvas(figure)
@@ -202,9 +204,15 @@ class _Walk:
 
     def text(self, t: Any, state: Any) -> None:
         text = state.get("_text")
-        if isinstance(text, str) and len(text) > _WRAP_LIMIT and state.get("_wrap"):
-            t.set_wrap(False)  # wrapping measures every prefix of a line: quadratic in its length
-            self.notes.append(f"wrap turned off for a text of {len(text)} characters")
+        if isinstance(text, str) and state.get("_wrap"):
+            # Wrapping measures every prefix of a line: quadratic in its length, so the
+            # figure's wrapped text is bounded in total, not per text.
+            self.wrapped += len(text)
+            if self.wrapped > _WRAP_LIMIT:
+                t.set_wrap(False)
+                self.notes.append(
+                    f"wrap turned off for a text of {len(text)} characters (over {_WRAP_LIMIT} wrapped in all)"
+                )
         if state.get("_usetex") and not self.policy.allow_usetex:
             t.set_usetex(False)
             self.notes.append(f"usetex turned off for text {_label(state.get('_text'))} (LoadPolicy.allow_usetex)")
@@ -239,11 +247,36 @@ class _Walk:
             _refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
 
     def axis(self, axis: Any) -> None:
+        state = axis.__dict__
+        if "_tick_class" in state and not (
+            isinstance(state["_tick_class"], type) and issubclass(state["_tick_class"], self.Tick)
+        ):
+            _refuse(f"{type(axis).__name__} makes its ticks with {state['_tick_class']!r}")
+        for name in ("_major_tick_kw", "_minor_tick_kw"):  # every tick made while drawing gets these
+            self.tick_settings(axis, state.get(name) or {})
         view = axis.get_view_interval()
         for ticker in (axis.major, axis.minor):
             self.locator(ticker.locator, view)
             self.formatter(ticker.formatter)
             self.callable(getattr(ticker.formatter, "func", None))
+
+    def tick_settings(self, axis: Any, kw: Any) -> None:
+        for key, value in dict(kw).items():
+            if any(word in key for word in ("agg_filter", "sketch", "path_effects", "hatch")):
+                _refuse(f"{type(axis).__name__} gives the ticks it draws {key}={value!r}")
+            if "dashes" in key or "linestyle" in key:
+                seq = (
+                    value[1]
+                    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (tuple, list))
+                    else value
+                )
+                if (
+                    isinstance(seq, (tuple, list))
+                    and seq
+                    and all(isinstance(v, (int, float)) for v in seq)
+                    and sum(seq) < 1e-2
+                ):
+                    _refuse(f"{type(axis).__name__} gives the ticks it draws a dash pattern {value!r}")
 
     def locator(self, loc: Any, view: Any) -> None:
         limit = self.policy.max_ticks

@@ -610,9 +610,10 @@ def test_a_dense_hatch_is_refused() -> None:
 
 def test_wrapping_a_huge_text_is_turned_off() -> None:
     fig = Figure(figsize=(90, 1), dpi=10)
-    fig.text(0, 0.5, "a " * 5000, wrap=True, fontsize=1)
+    for y in (0.2, 0.5, 0.8):  # 200 characters each: the third goes over 500 wrapped in all
+        fig.text(0, y, "a " * 100, wrap=True, fontsize=1)
     result = figwire.unpack(pack(fig), trusted=True)
-    assert result.live and not result.figure.texts[0].get_wrap()
+    assert result.live and [t.get_wrap() for t in result.figure.texts].count(False) == 1
     assert any("wrap turned off" in n for n in result.notes)
 
 
@@ -664,3 +665,9 @@ def test_a_path_effects_own_patch_is_checked() -> None:
     (line,) = ax.plot([0, 1])
     line.set_path_effects([patheffects.PathPatchEffect(hatch="o" * 200)])
     refused(figwire.unpack(pack(fig), trusted=True), "max_hatch_density")
+
+
+def test_tick_settings_cannot_smuggle_refused_line_properties() -> None:
+    fig, ax = _axes()
+    ax.xaxis._major_tick_kw.update(gridOn=True, grid_dashes=(1e-9, 1e-9))  # every tick made at draw gets it
+    refused(figwire.unpack(pack(fig), trusted=True), "dash pattern")
