@@ -36,6 +36,8 @@ _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", 
 _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
+#: type -> (kind, the state keys checked): the same for every figure, so kept for the process.
+_PLANS: Dict[type, Tuple[int, Tuple[str, ...]]] = {}
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
 
@@ -65,7 +67,6 @@ class _Walk:
         self.seen: Set[int] = set()
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
-        self.plans: Dict[type, Tuple[int, Tuple[str, ...]]] = {}
         self.wrapped = 0
         self.checks = self._make_checks()
         from matplotlib.artist import Artist
@@ -102,14 +103,15 @@ class _Walk:
 
     def artist(self, a: Any) -> None:
         state = a.__dict__
-        plan = self.plans.get(type(a))
+        plan = _PLANS.get(type(a))
         if plan is None:
-            plan = self.plans[type(a)] = self._plan(a, state)
+            plan = _PLANS[type(a)] = self._plan(a, state)
         kind, keys = plan
+        checks, other = self.checks, self.checks["_bbox_patch"]
         for key in keys:
             value = state.get(key)
             if value is not None:
-                self.checks[key](a, value)
+                checks.get(key, other)(a, value)
         if kind & _TEXT:
             self.text(a, state)
         if kind & _AXIS:  # its get_children() would compute ticks (a locator call): walk the ticks it has
@@ -131,7 +133,6 @@ class _Walk:
         # every attribute that holds an artist on the first of its type is walked for all of them.
         for key, value in state.items():
             if key not in self.checks and key not in _NOT_DRAWN and isinstance(value, self.Artist):
-                self.checks[key] = self.checks["_bbox_patch"]
                 keys.append(key)
         return kind, tuple(keys)
 
