@@ -533,7 +533,3 @@ def loading_figure_class() -> type:
 def current() -> Optional[Guard]:
     """The guard of the load running on this thread, if any."""
     return _active.get(threading.get_ident())
-
-
-def watched_ids(guard: Guard) -> Set[int]:
-    return {id(c) for c in guard._classes}
