@@ -450,39 +450,11 @@ def _create_empty_object_of_class(cls: Any) -> Any:
 
 def _numpy_scalars() -> Dict[Tuple[str, str], Callable[..., Any]]:
     out: Dict[Tuple[str, str], Callable[..., Any]] = {}
-    for name in (
-        "float16",
-        "float32",
-        "float64",
-        "longdouble",
-        "complex64",
-        "complex128",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "intc",
-        "uintc",
-        "int_",
-        "uint",
-        "longlong",
-        "ulonglong",
-        "short",
-        "ushort",
-        "byte",
-        "ubyte",
-        "double",
-        "single",
-        "half",
-        "cdouble",
-        "csingle",
-        "intp",
-        "uintp",
-    ):
+    names = (
+        "float16 float32 float64 longdouble complex64 complex128 int8 int16 int32 int64 uint8 uint16 uint32 uint64 intc uintc"
+        " int_ uint longlong ulonglong short ushort byte ubyte double single half cdouble csingle intp uintp"
+    )
+    for name in names.split():
         t = getattr(np, name, None)
         if isinstance(t, type):
             out["numpy", t.__name__] = out["numpy", name] = _number_type(t)
