@@ -8,7 +8,7 @@ Run from the repository root::
     python benchmarks/bench.py --only pack,png --repeat 15
 
 Sections (``--only``): ``pack`` (figwire pickle part vs ``pickle.dumps(fig, 5)``),
-``unpack`` (``figwire.unpack(trusted=True)`` vs ``pickle.loads``), ``png`` (figwire's
+``unpack`` (``figwire.unpack(trust_unsigned=True)`` vs ``pickle.loads``), ``png`` (figwire's
 PNG fallback vs ``savefig(format="png")``, plus a pixel-equality check), ``bytes``
 (message vs plain pickle vs user data), ``memory`` (tracemalloc peak during pack, and
 whether MaskedArrays keep their mask exactly), ``scaling`` (lines, images, scatters
@@ -376,7 +376,7 @@ def received(fig: Figure) -> List[bytes]:
 
 
 def unpack_live(frames: Sequence[Any], report: Report, name: str) -> Any:
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     if not result.live:
         report.error(f"{name}: figwire.unpack did not give a live figure: {result.reason}")
     return result.figure
@@ -398,7 +398,7 @@ def section_pack(report: Report, names: Sequence[str], repeat: int) -> None:
 
 
 def section_unpack(report: Report, names: Sequence[str], repeat: int) -> None:
-    report.out("## 2. headless unpack: `figwire.unpack(frames, trusted=True)` vs `pickle.loads(blob)` of the plain pickle")
+    report.out("## 2. headless unpack: `figwire.unpack(frames, trust_unsigned=True)` vs `pickle.loads(blob)` of the plain pickle")
     report.out()
     report.out(
         "The default copies each read-only out-of-band frame once, so the figure's arrays are writable as in a"
@@ -414,8 +414,8 @@ def section_unpack(report: Report, names: Sequence[str], repeat: int) -> None:
         gc.collect()
         s = round_robin(
             {
-                "figwire": lambda: figwire.unpack(frames, trusted=True),
-                "zero_copy": lambda: figwire.unpack(frames, trusted=True, zero_copy=True),
+                "figwire": lambda: figwire.unpack(frames, trust_unsigned=True),
+                "zero_copy": lambda: figwire.unpack(frames, trust_unsigned=True, zero_copy=True),
                 "pickle": lambda: pickle.loads(blob),
             },
             repeat,
@@ -448,7 +448,7 @@ def section_first_draw(report: Report, names: Sequence[str], repeat: int) -> Non
         gc.collect()
         s = round_robin(
             {
-                "figwire": lambda: _draw(figwire.unpack(frames, trusted=True).figure),
+                "figwire": lambda: _draw(figwire.unpack(frames, trust_unsigned=True).figure),
                 "pickle": lambda: _draw(pickle.loads(blob)),
             },
             repeat,
@@ -601,7 +601,7 @@ def section_memory(report: Report, names: Sequence[str], mask_names: Sequence[st
             fig, data = built.fig, built.data_bytes
             pk, pd = _peak(lambda: pack_pickle(fig)), _peak(lambda: dumps(fig))
             frames, blob = received(fig), dumps(fig)
-            uk, ul = _peak(lambda: figwire.unpack(frames, trusted=True)), _peak(lambda: pickle.loads(blob))
+            uk, ul = _peak(lambda: figwire.unpack(frames, trust_unsigned=True)), _peak(lambda: pickle.loads(blob))
             del frames, blob
             pct = 100 * pk / data
             limit = MEMORY_TARGETS.get(name)
@@ -677,7 +677,7 @@ def section_scaling(report: Report, repeat: int, quick: bool) -> None:
             s = round_robin({
                 "pack": lambda: pack_pickle(fig),
                 "dumps": lambda: dumps(fig),
-                "unpack": lambda: figwire.unpack(frames, trusted=True),
+                "unpack": lambda: figwire.unpack(frames, trust_unsigned=True),
                 "loads": lambda: pickle.loads(blob),
             }, repeat)
             report.out(

@@ -4,16 +4,28 @@ A producer ``pack``s a figure into frames (a msgpack envelope, a pickle of the f
 with big arrays out-of-band, image fallbacks); a consumer ``unpack``s them into the
 live figure when its environment can load it, else into the best fallback, and says
 why. ``inspect`` reads the envelope alone; ``join``/``split`` turn frames into one
-buffer and back. The format is specified in ``spec/figwire-1.rst``.
+buffer and back. ``pack(fig, key=...)``/``sign`` add a MAC over every frame, which
+``unpack(frames, key=...)``/``verify`` check before anything is decoded: a pickle loads
+only from an authenticated message (or with the explicit ``trust_unsigned=True``). The format is specified in ``spec/figwire-1.rst``.
 """
 
+from ._auth import Key, sign, verify
 from ._compat import Verdict, verdict
 from ._envelope import FigureFacts, Header, Part
-from ._errors import DecodeError, EncodeError, FigwireError, LimitExceededError, UnsupportedVersionError
+from ._errors import (
+    DecodeError,
+    EncodeError,
+    FigwireError,
+    InvalidKeyError,
+    LimitExceededError,
+    UnsupportedVersionError,
+)
 from ._framing import join, split
+from ._keys import key_from_connection_file, key_from_env, key_from_file
 from ._loadpolicy import LoadPolicy
 from ._negotiate import capabilities, strip
 from ._pack import pack
+from ._replay import ReplayGuard
 from ._spec import FORMAT_VERSION, ErrorCode, Limits
 from ._unpack import Unpacked, inspect, unpack
 from ._version import __version__
@@ -26,6 +38,13 @@ __all__ = [
     "split",
     "capabilities",
     "strip",
+    "sign",
+    "verify",
+    "Key",
+    "key_from_connection_file",
+    "key_from_file",
+    "key_from_env",
+    "ReplayGuard",
     "verdict",
     "Verdict",
     "Unpacked",
@@ -41,6 +60,7 @@ __all__ = [
     "DecodeError",
     "UnsupportedVersionError",
     "LimitExceededError",
+    "InvalidKeyError",
     "__version__",
 ]
 

@@ -74,7 +74,7 @@ def demo(out: Path, backend: Optional[str]) -> int:
     # The demo trusts the message because this process made it: never do that for bytes
     # from a producer you do not trust (a pickle is code).
     started = time.perf_counter()
-    result = unpack(split(message.read_bytes()), backend=backend, trusted=True)
+    result = unpack(split(message.read_bytes()), backend=backend, trust_unsigned=True)
     print(f"unpacked in {(time.perf_counter() - started) * 1e3:.1f} ms: live={result.live} reason={result.reason}")
     for media_type, data in result.fallbacks.items():
         path = out / ("demo-fallback" + {"image/png": ".png", "image/svg+xml": ".svg"}.get(media_type, ".pdf"))

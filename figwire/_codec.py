@@ -73,6 +73,11 @@ def encode_envelope(header: Header) -> bytes:
 
 
 def decode_envelope(frame: Frame, limits: Limits) -> Header:
+    return Header.from_wire(decode_envelope_map(frame, limits), limits)
+
+
+def decode_envelope_map(frame: Frame, limits: Limits) -> Any:
+    """Frame 0's msgpack value under the rules of §3.1, before any field is read."""
     view = as_view(frame)
     if view.nbytes > limits.max_envelope_bytes:
         raise LimitExceededError("envelope frame bytes", view.nbytes, limits.max_envelope_bytes)
@@ -94,7 +99,7 @@ def decode_envelope(frame: Frame, limits: Limits) -> Header:
         raise DecodeError(
             ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {type(exc).__name__}: {exc}"
         ) from None
-    return Header.from_wire(wire, limits)
+    return wire
 
 
 def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
@@ -127,6 +132,11 @@ def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
             total += sum(part.raw_sizes)
     if total > limits.max_message_bytes:
         raise LimitExceededError("message bytes (sent + decoded)", total, limits.max_message_bytes)
+    if header.auth is not None and (header.auth.frame != count - 1 or header.auth.frame in owner):
+        raise DecodeError(
+            ErrorCode.FRAME_MISMATCH,
+            f"auth names frame {header.auth.frame} as its tag; the tag is the last frame ({count - 1}), which no part names",
+        )
     return header
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ._errors import DecodeError, LimitExceededError, UnsupportedVersionError
 from ._spec import (
+    AUTH_FIELDS,
     ENVELOPE_FIELDS,
     FIGURE_FIELDS,
     PART_FIELDS,
@@ -27,7 +28,7 @@ from ._spec import (
     format_version_str,
 )
 
-__all__ = ["Header", "Part", "FigureFacts"]
+__all__ = ["Header", "Part", "FigureFacts", "Auth"]
 
 _VERSION_RE = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\Z")
 
@@ -219,6 +220,27 @@ class FigureFacts:
 
 
 @dataclass(frozen=True)
+class Auth:
+    """The envelope's ``auth`` map (§13.5): the message is signed, with ``alg``, and its tag
+    is frame ``frame`` (the last). It says what to check, never that the check passed."""
+
+    alg: str
+    frame: int
+    key_id: Optional[str] = None
+
+    def to_wire(self) -> Dict[str, Any]:
+        wire: Dict[str, Any] = {"alg": self.alg, "frame": self.frame}
+        if self.key_id is not None:
+            wire["key_id"] = self.key_id
+        return wire
+
+    @classmethod
+    def from_wire(cls, wire: Any) -> "Auth":
+        known = _check(wire, AUTH_FIELDS, "auth")
+        return cls(alg=known["alg"], frame=known["frame"], key_id=known.get("key_id"))
+
+
+@dataclass(frozen=True)
 class Header:
     """A decoded envelope: everything a receiver decides from, before touching a part."""
 
@@ -229,6 +251,7 @@ class Header:
     figure: FigureFacts
     parts: Tuple[Part, ...]
     missing: Mapping[str, str] = field(default_factory=dict)
+    auth: Optional[Auth] = None
 
     @property
     def pickle(self) -> Optional[Part]:
@@ -253,6 +276,8 @@ class Header:
         }
         if self.missing:
             wire["missing"] = dict(self.missing)
+        if self.auth is not None:
+            wire["auth"] = self.auth.to_wire()
         return wire
 
     @classmethod
@@ -276,4 +301,5 @@ class Header:
             figure=FigureFacts.from_wire(known["figure"]),
             parts=tuple(parts),
             missing=known.get("missing", {}),
+            auth=Auth.from_wire(known["auth"]) if "auth" in known else None,
         )

@@ -19,6 +19,7 @@ __all__ = [
     "DecodeError",
     "UnsupportedVersionError",
     "LimitExceededError",
+    "InvalidKeyError",
 ]
 
 
@@ -86,3 +87,14 @@ class LimitExceededError(DecodeError):
 
     def __reduce__(self) -> Tuple[Any, ...]:
         return (type(self), (self.what, self.size, self.limit, self._hint))
+
+
+class InvalidKeyError(FigwireError, ValueError):
+    """A key given to figwire cannot be used: empty, obviously weak, of an unknown
+    algorithm, or unreadable. The message never contains the key."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(ErrorCode.INVALID_KEY, message)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (type(self), (self.args[0],))

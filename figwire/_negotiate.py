@@ -14,6 +14,7 @@ import platform
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from ._auth import KeyLike, sign
 from ._codec import Frame, available_codecs, encode_envelope, read_header
 from ._compat import Verdict, _local_package, remote_environment, verdict
 from ._envelope import _VERSION_RE, Header, _check
@@ -161,11 +162,15 @@ class Advert:
         return verdict(header, remote_environment(self.caps))
 
 
-def strip(frames: Sequence[Frame], keep: Iterable[str], *, limits: Limits = DEFAULT_LIMITS) -> List[Frame]:
+def strip(
+    frames: Sequence[Frame], keep: Iterable[str], *, limits: Limits = DEFAULT_LIMITS, key: Optional[KeyLike] = None
+) -> List[Frame]:
     """The same message with only the parts named in ``keep`` (``"pickle"`` or media types).
 
     Only the envelope is rewritten: kept frames are passed through as the same objects,
-    and the envelope's ``missing`` says which parts a forwarder removed.
+    and the envelope's ``missing`` says which parts a forwarder removed. A changed
+    message is no longer signed (its tag is dropped); ``key`` signs the result again,
+    for a forwarder its consumers trust (``figwire.sign``).
     """
     header = read_header(frames, limits)
     keep = set(keep)
@@ -179,5 +184,7 @@ def strip(frames: Sequence[Frame], keep: Iterable[str], *, limits: Limits = DEFA
             continue
         parts.append(replace(part, frames=tuple(range(len(out), len(out) + len(part.frames)))))
         out.extend(frames[i] for i in part.frames)
-    out[0] = encode_envelope(replace(header, parts=tuple(parts), missing=missing))
+    out[0] = encode_envelope(replace(header, parts=tuple(parts), missing=missing, auth=None))
+    if key is not None:
+        return sign(out, key, limits=limits)
     return out

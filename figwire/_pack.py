@@ -7,8 +7,9 @@ import uuid
 from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from ._codec import Frame, PartData, encode_envelope, encode_part
-from ._envelope import FigureFacts, Header, Part
+from ._auth import KeyLike, as_key, tag_frame
+from ._codec import Frame, PartData, as_view, encode_envelope, encode_part
+from ._envelope import Auth, FigureFacts, Header, Part
 from ._errors import EncodeError
 from ._facts import environment, figure_facts
 from ._negotiate import ALL_PARTS, Advert
@@ -95,6 +96,7 @@ def pack(
     digest: Optional[str] = None,
     msg_id: Optional[str] = None,
     created: Optional[float] = None,
+    key: Optional[KeyLike] = None,
 ) -> List[Frame]:
     """Pack ``fig`` into figwire frames, ready for ``zmq`` ``send_multipart``.
 
@@ -109,7 +111,10 @@ def pack(
     resolution (default: what ``savefig`` would use). ``codec`` (``"zlib"``/``"zstd"``) compresses
     the pickle and SVG parts; ``digest`` (``"sha256"``/``"blake2b"``) adds a digest per
     frame. ``msg_id`` and ``created`` are injectable so output can be byte-exact.
+    ``key`` (bytes, str or ``figwire.Key``) signs the message (spec §13.5): a tag frame
+    over every frame, which a consumer holding the same key verifies before using any.
     """
+    signer = None if key is None else as_key(key)  # a bad key fails before any work
     advert = None if accept is None else Advert.read(accept)
     if parts is None:
         parts = DEFAULT_PARTS if advert is None else ALL_PARTS
@@ -149,8 +154,12 @@ def pack(
         figure=figure_facts(fig),
         parts=tuple(descriptors),
         missing=missing,
+        auth=None if signer is None else Auth(signer.alg, len(frames) + 1, signer.id),
     )
-    return [encode_envelope(header), *frames]
+    message = [encode_envelope(header), *frames]
+    if signer is not None:
+        message.append(tag_frame([as_view(f) for f in message], signer))
+    return message
 
 
 def _total(part: Part) -> int:

@@ -16,7 +16,7 @@ from typing import Tuple
 #: The format version this implementation writes: ``(major, minor)``. It is not the
 #: package version; a minor only adds optional fields, a major may change anything
 #: after the magic.
-FORMAT_VERSION: Tuple[int, int] = (1, 0)
+FORMAT_VERSION: Tuple[int, int] = (1, 1)
 
 #: Majors this implementation reads (any minor of them).
 READABLE_MAJORS = frozenset({1})
@@ -34,6 +34,9 @@ JOIN_ALIGN = 64
 
 #: Suffix for files that hold a joined message.
 FILE_SUFFIX = ".fgw"
+
+#: First bytes of a signed message's last frame, the authentication tag (§13.5).
+AUTH_MAGIC = b"\x89FGA"
 
 
 class Role(str, enum.Enum):
@@ -73,6 +76,31 @@ class DigestAlg(str, enum.Enum):
     BLAKE2B = "blake2b"
 
 
+class AuthAlg(str, enum.Enum):
+    """Message authentication algorithms (§13.5). HMAC names follow Jupyter's
+    ``signature_scheme``; ``blake3`` (keyed BLAKE3) needs the ``blake3`` package."""
+
+    HMAC_SHA256 = "hmac-sha256"
+    HMAC_SHA512 = "hmac-sha512"
+    BLAKE3 = "blake3"
+
+
+#: The algorithm a producer signs with unless told otherwise (Jupyter's own default).
+DEFAULT_AUTH_ALG = AuthAlg.HMAC_SHA256.value
+
+#: Tag length in bytes of each algorithm.
+AUTH_TAG_SIZES = {AuthAlg.HMAC_SHA256.value: 32, AuthAlg.HMAC_SHA512.value: 64, AuthAlg.BLAKE3.value: 32}
+
+#: BLAKE3's key derivation context: keyed BLAKE3 takes a 32-byte key, derived from the
+#: shared key with this context (so any shared key works, as with HMAC).
+BLAKE3_KEY_CONTEXT = "figwire 1 message authentication key"
+
+#: Shared keys shorter than this, or with fewer distinct byte values than
+#: ``MIN_KEY_DISTINCT``, are refused as obviously weak (a Jupyter key is 36 characters).
+MIN_KEY_BYTES = 16
+MIN_KEY_DISTINCT = 8
+
+
 #: The pickle protocol written by default. Protocol 5 carries out-of-band buffers.
 DEFAULT_PICKLE_PROTOCOL = 5
 PICKLE_PROTOCOLS = frozenset({4, 5})
@@ -99,6 +127,10 @@ class ErrorCode(str, enum.Enum):
     LOAD_FAILED = "load-failed"
     BACKEND_UNAVAILABLE = "backend-unavailable"
     INVALID_ARGUMENT = "invalid-argument"
+    AUTH_FAILED = "auth-failed"
+    NOT_SIGNED = "not-signed"
+    REPLAYED = "replayed"
+    INVALID_KEY = "invalid-key"
 
 
 #: One line per code for the spec's table.
@@ -116,6 +148,13 @@ ERROR_MEANINGS = {
     ErrorCode.LOAD_FAILED: "loading or first drawing the pickle raised",
     ErrorCode.BACKEND_UNAVAILABLE: "the requested GUI backend cannot start here",
     ErrorCode.INVALID_ARGUMENT: "a caller passed an argument figwire cannot use (producer side)",
+    ErrorCode.AUTH_FAILED: (
+        "a key was given and the message is not verifiably from its holder: its tag is wrong, "
+        "missing though the envelope declares it, or of an unknown algorithm; nothing of it is used"
+    ),
+    ErrorCode.NOT_SIGNED: "verification was asked for and the message carries no authentication tag",
+    ErrorCode.REPLAYED: "an authenticated message was seen before, or was created outside the accepted window",
+    ErrorCode.INVALID_KEY: "a key is empty, obviously weak, or cannot be read (the key itself is never shown)",
 }
 
 
@@ -167,6 +206,13 @@ ENVELOPE_FIELDS = (
     Field("figure", "map", True, (1, 0), "facts about the figure (§4.3)"),
     Field("parts", "array of map", True, (1, 0), "one descriptor per part (§5)"),
     Field("missing", "map of str to str", False, (1, 0), "parts asked for but left out, with the reason"),
+    Field("auth", "map", False, (1, 1), "present when the message is signed (§13.5)"),
+)
+
+AUTH_FIELDS = (
+    Field("alg", "str", True, (1, 1), "authentication algorithm (§13.5), the one the tag frame names"),
+    Field("frame", "int", True, (1, 1), "index of the tag frame: always the last frame"),
+    Field("key_id", "str", False, (1, 1), "which shared key signed it (informative; never the key)"),
 )
 
 PRODUCER_FIELDS = (
@@ -255,6 +301,7 @@ FIELD_TABLES = {
     "producer": PRODUCER_FIELDS,
     "figure": FIGURE_FIELDS,
     "part": PART_FIELDS,
+    "auth": AUTH_FIELDS,
 }
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from ._auth import KeyLike, authenticate
 from ._codec import Frame, part_buffers, read_header
 from ._envelope import Header, Part
 from ._errors import DecodeError, FigwireError
 from ._loadpolicy import DEFAULT_LOAD_POLICY, LoadPolicy
+from ._replay import ReplayGuard
 from ._spec import DEFAULT_LIMITS, ErrorCode, Limits
 
 __all__ = ["Unpacked", "unpack", "inspect"]
@@ -36,19 +38,28 @@ class Unpacked:
     header: Header
     fallbacks: Mapping[str, memoryview] = field(default_factory=dict)
     notes: Tuple[str, ...] = ()
+    authenticated: bool = False
 
 
-def inspect(frames: Sequence[Frame], *, limits: Limits = DEFAULT_LIMITS) -> Header:
+def inspect(frames: Sequence[Frame], *, key: Optional[KeyLike] = None, limits: Limits = DEFAULT_LIMITS) -> Header:
     """The decoded envelope, checked against the frames, without importing matplotlib or
-    touching any payload byte. A router uses it to decide what to forward."""
-    return read_header(frames, limits)
+    touching any payload byte. A router uses it to decide what to forward.
+
+    With ``key``, a signed message is verified first (``DecodeError(auth-failed)`` if it
+    does not verify); an unsigned one is returned as it is, its ``auth`` None.
+    """
+    if key is None:
+        return read_header(frames, limits)
+    return authenticate(frames, key, limits)[0]
 
 
 @dataclass
 class _Context:
     frames: Sequence[Frame]
     header: Header
-    trusted: bool
+    authenticated: bool
+    keyed: bool
+    trust_unsigned: bool
     allow: Iterable[Tuple[str, str]]
     zero_copy: bool
     policy: LoadPolicy
@@ -62,18 +73,26 @@ def _pickle_tier(ctx: _Context) -> Any:
     if part is None:
         reason = ctx.header.missing.get("pickle", "the message has no pickle part")
         raise DecodeError(ErrorCode.PART_MISSING, reason)
-    if not ctx.trusted:
-        raise DecodeError(
-            ErrorCode.PICKLE_REFUSED,
-            "a pickle is code, and this message is not trusted: pass unpack(..., trusted=True) "
-            "only for messages from a producer you trust",
-        )
+    if not (ctx.authenticated or ctx.trust_unsigned):
+        raise DecodeError(ErrorCode.PICKLE_REFUSED, _unauthenticated(ctx))
     from ._compat import verdict
 
     decision = verdict(ctx.header)
     if not decision.ok:
         raise DecodeError(ErrorCode.INCOMPATIBLE, decision.reason)
     return _load(ctx, part)
+
+
+def _unauthenticated(ctx: _Context) -> str:
+    if ctx.keyed:
+        return (
+            "a pickle is code, and this message is not signed: only its images are used "
+            "(trust_unsigned=True loads unsigned pickles, for files you made yourself)"
+        )
+    return (
+        "a pickle is code, and this message is not authenticated: pass unpack(..., key=...) with the "
+        "producer's shared key, or trust_unsigned=True only for files you made yourself"
+    )
 
 
 def _load(ctx: _Context, part: Part) -> Any:
@@ -203,7 +222,9 @@ def unpack(
     frames: Sequence[Frame],
     backend: Optional[str] = None,
     *,
-    trusted: bool = False,
+    key: Optional[KeyLike] = None,
+    trust_unsigned: bool = False,
+    replay: Optional[ReplayGuard] = None,
     allow: Iterable[Tuple[str, str]] = (),
     limits: Limits = DEFAULT_LIMITS,
     zero_copy: bool = False,
@@ -213,8 +234,15 @@ def unpack(
 
     The envelope is decoded and checked first (a ``DecodeError`` if it cannot be);
     after that nothing raises: each tier's failure becomes the result's ``reason``.
-    The pickle is loaded only when ``trusted`` is true (a pickle is code), the
-    producer's environment is compatible with this one (decided from the envelope,
+
+    A pickle is code, so it is loaded only from an authenticated message: ``key`` (the
+    producer's shared key) verifies the message's tag before anything of it is decoded,
+    and a message that fails raises ``DecodeError(auth-failed)``; an unsigned message
+    then shows its images only. ``trust_unsigned=True`` is the one opt-in for loading
+    unsigned pickles, for files you made yourself. ``replay`` (a ``ReplayGuard``) refuses
+    a message seen before or created outside its window (``DecodeError(replayed)``).
+
+    The pickle is loaded only when authenticated (or opted in), the producer's environment is compatible with this one (decided from the envelope,
     before unpickling), and it passes figwire's loader (spec §13.2): every name it
     uses admitted by the policy's rules or by ``allow``, nothing it does outside itself,
     and the figure within ``policy``'s limits. With ``backend=None`` nothing is opened and the figure is not registered with pyplot.
@@ -228,10 +256,15 @@ def unpack(
     stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
     read-only frames are then read-only views (in-place edits raise ``ValueError``).
     """
-    header = read_header(frames, limits)
+    if key is None:
+        header, authenticated = read_header(frames, limits), False
+    else:
+        header, authenticated = authenticate(frames, key, limits)
+    if replay is not None:
+        replay.check(header, authenticated)
     notes: List[str] = []
     fallbacks = _decode_fallbacks(frames, header, notes)
-    ctx = _Context(frames, header, trusted, allow, zero_copy, policy)
+    ctx = _Context(frames, header, authenticated, key is not None, trust_unsigned, allow, zero_copy, policy)
     reasons = []
     for name, attempt in LIVE_TIERS:
         try:
@@ -242,9 +275,9 @@ def unpack(
             continue
         notes.extend(f"{name}: {note}" for note in ctx.notes)
         notes.append(f"{name}: live")
-        return _finish(Unpacked(figure, True, None, header, fallbacks, tuple(notes)), backend)
+        return _finish(Unpacked(figure, True, None, header, fallbacks, tuple(notes), authenticated), backend)
     reason = "; ".join(reasons) if reasons else "the message has no live part"
-    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes)), backend)
+    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes), authenticated), backend)
 
 
 def _finish(result: Unpacked, backend: Optional[str]) -> Unpacked:

@@ -88,7 +88,7 @@ import matplotlib.pyplot as plt
 from PIL import Image
 import io
 other = plt.figure(num=3, label="client's own")
-result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend=sys.argv[2], trusted=True)
+result = figwire.unpack(figwire.split(open(sys.argv[1], "rb").read()), backend=sys.argv[2], trust_unsigned=True)
 plt.pause(0.5)
 fignums = plt.get_fignums()
 fig = result.figure

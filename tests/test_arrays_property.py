@@ -133,7 +133,7 @@ def _carry(values: List[Any]) -> List[Any]:
     frames = figwire.pack(fig, parts=("pickle",))
     header = figwire.inspect(frames)
     _assert_frames_view_originals(values, frames, header)
-    result = figwire.unpack([bytes(memoryview(f)) for f in frames], trusted=True)
+    result = figwire.unpack([bytes(memoryview(f)) for f in frames], trust_unsigned=True)
     assert result.live, result.reason
     return result.figure.carried
 
@@ -268,7 +268,7 @@ def test_arrays_kept_by_artists_round_trip_and_render_identically(data: Any, kin
         fig.canvas.draw()
     frames = figwire.pack(fig, parts=("pickle",))
     assert figwire.inspect(frames).pickle is not None, figwire.inspect(frames).missing
-    result = figwire.unpack([bytes(memoryview(f)) for f in frames], trusted=True)
+    result = figwire.unpack([bytes(memoryview(f)) for f in frames], trust_unsigned=True)
     assert result.live, result.reason
     originals, rebuilts = _artist_arrays(fig), _artist_arrays(result.figure)
     assert len(originals) == len(rebuilts)

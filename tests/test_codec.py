@@ -55,7 +55,7 @@ def test_digest_mismatch_fails_only_that_part() -> None:
     sent = figwire.pack(figures.CORPUS["lines"](), digest="sha256")
     png = bytearray(sent[2])
     png[100] ^= 1
-    result = figwire.unpack([*sent[:2], png], trusted=True)
+    result = figwire.unpack([*sent[:2], png], trust_unsigned=True)
     assert result.live and "image/png" not in result.fallbacks
     assert any(ErrorCode.DIGEST_MISMATCH.value in note for note in result.notes)
 
@@ -64,7 +64,7 @@ def test_missing_codec_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -
     pytest.importorskip("zstandard")
     sent = figwire.pack(figures.CORPUS["lines"](), codec="zstd")
     monkeypatch.setattr(_codec, "_zstd", lambda: None)
-    result = figwire.unpack(sent, trusted=True)
+    result = figwire.unpack(sent, trust_unsigned=True)
     assert not result.live and ErrorCode.CODEC_UNAVAILABLE.value in result.notes[0]
     assert "image/png" in result.fallbacks  # PNG is never compressed
 
@@ -95,7 +95,7 @@ def test_join_split_is_zero_copy_aligned_and_strict(frames) -> None:
     for view in back:
         assert np.shares_memory(np.frombuffer(view, np.uint8), base)
         assert (np.frombuffer(view, np.uint8).ctypes.data - base.ctypes.data) % 64 == 0
-    assert figwire.unpack(back, trusted=True).live
+    assert figwire.unpack(back, trust_unsigned=True).live
     assert code_of(lambda: figwire.split(blob + b"\0")) is ErrorCode.FRAME_MISMATCH
     assert code_of(lambda: figwire.split(blob[:-65])) is ErrorCode.FRAME_MISMATCH
     assert code_of(lambda: figwire.split(b"GIF89a" + blob)) is ErrorCode.MALFORMED
@@ -126,7 +126,7 @@ def test_frames_travel_over_real_zmq_sockets_without_copies() -> None:
         push.send_multipart(frames, copy=False)
         assert pull.poll(10_000), "nothing arrived"
         received = pull.recv_multipart(copy=False)
-        result = figwire.unpack(received, trusted=True)
+        result = figwire.unpack(received, trust_unsigned=True)
         assert result.live and bytes(result.fallbacks["image/png"][:4]) == b"\x89PNG"
         data = result.figure.axes[0].images[0].get_array().data
         oob = figwire.inspect(received).pickle.frames[1]

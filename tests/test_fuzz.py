@@ -99,5 +99,5 @@ def test_trusted_unpack_of_a_corrupted_pickle_falls_back(data) -> None:
     header = figwire.inspect(PLAIN)
     part = dataclasses.replace(header.pickle, sizes=(len(stream),))
     frames = [_codec.encode_envelope(dataclasses.replace(header, parts=(part, header.parts[1]))), bytes(stream), PLAIN[2]]
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     assert result.live or (result.reason and "image/png" in result.fallbacks)

@@ -2,7 +2,7 @@
 safe), and each test proves the effect did not happen, not only that an error came back.
 
 Every pickle here names only what figwire's policy admits; they are what a producer the
-client trusts too much could send with ``trusted=True``.
+client trusts too much could send with ``trust_unsigned=True``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def then_a_figure(prefix: bytes) -> bytes:
 
 
 def unpack(stream: bytes, **kwargs: Any) -> figwire.Unpacked:
-    return figwire.unpack(message_with_pickle(stream), trusted=True, **kwargs)
+    return figwire.unpack(message_with_pickle(stream), trust_unsigned=True, **kwargs)
 
 
 def refused(result: figwire.Unpacked, *words: str) -> None:
@@ -242,7 +242,7 @@ def test_a_load_does_not_resolve_the_clients_backend() -> None:
         Gcf.figs.clear()
         assert b"_restore_to_pylab" in stream
         assert plt._backend_mod is None
-        result = figwire.unpack(message_with_pickle(stream), trusted=True)
+        result = figwire.unpack(message_with_pickle(stream), trust_unsigned=True)
         print(result.live, plt._backend_mod is None, plt.get_fignums())
         """
     )
@@ -312,7 +312,7 @@ def _axes() -> Any:
 def test_usetex_is_turned_off_and_said_so() -> None:
     fig, ax = _axes()
     ax.text(0.5, 0.5, r"\input{/etc/passwd}", usetex=True)
-    result = figwire.unpack(pack(fig), trusted=True)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live, result.reason
     (text,) = result.figure.axes[0].texts
     assert not text.get_usetex()
@@ -323,7 +323,7 @@ def test_usetex_is_turned_off_and_said_so() -> None:
 def test_usetex_stays_when_the_caller_opts_in() -> None:
     fig, ax = _axes()
     ax.text(0.5, 0.5, "x", usetex=True)
-    result = figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(allow_usetex=True))
+    result = figwire.unpack(pack(fig), trust_unsigned=True, policy=LoadPolicy(allow_usetex=True))
     assert result.live and result.figure.axes[0].texts[0].get_usetex()
 
 
@@ -335,7 +335,7 @@ def test_a_font_file_outside_the_font_folders_is_dropped(tmp_path: Path) -> None
     fig, ax = _axes()
     ax.set_title("title")
     ax.title.get_fontproperties()._file = str(fifo)
-    result = figwire.unpack(pack(fig), trusted=True)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live, result.reason
     assert result.figure.axes[0].title.get_fontproperties().get_file() is None
     assert any("dropped" in n for n in result.notes)
@@ -364,14 +364,14 @@ def test_a_font_file_outside_the_font_folders_is_dropped(tmp_path: Path) -> None
 def test_draw_time_harm_is_refused_before_hand_over(harm: Any, words: str) -> None:
     fig, ax = _axes()
     harm(ax)
-    refused(figwire.unpack(pack(fig), trusted=True), words)
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), words)
 
 
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
-    assert figwire.unpack(pack(fig), trusted=True).live
-    refused(figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(max_ticks=100)), "max_ticks")
+    assert figwire.unpack(pack(fig), trust_unsigned=True).live
+    refused(figwire.unpack(pack(fig), trust_unsigned=True, policy=LoadPolicy(max_ticks=100)), "max_ticks")
 
 
 # -- figwire's own side effect: polar bars ----------------------------------------------
@@ -388,11 +388,11 @@ def test_polar_bars_are_curved_for_that_figure_only() -> None:
         import figwire
         frames = [bytes(f) for f in pickle.loads(sys.stdin.buffer.read())]
         assert Path.unit_rectangle()._interpolation_steps == 1
-        result = figwire.unpack(frames, trusted=True)
+        result = figwire.unpack(frames, trust_unsigned=True)
         assert result.live, result.reason
         assert Path.unit_rectangle()._interpolation_steps == 1, "the load changed every rectangle"
         fig = result.figure
-        again = figwire.unpack(figwire.pack(fig, parts=("pickle",)), trusted=True)
+        again = figwire.unpack(figwire.pack(fig, parts=("pickle",)), trust_unsigned=True)
         assert again.live, again.reason
         stock = pickle.loads(pickle.dumps(fig))
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -457,7 +457,7 @@ def test_a_c_level_cpu_bomb_is_bounded_by_a_child_first_load() -> None:
 def test_an_isolated_first_load_of_a_real_figure_is_live() -> None:
     fig, ax = _axes()
     ax.plot([0, 1, 2])
-    result = figwire.unpack(pack(fig), trusted=True, policy=LoadPolicy(isolate=True))
+    result = figwire.unpack(pack(fig), trust_unsigned=True, policy=LoadPolicy(isolate=True))
     assert result.live, result.reason
 
 
@@ -605,14 +605,14 @@ def test_cached_timezone_instances_cannot_be_reached() -> None:
 def test_a_dense_hatch_is_refused() -> None:
     fig, ax = _axes()
     ax.bar([0], [1], hatch="o" * 200)  # (count * 6) ** 2 circles per hatch cell
-    refused(figwire.unpack(pack(fig), trusted=True), "max_hatch_density")
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "max_hatch_density")
 
 
 def test_wrapping_a_huge_text_is_turned_off() -> None:
     fig = Figure(figsize=(90, 1), dpi=10)
     for y in (0.2, 0.5, 0.8):  # 200 characters each: the third goes over 500 wrapped in all
         fig.text(0, y, "a " * 100, wrap=True, fontsize=1)
-    result = figwire.unpack(pack(fig), trusted=True)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live and [t.get_wrap() for t in result.figure.texts].count(False) == 1
     assert any("wrap turned off" in n for n in result.notes)
 
@@ -653,7 +653,7 @@ def test_text_an_artist_draws_itself_is_checked_too() -> None:
     table = ax.table(cellText=[["x"]])
     cell = table[0, 0]
     cell.get_text().set_usetex(True)  # a Cell draws its own text, which is not one of its children
-    result = figwire.unpack(pack(fig), trusted=True)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live, result.reason
     assert not result.figure.axes[0].tables[0][0, 0].get_text().get_usetex()
 
@@ -664,10 +664,10 @@ def test_a_path_effects_own_patch_is_checked() -> None:
     fig, ax = _axes()
     (line,) = ax.plot([0, 1])
     line.set_path_effects([patheffects.PathPatchEffect(hatch="o" * 200)])
-    refused(figwire.unpack(pack(fig), trusted=True), "max_hatch_density")
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "max_hatch_density")
 
 
 def test_tick_settings_cannot_smuggle_refused_line_properties() -> None:
     fig, ax = _axes()
     ax.xaxis._major_tick_kw.update(gridOn=True, grid_dashes=(1e-9, 1e-9))  # every tick made at draw gets it
-    refused(figwire.unpack(pack(fig), trusted=True), "dash pattern")
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "dash pattern")

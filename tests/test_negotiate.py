@@ -84,4 +84,4 @@ def test_forwarder_strips_parts_without_touching_payloads() -> None:
     assert kinds(stripped) == ["image/png"] and header.missing == {"pickle": "removed by a forwarder", "image/svg+xml": "removed by a forwarder"}
     png = figwire.inspect(frames).fallbacks[0].frames[0]
     assert stripped[1] is frames[png]
-    assert not figwire.unpack(stripped, trusted=True).live
+    assert not figwire.unpack(stripped, trust_unsigned=True).live

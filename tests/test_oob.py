@@ -26,7 +26,7 @@ def test_big_image_data_is_one_out_of_band_frame_shared_on_unpack() -> None:
     assert part.sizes[1] == data.data.nbytes == 4096 * 4096 * 8
     assert part.sizes[0] < 1 << 20, "the stream itself holds no array data"
 
-    image = figwire.unpack(frames, trusted=True).figure.axes[0].images[0].get_array()
+    image = figwire.unpack(frames, trust_unsigned=True).figure.axes[0].images[0].get_array()
     assert isinstance(image, np.ma.MaskedArray) and image.mask is np.ma.nomask
     assert np.shares_memory(image.data, _frame_array(frames[part.frames[1]])), "unpack must not copy the frame"
     np.testing.assert_array_equal(image.data, data.data)
@@ -46,7 +46,7 @@ def test_line_views_share_one_frame_and_message_stays_small() -> None:
         total = sum(memoryview(f).nbytes for f in frames)
         assert total <= 2.2 * user_bytes, f"message {total} B for {user_bytes} B of data"
 
-    rebuilt = figwire.unpack(frames, trusted=True).figure.axes[0].lines[0]
+    rebuilt = figwire.unpack(frames, trust_unsigned=True).figure.axes[0].lines[0]
     assert np.shares_memory(rebuilt._xy, rebuilt._x) and np.shares_memory(rebuilt._xy, rebuilt._y)
     np.testing.assert_array_equal(rebuilt.get_xdata(), line.get_xdata())
 

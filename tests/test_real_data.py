@@ -58,7 +58,7 @@ def test_masked_data_figures_pack_a_pickle_and_unpack_live_and_identical(name: s
     if name != "masked_image":  # the small one: under the threshold, in-band
         assert len(header.pickle.frames) > 1, "the big masked arrays travel out-of-band"
 
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     assert result.live, result.reason
     originals, rebuilts = _arrays(fig), _arrays(result.figure)
     assert len(originals) == len(rebuilts)
@@ -76,7 +76,7 @@ def test_masked_array_under_a_view_chain_at_the_size_that_broke() -> None:
     fig = Figure()
     fig.add_subplot().plot(view[0], view[1])
     fig.keep = (data, view)  # both reach the pickle: the data and a view sharing its memory
-    result = figwire.unpack(figwire.pack(fig, parts=("pickle",)), trusted=True)
+    result = figwire.unpack(figwire.pack(fig, parts=("pickle",)), trust_unsigned=True)
     assert result.live, result.reason
     rebuilt_data, rebuilt_view = result.figure.keep
     _same(data, rebuilt_data)
@@ -94,7 +94,7 @@ def _received(frames, kind):
 def test_unpacked_arrays_are_writable_when_frames_are_read_only() -> None:
     fig = figures.CORPUS["imshow_masked_invalid"]()
     frames = _received(figwire.pack(fig, parts=("pickle",)), bytes)
-    image = figwire.unpack(frames, trusted=True).figure.axes[0].images[0]
+    image = figwire.unpack(frames, trust_unsigned=True).figure.axes[0].images[0]
     array = image.get_array()
     array[array.mask] = 0  # a user's in-place edit, as with a stock-pickled figure
     array.mask[:5] = True
@@ -106,13 +106,13 @@ def test_writable_frames_are_used_in_place_and_zero_copy_keeps_read_only_views()
     packed = figwire.pack(fig, parts=("pickle",))
     part = figwire.inspect(packed).pickle
     writable = _received(packed, bytearray)
-    line = figwire.unpack(writable, trusted=True).figure.axes[0].lines[0]
+    line = figwire.unpack(writable, trust_unsigned=True).figure.axes[0].lines[0]
     frame_arrays = [np.frombuffer(writable[i], dtype=np.uint8) for i in part.frames[1:]]
     assert any(np.shares_memory(line.get_xdata(), f) for f in frame_arrays), "a writable frame is not copied"
     line.get_ydata()[0] = 5
 
     read_only = _received(packed, bytes)
-    view = figwire.unpack(read_only, trusted=True, zero_copy=True).figure.axes[0].lines[0].get_xdata()
+    view = figwire.unpack(read_only, trust_unsigned=True, zero_copy=True).figure.axes[0].lines[0].get_xdata()
     assert not view.flags.writeable
     assert any(np.shares_memory(view, np.frombuffer(read_only[i], dtype=np.uint8)) for i in part.frames[1:])
     with pytest.raises(ValueError):
@@ -165,7 +165,7 @@ def test_a_bug_in_figwires_reducers_does_not_cost_the_pickle(monkeypatch) -> Non
     np.testing.assert_array_equal(figures.render_rgba(stock), figures.render_rgba(fig))
     # ...but figwire's loader refuses numpy's own MaskedArray reduction: it would BUILD a real
     # array and dtype from the message's bytes. The refusal names it; the fallback is there.
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     assert not result.live and "numpy.ma.core._mareconstruct" in result.reason
 
 

@@ -18,7 +18,7 @@ def test_live_figure_renders_like_the_original(name: str) -> None:
     expected = figures.render_rgba(fig)
     open_before = plt.get_fignums()
 
-    result = figwire.unpack(frames, trusted=True, allow=CORPUS_ALLOW)
+    result = figwire.unpack(frames, trust_unsigned=True, allow=CORPUS_ALLOW)
 
     if name in figures.PICKLE_FAILS:
         # A matplotlib bug of this version: the figure cannot be pickled. No live figure, a reason.
@@ -67,7 +67,7 @@ def test_unpicklable_figure_packs_fallbacks_and_says_why(name: str) -> None:
     assert "cannot be pickled" in header.missing["pickle"]
     assert [p.media_type for p in header.fallbacks] == ["image/png"]
 
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     assert not result.live and result.figure is None
     assert "cannot be pickled" in result.reason
     assert bytes(result.fallbacks["image/png"][:8]) == b"\x89PNG\r\n\x1a\n"
@@ -78,7 +78,7 @@ def test_protocol_4_round_trip_is_identical_and_in_band() -> None:
     frames = figwire.pack(fig, parts=("pickle",), protocol=4)
     header = figwire.inspect(frames)
     assert header.pickle.protocol == 4 and len(header.pickle.frames) == 1
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     np.testing.assert_array_equal(figures.render_rgba(result.figure), figures.render_rgba(fig))
 
 
@@ -88,7 +88,7 @@ def test_all_parts_and_codecs_round_trip() -> None:
     header = figwire.inspect(frames)
     assert [p.media_type for p in header.parts][1:] == ["image/png", "image/svg+xml", "application/pdf"]
     assert header.pickle.codec == "zlib" and header.fallbacks[1].codec == "zlib" and header.fallbacks[0].codec is None
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
     assert result.live
     assert b"<svg" in bytes(result.fallbacks["image/svg+xml"])
     assert bytes(result.fallbacks["application/pdf"][:5]) == b"%PDF-"

@@ -67,7 +67,7 @@ def test_malicious_pickles_are_refused_without_side_effects(tmp_path: Path, name
     _, payload, named = next(p for p in payloads(target) if p[0] == name)
     frames = message_with_pickle(figwire_pickle(payload))
 
-    result = figwire.unpack(frames, trusted=True)
+    result = figwire.unpack(frames, trust_unsigned=True)
 
     assert not result.live and result.figure is None
     assert f"[{ErrorCode.PICKLE_REFUSED.value}]" in result.notes[0] and named in result.reason
@@ -85,7 +85,7 @@ def test_untrusted_message_is_never_unpickled(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_a_pickle_that_is_not_a_figure_is_not_returned() -> None:
-    result = figwire.unpack(message_with_pickle(pickle.dumps([1, 2, 3])), trusted=True)
+    result = figwire.unpack(message_with_pickle(pickle.dumps([1, 2, 3])), trust_unsigned=True)
     assert not result.live and "not a Figure" in result.reason
 
 
@@ -93,15 +93,15 @@ def test_a_pickle_asking_to_be_registered_with_pyplot_is_not() -> None:
     fig = plt.figure()  # a stock pickle of a pyplot figure asks to be re-registered on load
     stream = pickle.dumps(fig, protocol=5)
     plt.close("all")
-    result = figwire.unpack(message_with_pickle(stream), trusted=True)  # numpy's own array reduction: checked
+    result = figwire.unpack(message_with_pickle(stream), trust_unsigned=True)  # numpy's own array reduction: checked
     assert result.live and plt.get_fignums() == []
     assert result.figure.canvas.manager is None
 
 
 def test_caller_can_allow_more_names() -> None:
     stream = pickle.dumps(Reduce(fractions.Fraction, 1, 3), protocol=5)
-    assert "fractions.Fraction" in figwire.unpack(message_with_pickle(stream), trusted=True).reason
-    result = figwire.unpack(message_with_pickle(stream), trusted=True, allow=[("fractions", "Fraction")])
+    assert "fractions.Fraction" in figwire.unpack(message_with_pickle(stream), trust_unsigned=True).reason
+    result = figwire.unpack(message_with_pickle(stream), trust_unsigned=True, allow=[("fractions", "Fraction")])
     assert "not a Figure" in result.reason  # got past the policy
 
 
@@ -112,6 +112,6 @@ def test_a_figure_registering_itself_during_load_leaves_no_trace_in_pyplot(shape
     obj = [nested] if shape == "nested in a list" else [nested, Reduce(int, "not a number")]
     stream = pickle.dumps(obj, protocol=5)
     plt.close(nested)
-    result = figwire.unpack(message_with_pickle(stream), trusted=True)
+    result = figwire.unpack(message_with_pickle(stream), trust_unsigned=True)
     assert not result.live
     assert plt.get_fignums() == [1] and plt.gcf() is mine, "the load left a figure registered with pyplot"

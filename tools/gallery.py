@@ -19,7 +19,7 @@ Each example runs in its own fresh Python (``tools/gallery_child.py``): Agg,
 directory, its own folder on ``sys.path``, ``__name__ == "__main__"``. Every figure it
 leaves open is drawn once, rendered again as the reference (a third draw says whether
 redraws are stable), round-tripped through stock ``pickle`` and through
-``figwire.pack``/``unpack(trusted=True)``, and compared pixel by pixel; the globals and
+``figwire.pack``/``unpack(trust_unsigned=True)``, and compared pixel by pixel; the globals and
 methods the figwire pickle names are recorded per figure (``--json``), for testing
 the loading policy's rules against the gallery (tools/policy.py). An example that raises is recorded as ``error``
 (its figures are not measured), one that dies without finishing as ``crashed``. A child

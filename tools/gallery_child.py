@@ -9,7 +9,7 @@ defines pickle as they would in a kernel), with its own directory first on
 ``sys.path``, ``plt.show`` a no-op and ``plt.pause`` drawing without sleeping. Then
 each figure left open is drawn once (as an inline backend leaves it) and measured:
 its second and third draws (the reference, and whether redraws are stable), a stock
-``pickle`` round trip, and figwire's ``pack``/``unpack(trusted=True)`` with the
+``pickle`` round trip, and figwire's ``pack``/``unpack(trust_unsigned=True)`` with the
 globals and methods its pickle names. Pixels are the Agg canvas buffer at the
 figure's dpi, so every comparison has the same size by construction unless the
 figure itself changed size.
@@ -237,7 +237,7 @@ def _figwire_fields(fig: Any, reference: Any, stock_render: Any, example_dir: Pa
     out["packed"], out["missing"] = header.pickle is not None, header.missing.get("pickle")
     if header.pickle is not None:
         out.update(pickled_names(frames, header.pickle))
-    result, out["unpack_ms"] = _timed(lambda: figwire.unpack(frames, trusted=True))
+    result, out["unpack_ms"] = _timed(lambda: figwire.unpack(frames, trust_unsigned=True))
     out["live"], out["reason"] = result.live, result.reason
     out["refused"], module = refused_name(result.reason, out["globals"])
     out["owner"] = None if module is None else owner_class(module, example_dir)

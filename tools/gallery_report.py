@@ -80,7 +80,7 @@ def _header(info: RunInfo, skip_rule: str) -> List[str]:
         "- Method: each example runs in its own Python (Agg, `plt.show` a no-op, a fresh working directory); "
         "each figure it leaves open is drawn once (as an inline backend leaves it), drawn again as the "
         "reference and a third time to check that redraws are stable, round-tripped through stock "
-        "`pickle` (protocol 5) and through `figwire.pack` / `figwire.unpack(trusted=True)`, and the "
+        "`pickle` (protocol 5) and through `figwire.pack` / `figwire.unpack(trust_unsigned=True)`, and the "
         "live figure's Agg pixels compared with the reference. An example that raises is an error and "
         f"its figures are not measured; a child is killed after {info.timeout:g} s without progress (running "
         "the example, or measuring one figure).",

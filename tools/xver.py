@@ -17,7 +17,7 @@ what every other one wrote. The phases, each one process per environment:
 3. **produce**: per figure, the native render (``render_rgba`` of a fresh figure,
    as ``.npy``) and the default pack (pickle + PNG) of another fresh figure as a
    ``.fgw`` file; with adverts, also a pack negotiated for each consumer.
-4. **consume**: every producer's every pack is unpacked (``trusted=True``). A live
+4. **consume**: every producer's every pack is unpacked (``trust_unsigned=True``). A live
    figure must render exactly like the consumer's own native render of the same
    figure; a refused one must come with a PNG fallback that decodes; a negotiated
    pack's pickle must load live. For refused pickles the harness loads them anyway,
@@ -505,7 +505,7 @@ class _Consume:
         frames = figwire.split(data)
         header = figwire.inspect(frames)
         said = figwire.verdict(header)
-        result = figwire.unpack(frames, trusted=True, allow=ALLOW)
+        result = figwire.unpack(frames, trust_unsigned=True, allow=ALLOW)
         record: Dict[str, Any] = {
             "unpack_s": time.perf_counter() - start,
             "pickle": header.pickle is not None,
