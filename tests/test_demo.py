@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
+import figwire
 from pathlib import Path
 
 
@@ -21,4 +23,4 @@ def test_demo_packs_writes_and_unpacks_live(tmp_path: Path) -> None:
         text=True,
         timeout=60,
     )
-    assert shown.returncode == 0 and "figwire format 1.0" in shown.stdout
+    assert shown.returncode == 0 and f"figwire format {figwire.FORMAT_VERSION[0]}.{figwire.FORMAT_VERSION[1]}" in shown.stdout

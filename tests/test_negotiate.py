@@ -24,7 +24,7 @@ def test_advert_is_small_and_serialisable(caps) -> None:
     assert json.loads(json.dumps(caps)) == caps
     assert msgpack.unpackb(msgpack.packb(caps)) == caps
     assert len(msgpack.packb(caps)) < 400
-    assert caps["formats"] == ["1.0"] and caps["pickle"] is True and "PIL" in caps["packages"]
+    assert caps["formats"] == ["%d.%d" % figwire.FORMAT_VERSION] and caps["pickle"] is True and "PIL" in caps["packages"]
 
 
 def test_same_environment_gets_pickle_and_its_favourite_fallback(caps) -> None:

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 import figwire
-from figwire import ErrorCode, _compat, _pack
+from figwire import ErrorCode, _auth, _compat, _pack
 from figwire._codec import PartData, available_codecs, encode_envelope, part_buffers
 from figwire._envelope import FigureFacts, Header, Part
 from figwire._negotiate import ALL_PARTS, Advert
@@ -34,7 +34,7 @@ from figwire._spec import ENVELOPE_MAGIC, FALLBACK_TYPES, Codec, MediaType, Role
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"
 VECTORS = ROOT / "spec" / "vectors"
-KINDS = ("valid", "invalid", "join", "verdict", "negotiate")
+KINDS = ("valid", "invalid", "join", "verdict", "negotiate", "auth")
 
 #: Where figwire departs from the spec today, by "<file>/<case id>" (a skip ledger, as
 #: python-jsonschema keeps one). Each runs as a strict xfail: once figwire is fixed the
@@ -149,6 +149,30 @@ def test_invalid(case: Dict[str, Any]) -> None:
     if part.codec is not None and part.codec in {c.value for c in Codec} and part.codec not in available_codecs():
         expected = ErrorCode.CODEC_UNAVAILABLE.value  # §14: a decoder without zstd refuses the part
     assert code_of(lambda: part_buffers(frames, part)) == expected
+
+
+@pytest.mark.parametrize("case", params("auth"))
+def test_auth(case: Dict[str, Any]) -> None:
+    """figwire verifies (or refuses) each message as the vector says, before decoding it."""
+    frames, limits, key = frames_of(case), limits_of(case), base64.b64decode(case["key"])
+    if "error" in case:
+        assert code_of(lambda: figwire.inspect(frames, key=key, limits=limits)) == case["error"]
+        if case["error"] == "auth-failed":
+            assert code_of(lambda: figwire.verify(frames, key, limits=limits)) == "auth-failed"
+        return
+    expected = case["expected"]
+    header = figwire.inspect(frames, key=key, limits=limits)
+    if not expected["signed"]:
+        assert header.auth is None and code_of(lambda: figwire.verify(frames, key)) == "not-signed"
+        return
+    assert figwire.verify(frames, key, limits=limits).auth == header.auth
+    assert header.auth is not None and header.auth.alg == expected["alg"]
+    tag = base64.b64decode(expected["tag"])
+    assert frames[-1].endswith(tag)
+    assert _auth.compute_tag([memoryview(f) for f in frames[:-1]], expected["alg"], key) == tag
+    # Re-signing the verified message with the same key gives the same bytes (sign is deterministic).
+    again = figwire.sign(frames, figwire.Key(key, expected["alg"], header.auth.key_id))
+    assert [bytes(f) for f in again] == frames
 
 
 @pytest.mark.parametrize("case", params("join"))

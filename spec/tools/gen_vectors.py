@@ -1,4 +1,4 @@
-"""Write figwire's conformance vectors: spec/vectors/{valid,invalid,join,verdict,negotiate}.json (spec §14).
+"""Write figwire's conformance vectors: spec/vectors/{valid,invalid,join,verdict,negotiate,auth}.json (spec §14).
 
 Every case is built from fixed inputs: one message id, one creation time, one producer,
 and hand-made payload bytes (pickle streams of a few opcodes, a 1x1 PNG, compressed
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import hmac
 import json
 import struct
 import sys
@@ -41,6 +42,8 @@ from figwire._codec import PartData, encode_envelope, encode_part  # noqa: E402
 from figwire._envelope import FigureFacts, Header, Part  # noqa: E402
 from figwire._framing import join  # noqa: E402
 from figwire._spec import (  # noqa: E402
+    AUTH_MAGIC,
+    BLAKE3_KEY_CONTEXT,
     ENVELOPE_MAGIC,
     FALLBACK_TYPES,
     FIELD_TABLES,
@@ -1217,6 +1220,136 @@ def negotiate_cases() -> Cases:
     return cases
 
 
+# -- auth.json ------------------------------------------------------------------------------
+
+#: The published test key of §13.5's vectors. Never use it for anything else.
+TEST_KEY = b"figwire 1.1 test key: public, never use it"
+OTHER_KEY = b"another figwire key, also public only"
+
+
+def mac_input(frames: Sequence[bytes], alg: str) -> bytes:
+    """§13.5's byte string, written out here from the spec (not from figwire's code)."""
+    name = alg.encode("ascii")
+    out = AUTH_MAGIC + bytes([len(name)]) + name + struct.pack(">Q", len(frames))
+    for frame in frames:
+        out += struct.pack(">Q", len(frame)) + frame
+    return out
+
+
+def mac(alg: str, key: bytes, data: bytes) -> bytes:
+    if alg == "hmac-sha256":
+        return hmac.new(key, data, "sha256").digest()
+    if alg == "hmac-sha512":
+        return hmac.new(key, data, "sha512").digest()
+    if alg == "blake3":
+        import blake3  # the test extra installs it
+
+        return blake3.blake3(data, key=blake3.blake3(key, derive_key_context=BLAKE3_KEY_CONTEXT).digest()).digest()
+    raise ValueError(alg)
+
+
+def signed(msg: Message, alg: str = "hmac-sha256", key: bytes = TEST_KEY, key_id: Optional[str] = None) -> List[bytes]:
+    """``msg`` with ``auth`` in its envelope and the tag frame appended."""
+    wire = msg.wire
+    wire["auth"] = {"alg": alg, "frame": len(msg.frames), **({"key_id": key_id} if key_id is not None else {})}
+    frames = [envelope(wire), *msg.frames[1:]]
+    name = alg.encode("ascii")
+    return [*frames, AUTH_MAGIC + bytes([len(name)]) + name + mac(alg, key, mac_input(frames, alg))]
+
+
+def _flip(data: bytes, index: int, bit: int = 0) -> bytes:
+    out = bytearray(data)
+    out[index] ^= 1 << bit
+    return bytes(out)
+
+
+def auth_cases() -> Cases:
+    cases = Cases()
+    base = with_buffers()
+
+    def ok(id: str, description: str, frames: Sequence[bytes], alg: str, key: bytes = TEST_KEY) -> None:
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": "§13.5",
+                "key": b64(key),
+                "frames": [b64(f) for f in frames],
+                "expected": {
+                    "signed": True,
+                    "alg": alg,
+                    "mac_input": b64(mac_input(frames[:-1], alg)),
+                    "tag": b64(mac(alg, key, mac_input(frames[:-1], alg))),
+                },
+            }
+        )
+
+    def refused(id: str, description: str, frames: Sequence[bytes], key: bytes = TEST_KEY, error: str = "auth-failed", **extra: Any) -> None:
+        cases.add({"id": id, "description": description, "spec": extra.pop("spec", "§13.5"), "key": b64(key), **extra, "frames": [b64(f) for f in frames], "error": error})
+
+    good = signed(base)
+    ok("hmac-sha256", "the default algorithm over a pickle with two out-of-band buffers and a PNG", good, "hmac-sha256")
+    ok("hmac-sha256-minimal", "the smallest signed message: an envelope, a pickle frame, the tag", signed(minimal()), "hmac-sha256")
+    ok("hmac-sha512", "HMAC-SHA-512, a 64-byte tag", signed(base, "hmac-sha512"), "hmac-sha512")
+    ok("blake3", "keyed BLAKE3, its key derived from the shared key", signed(base, "blake3"), "blake3")
+    ok("key-id", "a key_id names the key; it is covered like the rest of the envelope", signed(base, key_id="kernel-7f3a"), "hmac-sha256")
+    empty = build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, b""])])
+    ok("empty-frame", "an empty out-of-band buffer: its zero length is bound in all the same", signed(empty), "hmac-sha256")
+    cases.add(
+        {
+            "id": "unsigned",
+            "description": "no tag and no auth field: unsigned, its images usable and its pickle not loaded",
+            "spec": "§13.1",
+            "key": b64(TEST_KEY),
+            "frames": [b64(f) for f in base.frames],
+            "expected": {"signed": False},
+        }
+    )
+
+    refused("wrong-key", "signed with the test key, verified with another key", good, key=OTHER_KEY)
+    for k, what in enumerate(("the envelope", "the pickle frame", "out-of-band buffer 0", "out-of-band buffer 1", "the PNG frame")):
+        for where, index in (("first", 0), ("last", -1)):
+            frames = list(good)
+            frames[k] = _flip(frames[k], index if index >= 0 else len(frames[k]) - 1)
+            refused(f"flip-{where}-byte-frame-{k}", f"one bit flipped in the {where} byte of {what}", frames)
+    tag = good[-1]
+    for id, index, what in (("magic", 1, "the tag frame's magic"), ("alg-length", 4, "the algorithm name's length"), ("alg", 6, "the algorithm name"), ("tag", len(tag) - 1, "the tag itself")):
+        refused(f"flip-{id}", f"one bit flipped in {what}", [*good[:-1], _flip(tag, index)])
+    refused("tag-truncated", "the tag frame lost its last byte", [*good[:-1], tag[:-1]])
+    refused("tag-extended", "a byte appended to the tag frame", [*good[:-1], tag + b"\x00"])
+    refused("tag-dropped", "the tag frame removed: the envelope still declares auth", good[:-1])
+    refused("frame-dropped", "the last out-of-band buffer removed, the tag kept", [*good[:3], *good[4:]])
+    refused("frame-truncated", "an out-of-band buffer lost its last byte", [*good[:2], good[2][:-1], *good[3:]])
+    refused("frames-swapped", "the two out-of-band buffers swapped", [good[0], good[1], good[3], good[2], *good[4:]])
+    refused("frame-duplicated", "an out-of-band buffer sent twice, before the tag", [*good[:3], good[2], *good[3:]])
+    refused("frame-appended", "a frame appended after the tag: the tag is no longer last", [*good, b"appended"])
+    shifted = [good[0], good[1], good[2] + good[3][:1], good[3][1:], *good[4:]]
+    refused("boundary-moved", "one byte moved from buffer 1 to the end of buffer 0: the same bytes, other lengths", shifted)
+    other = signed(build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_B, BUFFER_A]), fallback(PNG_TYPE, PNG)]))
+    refused("spliced", "frames of two messages signed with the same key, spliced", [*good[:2], other[2], *good[3:]])
+    refused("tag-of-another-message", "a valid tag of another message under the same key", [*good[:-1], other[-1]])
+    name = b"hmac-md5"
+    refused("unknown-algorithm", "the tag frame names an algorithm the format does not define", signed_with(base, "hmac-md5", AUTH_MAGIC + bytes([len(name)]) + name + bytes(16)))
+    refused("tag-missing", "the envelope declares auth, but the last frame is a PNG", signed_with(base, "hmac-sha256", None))
+    refused(
+        "oversized-before-mac",
+        "frames over max_message_bytes are refused before any hashing",
+        good,
+        error="limit-exceeded",
+        limits={"max_message_bytes": 1024},
+        spec="§10",
+    )
+    return cases
+
+
+def signed_with(msg: Message, alg: str, tag_frame: Optional[bytes]) -> List[bytes]:
+    """``msg`` with ``auth`` naming ``alg`` and the given tag frame (none: not appended)."""
+    wire = msg.wire
+    wire["auth"] = {"alg": alg, "frame": len(msg.frames) if tag_frame is not None else len(msg.frames) - 1}
+    frames = [envelope(wire), *msg.frames[1:]]
+    return frames if tag_frame is None else [*frames, tag_frame]
+
+
 # -- files --------------------------------------------------------------------------------------
 
 FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
@@ -1225,6 +1358,7 @@ FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
     "join": ("Joined messages (§3.2): the frames they split into, or the error code.", join_cases),
     "verdict": ("Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.", verdict_cases),
     "negotiate": ("Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.", negotiate_cases),
+    "auth": ("Authentication (§13.5): a key and a message, and the tag a verifier computes, or the error code.", auth_cases),
 }
 
 
