@@ -6,9 +6,10 @@ nothing about the spec: they would agree with its bugs. So this decoder is writt
 uses only ``msgpack``, ``hashlib``, ``zlib`` and ``struct``. Its field tables and limits
 are restated from the spec's §4, §5, §10 and §12 rather than read from figwire's code.
 
-It decodes envelopes and parts, splits joined messages, computes verdicts, and plans,
-decides and strips as §12 says a producer and a forwarder do, then compares each result
-with the case's expectation. For ``zstd`` it decodes only raw and
+It decodes envelopes and parts, splits joined messages, computes verdicts, plans,
+decides and strips as §12 says a producer and a forwarder do, and verifies
+authentication tags as §13.5 says (``hmac``; keyed BLAKE3 through the ``blake3`` package,
+skipped without it), then compares each result with the case's expectation. For ``zstd`` it decodes only raw and
 RLE blocks, which is all the vectors use (a frame with compressed blocks is reported as
 skipped, not as passed).
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import re
 import struct
@@ -49,7 +51,9 @@ ENVELOPE = (
     ("figure", "map", True),
     ("parts", "array of map", True),
     ("missing", "map of str to str", False),
+    ("auth", "map", False),
 )
+AUTH = (("alg", "str", True), ("frame", "int", True), ("key_id", "str", False))
 PRODUCER = tuple((name, "str", True) for name in ("python", "implementation", "matplotlib", "numpy", "figwire", "platform", "byteorder"))
 FIGURE = (
     ("label", "str", True),
@@ -243,7 +247,56 @@ def read_header(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str,
         total += sum(part.get("raw_sizes", ()))
     if total > limits["max_message_bytes"]:
         raise Refused("limit-exceeded", "message bytes")
+    if "auth" in top:
+        header["auth"] = known_fields(top["auth"], AUTH)
+        if header["auth"]["frame"] != len(frames) - 1 or header["auth"]["frame"] in owned:
+            raise Refused("frame-mismatch", "auth frame")
     return header
+
+
+# -- §13.5: authentication ----------------------------------------------------------------------
+
+AUTH_MAGIC = b"\x89FGA"
+TAG_SIZES = {"hmac-sha256": 32, "hmac-sha512": 64, "blake3": 32}
+
+
+def mac(alg: str, key: bytes, data: bytes) -> bytes:
+    if alg.startswith("hmac-"):
+        return hmac.new(key, data, alg[len("hmac-") :]).digest()
+    try:
+        import blake3
+    except ImportError:
+        raise Unsupported("keyed BLAKE3 needs the blake3 package") from None
+    derived = blake3.blake3(key, derive_key_context="figwire 1 message authentication key").digest()
+    return blake3.blake3(data, key=derived).digest()
+
+
+def authenticate(frames: Sequence[bytes], key: bytes, limits: Mapping[str, int]) -> Tuple[Dict[str, Any], bool]:
+    """§13.5's verifying steps: (header, signed), or Refused."""
+    if not frames:
+        raise Refused("malformed", "no frames")
+    if len(frames) > limits["max_frames"] or len(frames[0]) > limits["max_envelope_bytes"]:
+        raise Refused("limit-exceeded", "frames")
+    if sum(map(len, frames)) > limits["max_message_bytes"]:
+        raise Refused("limit-exceeded", "message bytes")
+    last = frames[-1]
+    if len(frames) < 2 or not last.startswith(AUTH_MAGIC):
+        wire = read_envelope(frames[0], limits)
+        if isinstance(wire, dict) and "auth" in wire:
+            raise Refused("auth-failed", "auth declared, no tag frame")
+        return read_header(frames, limits), False
+    n = last[4] if len(last) > 4 else 0
+    alg = last[5 : 5 + n].decode("ascii", "replace")
+    if alg not in TAG_SIZES or len(last) != 5 + n + TAG_SIZES[alg]:
+        raise Refused("auth-failed", f"algorithm {alg!r} or tag length")
+    data = last[: 5 + n] + struct.pack(">Q", len(frames) - 1)
+    data += b"".join(struct.pack(">Q", len(f)) + f for f in frames[:-1])
+    if not hmac.compare_digest(mac(alg, key, data), last[5 + n :]):
+        raise Refused("auth-failed", "tag")
+    header = read_header(frames, limits)
+    if header.get("auth", {}).get("alg") != alg:
+        raise Refused("auth-failed", "envelope does not declare the tag")
+    return header, True
 
 
 # -- §6: parts --------------------------------------------------------------------------------
@@ -592,6 +645,21 @@ def check_invalid(case: Mapping[str, Any]) -> None:
         raise AssertionError(f"refused with {code}")
 
 
+def check_auth(case: Mapping[str, Any]) -> None:
+    frames, key = _frames(case), base64.b64decode(case["key"])
+    if "error" in case:
+        code = _refusal(lambda: authenticate(frames, key, _limits(case)))
+        if code != case["error"]:
+            raise AssertionError(f"refused with {code}")
+        return
+    _, signed = authenticate(frames, key, _limits(case))
+    expected = case["expected"]
+    if signed != expected["signed"]:
+        raise AssertionError(f"signed is {signed}")
+    if signed and not frames[-1].endswith(base64.b64decode(expected["tag"])):
+        raise AssertionError("the tag is not the expected one")
+
+
 def check_join(case: Mapping[str, Any]) -> None:
     data = base64.b64decode(case["data"])
     if "error" in case:
@@ -629,7 +697,14 @@ def check_negotiate(case: Mapping[str, Any]) -> None:
         raise AssertionError(f"planned {got!r}")
 
 
-CHECKS = {"valid": check_valid, "invalid": check_invalid, "join": check_join, "verdict": check_verdict, "negotiate": check_negotiate}
+CHECKS = {
+    "valid": check_valid,
+    "invalid": check_invalid,
+    "join": check_join,
+    "verdict": check_verdict,
+    "negotiate": check_negotiate,
+    "auth": check_auth,
+}
 
 
 def main(argv: Sequence[str]) -> int:
