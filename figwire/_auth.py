@@ -197,7 +197,12 @@ def authenticate(frames: Sequence[Frame], key: KeyLike, limits: Limits = DEFAULT
     views = _sized(frames, limits)
     tag = _read_tag(views[-1]) if len(views) >= 2 else None
     if tag is None:
-        wire = decode_envelope_map(views[0], limits)
+        try:
+            wire = decode_envelope_map(views[0], limits)
+        except DecodeError:
+            if any(v[: len(AUTH_MAGIC)] == AUTH_MAGIC for v in views):  # the tag and envelope swapped, say
+                raise _failed("the message has a tag frame, but not as its last frame") from None
+            raise
         if isinstance(wire, dict) and "auth" in wire:  # before the part table, which it breaks
             raise _failed(
                 "the envelope says the message is signed, but its last frame is not a tag "

@@ -38,8 +38,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 def _read(path: PathLike) -> bytes:
     path = Path(path)
-    try:
-        with open(path, "rb") as f:
+    try:  # non-blocking: opening a FIFO for reading would otherwise wait for a writer
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
             mode = os.fstat(f.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 raise InvalidKeyError(f"key file {path} is not a regular file")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import figwire
-from pathlib import Path
 
 
 def test_demo_packs_writes_and_unpacks_live(tmp_path: Path) -> None:

@@ -1322,6 +1322,7 @@ def auth_cases() -> Cases:
     refused("frame-truncated", "an out-of-band buffer lost its last byte", [*good[:2], good[2][:-1], *good[3:]])
     refused("frames-swapped", "the two out-of-band buffers swapped", [good[0], good[1], good[3], good[2], *good[4:]])
     refused("frame-duplicated", "an out-of-band buffer sent twice, before the tag", [*good[:3], good[2], *good[3:]])
+    refused("tag-and-envelope-swapped", "the tag frame first and the envelope last", [good[-1], *good[1:-1], good[0]])
     refused("frame-appended", "a frame appended after the tag: the tag is no longer last", [*good, b"appended"])
     shifted = [good[0], good[1], good[2] + good[3][:1], good[3][1:], *good[4:]]
     refused("boundary-moved", "one byte moved from buffer 1 to the end of buffer 0: the same bytes, other lengths", shifted)

@@ -3,7 +3,7 @@
 Vectors made by one implementation and checked only by that implementation prove
 nothing about the spec: they would agree with its bugs. So this decoder is written from
 ``spec/figwire-1.rst`` alone and never imports figwire; beyond the standard library it
-uses only ``msgpack``, ``hashlib``, ``zlib`` and ``struct``. Its field tables and limits
+uses only ``msgpack`` (and ``blake3`` for keyed-BLAKE3 tags). Its field tables and limits
 are restated from the spec's §4, §5, §10 and §12 rather than read from figwire's code.
 
 It decodes envelopes and parts, splits joined messages, computes verdicts, plans,
@@ -281,7 +281,12 @@ def authenticate(frames: Sequence[bytes], key: bytes, limits: Mapping[str, int])
         raise Refused("limit-exceeded", "message bytes")
     last = frames[-1]
     if len(frames) < 2 or not last.startswith(AUTH_MAGIC):
-        wire = read_envelope(frames[0], limits)
+        try:
+            wire = read_envelope(frames[0], limits)
+        except Refused:
+            if any(f.startswith(AUTH_MAGIC) for f in frames):
+                raise Refused("auth-failed", "a tag frame that is not last") from None
+            raise
         if isinstance(wire, dict) and "auth" in wire:
             raise Refused("auth-failed", "auth declared, no tag frame")
         return read_header(frames, limits), False
