@@ -15,6 +15,8 @@ from typing import Any, List, Optional, Sequence
 
 from . import inspect, join, pack, split, unpack
 from ._envelope import Header
+from ._errors import FigwireError
+from ._keys import key_from_file
 
 
 def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
@@ -37,6 +39,8 @@ def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
             notes.append(part.codec)
         lines.append(f"{part.media_type:32} {len(part.frames):>7} {sum(part.sizes):>12,}  {'; '.join(notes)}")
     lines += [f"missing {name}: {why}" for name, why in header.missing.items()]
+    if header.auth is not None:
+        lines.append(f"signed: {header.auth.alg}" + (f", key {header.auth.key_id}" if header.auth.key_id else ""))
     lines.append(f"total: {len(frames)} frames, {sum(memoryview(f).nbytes for f in frames):,} bytes")
     return lines
 
@@ -61,9 +65,12 @@ def _sample_figure() -> Any:
 
 
 def demo(out: Path, backend: Optional[str]) -> int:
+    import secrets
+
     fig = _sample_figure()
+    key = secrets.token_bytes(32)  # the key a kernel and its client would share
     started = time.perf_counter()
-    frames = pack(fig)
+    frames = pack(fig, key=key)
     packed = time.perf_counter() - started
     print("\n".join(_summary(inspect(frames), frames)))
     out.mkdir(parents=True, exist_ok=True)
@@ -71,10 +78,10 @@ def demo(out: Path, backend: Optional[str]) -> int:
     message.write_bytes(join(frames))
     print(f"\npacked in {packed * 1e3:.1f} ms; wrote {message}")
 
-    # The demo trusts the message because this process made it: never do that for bytes
-    # from a producer you do not trust (a pickle is code).
+    # The message is signed: unpack verifies it with the shared key before using any of
+    # it, and only then may its pickle load (a pickle is code).
     started = time.perf_counter()
-    result = unpack(split(message.read_bytes()), backend=backend, trust_unsigned=True)
+    result = unpack(split(message.read_bytes()), backend=backend, key=key)
     print(f"unpacked in {(time.perf_counter() - started) * 1e3:.1f} ms: live={result.live} reason={result.reason}")
     for media_type, data in result.fallbacks.items():
         path = out / ("demo-fallback" + {"image/png": ".png", "image/svg+xml": ".svg"}.get(media_type, ".pdf"))
@@ -102,16 +109,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run.add_argument("--backend", help="open the live figure in this GUI backend, e.g. TkAgg or QtAgg")
     read = commands.add_parser("inspect", help="print the envelope of a .fgw file")
     read.add_argument("file", type=Path)
+    read.add_argument("--key-file", type=Path, help="verify the message with the key in this file first")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        if args.backend is None:
-            import matplotlib
+    try:
+        if args.command == "demo":
+            if args.backend is None:
+                import matplotlib
 
-            matplotlib.use("Agg")
-        return demo(args.out, args.backend)
-    frames = split(args.file.read_bytes())
-    print("\n".join(_summary(inspect(frames), frames)))
-    return 0
+                matplotlib.use("Agg")
+            return demo(args.out, args.backend)
+        key = None if args.key_file is None else key_from_file(args.key_file)
+        frames = split(args.file.read_bytes())
+        print("\n".join(_summary(inspect(frames, key=key), frames)))
+        if key is not None:
+            print("verified: " + ("the tag matches the key" if inspect(frames).auth else "not signed"))
+        return 0
+    except (FigwireError, OSError) as exc:
+        print(f"python -m figwire {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
