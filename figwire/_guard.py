@@ -43,7 +43,10 @@ __all__ = ["Guard", "Refused", "LoadTimeout"]
 
 #: Audit events refused while loading (prefix match). Unpickling a figure opens no file
 #: and starts nothing; matplotlib's own lazy imports of modules already loaded raise no
-#: event, and the policy's imports are made with the guard paused.
+#: event, and the policy's imports are made with the guard paused. ``sys.unraisablehook``
+#: and ``sys.excepthook`` are not here: Python raises them to *report* an error (CPython
+#: 3.11's bytearray reports a spurious one when an allocation fails under the memory
+#: cap, found by fuzzing), and refusing a report only garbles it.
 REFUSED_EVENTS: Tuple[str, ...] = (
     "open",
     "import",
@@ -65,8 +68,6 @@ REFUSED_EVENTS: Tuple[str, ...] = (
     "sys.settrace",
     "sys.setprofile",
     "sys.addaudithook",
-    "sys.unraisablehook",
-    "sys.excepthook",
     "builtins.input",
     "cpython.",
     "webbrowser.",

@@ -1,0 +1,143 @@
+"""Coverage-guided fuzzing of figwire's decode paths with atheris (libFuzzer).
+
+The invariant, for any input: ``split``, ``inspect``, ``verify`` and ``unpack`` return a
+result or raise a ``FigwireError``; never another exception, never a hang, never
+unbounded memory. libFuzzer enforces the last two (``-timeout``, ``-rss_limit_mb``).
+
+Each input is read as one of four shapes (its first byte chooses):
+
+0. a joined message (``.fgw`` bytes): ``split``, then ``inspect`` and ``unpack`` with a key;
+1. a signed seed message with bytes of the input written over one frame, or frames
+   dropped, repeated or appended: ``verify`` and ``unpack`` with the key (all refused);
+2. an unsigned seed message with an input envelope: ``inspect`` and ``unpack`` (no pickle loads);
+3. a seed message with an input pickle stream, loaded with ``trust_unsigned=True``:
+   figwire's hardened loader on arbitrary bytes, which must fall back, not raise.
+
+Run (from the repository root; ``pip install -e ".[test,fuzz]"``)::
+
+    python fuzz/fuzz_decode.py -max_total_time=600 -rss_limit_mb=4096 -timeout=20 fuzz/corpus
+    python fuzz/fuzz_decode.py -atheris_runs=2000        # a bounded smoke run (tests/test_fuzz_atheris.py)
+
+A crash writes the input to ``crash-<hash>``; replay it with ``python fuzz/fuzz_decode.py crash-<hash>``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import atheris  # noqa: E402
+
+with atheris.instrument_imports(include=["figwire"]):
+    import figwire
+    from figwire._spec import ENVELOPE_MAGIC
+
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+KEY = b"figwire fuzzing key, not a secret: 0123456789"
+
+
+def _seed_figure() -> Figure:
+    fig = Figure(figsize=(2, 1.5), dpi=40)
+    ax = fig.add_subplot()
+    ax.plot(np.arange(10_000.0), np.cos(np.arange(10_000.0)))  # out-of-band buffers
+    ax.set_title("seed")
+    return fig
+
+
+SIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), key=KEY)]
+UNSIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), parts=("pickle",))]
+LIMITS = figwire.Limits(max_message_bytes=1 << 24, max_frames=64)
+
+
+def _decode(frames: list) -> None:
+    """The decode calls whose only allowed failure is a FigwireError."""
+    try:
+        figwire.inspect(frames, limits=LIMITS)
+    except figwire.FigwireError:
+        pass
+    try:
+        figwire.verify(frames, KEY, limits=LIMITS)
+    except figwire.FigwireError:
+        pass
+    try:
+        result = figwire.unpack(frames, key=KEY, limits=LIMITS)
+    except figwire.FigwireError:
+        return
+    if result.live and not result.authenticated:
+        raise AssertionError("a pickle loaded from an unauthenticated message")
+
+
+def test_one_input(data: bytes) -> None:
+    if not data:
+        return
+    shape = data[0] % 4  # the first byte, plainly: seeds below rely on it
+    fdp = atheris.FuzzedDataProvider(data[1:])
+    if shape == 0:
+        try:
+            frames = figwire.split(fdp.ConsumeBytes(fdp.remaining_bytes()), limits=LIMITS)
+        except figwire.FigwireError:
+            return
+        _decode(list(frames))
+    elif shape == 1:
+        frames = list(SIGNED)
+        k = fdp.ConsumeIntInRange(0, len(frames) - 1)
+        action = fdp.ConsumeIntInRange(0, 3)
+        if action == 0:  # overwrite part of frame k
+            at = fdp.ConsumeIntInRange(0, max(0, len(frames[k]) - 1))
+            patch = fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 64))
+            frames[k] = frames[k][:at] + patch + frames[k][at + len(patch) :]
+        elif action == 1:
+            del frames[k]
+        elif action == 2:
+            frames.insert(fdp.ConsumeIntInRange(0, len(frames)), frames[k])
+        else:
+            frames.append(fdp.ConsumeBytes(fdp.remaining_bytes()))
+        if frames == SIGNED:
+            return
+        try:
+            figwire.unpack(frames, key=KEY, limits=LIMITS)
+        except figwire.FigwireError as exc:
+            if exc.code.value not in ("auth-failed", "limit-exceeded"):
+                raise AssertionError(f"a tampered signed message gave {exc.code.value}") from None
+            return
+        raise AssertionError("a tampered signed message was accepted")
+    elif shape == 2:
+        _decode([ENVELOPE_MAGIC + fdp.ConsumeBytes(fdp.remaining_bytes()), *UNSIGNED[1:]])
+    else:
+        frames = [UNSIGNED[0], fdp.ConsumeBytes(len(UNSIGNED[1])).ljust(len(UNSIGNED[1]), b"."), *UNSIGNED[2:]]
+        try:
+            result = figwire.unpack(frames, trust_unsigned=True, limits=LIMITS)
+        except figwire.FigwireError:
+            return
+        assert result.live or result.reason
+
+
+def seeds() -> dict:
+    """Starting inputs, one per shape: libFuzzer mutates real messages far sooner than it
+    would invent one."""
+    small = [bytes(f) for f in figwire.pack(Figure(figsize=(1, 1)), parts=("pickle",), key=KEY)]
+    return {
+        "joined-signed": b"\x00" + figwire.join(small),
+        "joined-unsigned": b"\x00" + figwire.join(UNSIGNED[:2]),
+        "tamper": b"\x01\x00\x00\x00",
+        "envelope": b"\x02" + UNSIGNED[0][len(ENVELOPE_MAGIC) :],
+        "pickle": b"\x03" + UNSIGNED[1],
+    }
+
+
+def main() -> None:
+    corpus = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if corpus and os.path.isdir(corpus[0]) and not os.listdir(corpus[0]):
+        for name, data in seeds().items():
+            with open(os.path.join(corpus[0], name), "wb") as f:
+                f.write(data)
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()
