@@ -59,8 +59,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import figwire  # noqa: E402
+from figwire import _auth, _spec  # noqa: E402
 
-SECTIONS = ("pack", "unpack", "png", "bytes", "memory", "scaling")
+SECTIONS = ("pack", "unpack", "auth", "png", "bytes", "memory", "scaling")
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"
 DATA_MARK = "<!-- figwire-bench-runs:"
 DPI = 100
@@ -431,6 +432,89 @@ def section_unpack(report: Report, names: Sequence[str], repeat: int) -> None:
     gc.collect()
     report.out()
     section_first_draw(report, names, repeat)
+
+
+AUTH_KEY = b"benchmark key, not a secret: 0123456789abcdef"
+#: The MAC pass over a message vs one hashlib/hmac call over the same bytes, contiguous.
+AUTH_TARGETS = {"imshow 2048": 1.10, "line 1e6": 1.10}
+
+
+def _raw_mac(alg: str) -> Callable[[bytes], Any]:
+    import hmac
+
+    if alg.startswith("hmac-"):
+        digest = alg[len("hmac-"):]
+        return lambda data: hmac.new(AUTH_KEY, data, digest).digest()
+    import blake3
+
+    key = blake3.blake3(AUTH_KEY, derive_key_context=_spec.BLAKE3_KEY_CONTEXT).digest()
+    return lambda data: blake3.blake3(data, key=key).digest()
+
+
+def section_auth(report: Report, names: Sequence[str], repeat: int) -> None:
+    algs = _auth.available_algorithms()
+    report.out("## 2c. authentication: the MAC pass, and signed vs unsigned pack and unpack")
+    report.out()
+    report.out(
+        "MAC pass: `_auth.compute_tag` over the message's frames as sent (one `update` per frame and per"
+        " length, no copy) vs one `hmac.new(key, data, digest)` (or keyed `blake3`) call over the same bytes"
+        " already joined into one buffer: the cost of framing the MAC. Target on the data-heavy figures: within 10%."
+    )
+    report.out()
+    report.out("| figure | message bytes | algorithm | MAC pass | one raw call | throughput | ratio (per-round) | target |")
+    report.out("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        fig = get(name).fig
+        frames = [memoryview(f) for f in received(fig)]
+        joined = b"".join(frames)
+        for alg in algs:
+            raw = _raw_mac(alg)
+            s = round_robin(
+                {"figwire": lambda: _auth.compute_tag(frames, alg, AUTH_KEY), "raw": lambda: raw(joined)}, repeat
+            )
+            ratio = per_round(s["figwire"], s["raw"])
+            limit = AUTH_TARGETS.get(name)
+            mark = report.target(f"mac {name} {alg}", ratio, limit) if limit else "—"
+            speed = len(joined) / statistics.median(s["raw"]) / 1e9
+            report.out(
+                f"| {name} | {fmt_b(len(joined))} | {alg} | {cell(s['figwire'])} | {cell(s['raw'])} | {speed:.2f} GB/s"
+                f" | {ratio:.2f} | {mark} |"
+            )
+        del frames, joined
+    report.out()
+    report.out(
+        "Signed vs unsigned: `pack(fig, parts=(\"pickle\",), key=Key(k, alg))` vs the same without `key`;"
+        " `unpack(frames, key=k)` vs `unpack(frames, trust_unsigned=True)`. Ratios are signed / unsigned."
+    )
+    report.out()
+    report.out("| figure | algorithm | pack signed | pack unsigned | pack ratio | unpack signed | unpack unsigned | unpack ratio |")
+    report.out("|---|---|---|---|---|---|---|---|")
+    for name in names:
+        fig = get(name).fig
+        plain = received(fig)
+        for alg in algs:
+            key = figwire.Key(AUTH_KEY, alg)
+            signed = [bytes(memoryview(f)) for f in figwire.pack(fig, parts=("pickle",), key=key)]
+            if not figwire.unpack(signed, key=AUTH_KEY).live:
+                report.error(f"{name}: a signed message did not unpack live")
+            p = round_robin(
+                {"signed": lambda: figwire.pack(fig, parts=("pickle",), key=key), "unsigned": lambda: pack_pickle(fig)},
+                repeat,
+            )
+            u = round_robin(
+                {
+                    "signed": lambda: figwire.unpack(signed, key=AUTH_KEY),
+                    "unsigned": lambda: figwire.unpack(plain, trust_unsigned=True),
+                },
+                repeat,
+            )
+            report.out(
+                f"| {name} | {alg} | {cell(p['signed'])} | {cell(p['unsigned'])} | {per_round(p['signed'], p['unsigned']):.2f}"
+                f" | {cell(u['signed'])} | {cell(u['unsigned'])} | {per_round(u['signed'], u['unsigned']):.2f} |"
+            )
+        del plain
+    gc.collect()
+    report.out()
 
 
 def _draw(fig: Figure) -> None:
@@ -812,6 +896,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 section_pack(report, core, repeat)
             elif section == "unpack":
                 section_unpack(report, core, repeat)
+            elif section == "auth":
+                section_auth(report, core, repeat)
             elif section == "png":
                 section_png(report, PNG_SET_QUICK if args.quick else PNG_SET, repeat)
             elif section == "bytes":
