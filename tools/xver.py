@@ -17,7 +17,7 @@ what every other one wrote. The phases, each one process per environment:
 3. **produce**: per figure, the native render (``render_rgba`` of a fresh figure,
    as ``.npy``) and the default pack (pickle + PNG) of another fresh figure as a
    ``.fgw`` file; with adverts, also a pack negotiated for each consumer.
-4. **consume**: every producer's every pack is unpacked (``trust_unsigned=True``). A live
+4. **consume**: every producer's every pack (signed) is unpacked with the key (``key=XVER_KEY``). A live
    figure must render exactly like the consumer's own native render of the same
    figure; a refused one must come with a PNG fallback that decodes; a negotiated
    pack's pickle must load live. For refused pickles the harness loads them anyway,
@@ -78,6 +78,9 @@ CACHE = Path.home() / ".cache" / "figwire-xver"
 STAMP = "xver-spec.json"
 #: Installed unpinned next to matplotlib and numpy: what figwire and the corpus import.
 UNPINNED = ("pillow", "msgpack", "packaging")
+#: Every pack of the matrix is signed with this key and verified with it, so the matrix
+#: runs the default loading rule (authenticated messages only) across environments.
+XVER_KEY = b"figwire cross-version matrix key (public)"
 #: Functions of tests/figures.py that corpus pickles name (secondary_axis); the caller's to allow.
 ALLOW = (("figures", "celsius_to_fahrenheit"), ("figures", "fahrenheit_to_celsius"))
 PNG = "image/png"
@@ -434,14 +437,14 @@ class _Produce:
         try:
             negotiated = self._negotiate(figwire, fig, name)  # first: pickling does not draw
             start = time.perf_counter()
-            frames = figwire.pack(fig)
+            frames = figwire.pack(fig, key=XVER_KEY)
             pack_s = time.perf_counter() - start
             data = figwire.join(frames)
             (self.out / "packs" / f"{name}.fgw").write_bytes(data)
             header = figwire.inspect(frames)
         finally:
             figures.close(fig)
-        fallback = figwire.unpack(frames).fallbacks.get(PNG)  # untrusted: fallbacks only
+        fallback = figwire.unpack(frames).fallbacks.get(PNG)  # no key: fallbacks only
         return {
             "outcome": "ok",
             "bytes": len(data),
@@ -463,7 +466,9 @@ class _Produce:
         for consumer, caps in self.caps.items():
             folder = self.out / "accept" / consumer
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{name}.fgw").write_bytes(figwire.join(figwire.pack(fig, parts=("pickle",), accept=caps)))
+            (folder / f"{name}.fgw").write_bytes(
+                figwire.join(figwire.pack(fig, parts=("pickle",), accept=caps, key=XVER_KEY))
+            )
         return sorted(self.caps)
 
 
@@ -505,7 +510,9 @@ class _Consume:
         frames = figwire.split(data)
         header = figwire.inspect(frames)
         said = figwire.verdict(header)
-        result = figwire.unpack(frames, trust_unsigned=True, allow=ALLOW)
+        result = figwire.unpack(frames, key=XVER_KEY, allow=ALLOW)
+        if result.live and not result.authenticated:
+            raise AssertionError("a live figure from a message that did not verify")
         record: Dict[str, Any] = {
             "unpack_s": time.perf_counter() - start,
             "pickle": header.pickle is not None,
