@@ -422,7 +422,7 @@ def _picklable_class_constructor(mixin_class: Any, fmt: Any, attr_name: Any, bas
     for cls in (mixin_class, base_class):
         if not is_admitted_class(cls):
             raise LoadRefused(f"a class factory over {_short(cls)}")
-    return cbook._picklable_class_constructor(mixin_class, fmt, attr_name, base_class)  # type: ignore[attr-defined]
+    return _as_matplotlib(cbook._picklable_class_constructor, mixin_class, fmt, attr_name, base_class)  # type: ignore[attr-defined]
 
 
 def _picklable_norm_constructor(*args: Any) -> Any:
@@ -436,7 +436,22 @@ def _picklable_norm_constructor(*args: Any) -> Any:
     for a in args:
         if callable(a) and not isinstance(a, type):
             raise LoadRefused(f"a norm class from {_short(args)}")
-    return colors._picklable_norm_constructor(*args)  # type: ignore[attr-defined]
+    return _as_matplotlib(colors._picklable_norm_constructor, *args)  # type: ignore[attr-defined]
+
+
+def _as_matplotlib(factory: Callable[..., Any], *args: Any) -> Any:
+    """Run one of matplotlib's class factories, its arguments checked, with the guard paused.
+
+    The first call in a process *creates* the class (a class statement, then
+    ``setattr(cls, "__name__", ...)``, which the guard refuses from a pickle as
+    ``object.__setattr__``) and caches it; only later calls find it made. A consumer
+    that never made that class itself (another process) must be able to.
+    """
+    guard = current()
+    if guard is None:
+        return factory(*args)
+    with guard.pause():
+        return factory(*args)
 
 
 def _create_empty_object_of_class(cls: Any) -> Any:
