@@ -25,7 +25,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import msgpack
 
-from ._codec import Frame, as_view, decode_envelope_map, read_header
+from ._codec import Frame, as_view, decode_envelope_map, frame_count, read_header
 from ._envelope import Auth, Header
 from ._errors import DecodeError, InvalidKeyError, LimitExceededError
 from ._spec import (
@@ -168,14 +168,7 @@ def _read_tag(view: memoryview) -> Optional[Tuple[str, bytes]]:
 def _sized(frames: Sequence[Frame], limits: Limits) -> List[memoryview]:
     """The frames as views, with their count and sizes checked against ``limits``: before
     any hashing, so an oversized unauthenticated message costs no MAC pass."""
-    try:
-        count = len(frames)
-    except TypeError:
-        raise DecodeError(ErrorCode.MALFORMED, "frames must be a sequence") from None
-    if count == 0:
-        raise DecodeError(ErrorCode.MALFORMED, "a message has at least the envelope frame")
-    if count > limits.max_frames:
-        raise LimitExceededError("frame count", count, limits.max_frames)
+    frame_count(frames, limits)
     views = [as_view(f) for f in frames]
     if views[0].nbytes > limits.max_envelope_bytes:
         raise LimitExceededError("envelope frame bytes", views[0].nbytes, limits.max_envelope_bytes)

@@ -102,8 +102,9 @@ def decode_envelope_map(frame: Frame, limits: Limits) -> Any:
     return wire
 
 
-def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
-    """Decode the envelope and check the part table against the frames actually present."""
+def frame_count(frames: Sequence[Frame], limits: Limits) -> int:
+    """How many frames ``frames`` holds, refused if it is not a sequence, empty, or over
+    ``limits.max_frames``: the first check of every decode path."""
     try:
         count = len(frames)
     except TypeError:
@@ -112,6 +113,12 @@ def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
         raise DecodeError(ErrorCode.MALFORMED, "a message has at least the envelope frame")
     if count > limits.max_frames:
         raise LimitExceededError("frame count", count, limits.max_frames)
+    return count
+
+
+def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
+    """Decode the envelope and check the part table against the frames actually present."""
+    count = frame_count(frames, limits)
     header = decode_envelope(frames[0], limits)
     total = 0
     owner: Dict[int, int] = {}
