@@ -17,7 +17,7 @@ matplotlib that is installed and cached:
   does not derive from a class on ``DENIED_CLASSES``. Nested classes (``ArrowStyle.CurveB``)
   and the classes ``_make_class_factory`` makes are classes like any other.
 * *F1, functions of data modules*: every function of ``DATA_MODULES`` (colormap data
-  such as ``matplotlib._cm._flag_red``): pure arithmetic on their argument.
+  such as ``matplotlib._cm._flag_red``, 3D projections): pure arithmetic on their arguments.
 * *F2, reviewed functions and values*: ``REVIEWED`` (a few of matplotlib's own
   callbacks, numpy's z-sort functions, datetime/dateutil value types, plain builtin
   types), each with the reason it is needed.
@@ -108,7 +108,10 @@ DENIED_CLASSES: FrozenSet[str] = frozenset(
     }
 )
 
-DATA_MODULES: FrozenSet[str] = frozenset({"matplotlib._cm"})
+#: F1: modules of pure arithmetic on their arguments (they import only numpy and
+#: matplotlib's ``_api``): colormap data functions, and the 3D projection functions an
+#: ``Axes3D`` stores as its projection (``proj3d.persp_transformation`` on matplotlib 3.5).
+DATA_MODULES: FrozenSet[str] = frozenset({"matplotlib._cm", "mpl_toolkits.mplot3d.proj3d"})
 
 #: F2: exact names admitted as values, each for a reason a figure needs it.
 REVIEWED: Dict[Tuple[str, str], str] = {

@@ -117,6 +117,22 @@ def test_every_admitted_name_follows_the_rules() -> None:
             assert isinstance(obj, type), line
 
 
+def test_data_modules_are_pure_arithmetic() -> None:
+    """F1 admits every function of a data module, so each must import nothing that does I/O."""
+    import ast
+    import inspect
+
+    for name in _policy.DATA_MODULES:
+        tree = ast.parse(inspect.getsource(importlib.import_module(name)))
+        imported = {
+            alias.name if isinstance(node, ast.Import) else f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
+        assert imported <= {"numpy", "matplotlib._api", "functools.partial"}, (name, imported)
+
+
 def test_a_method_is_re_resolved_on_the_subclass_that_overrides_it() -> None:
     from matplotlib.transforms import Affine2D, CompositeGenericTransform, Transform
 
