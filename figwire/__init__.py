@@ -20,6 +20,7 @@ from ._errors import (
     LimitExceededError,
     UnsupportedVersionError,
 )
+from ._files import convert, load, save
 from ._framing import join, split
 from ._keys import key_from_connection_file, key_from_env, key_from_file
 from ._loadpolicy import LoadPolicy
@@ -36,6 +37,9 @@ __all__ = [
     "inspect",
     "join",
     "split",
+    "save",
+    "load",
+    "convert",
     "capabilities",
     "strip",
     "sign",

@@ -1,22 +1,26 @@
-"""``python -m figwire demo`` packs a sample figure and unpacks it; ``inspect FILE.fgw`` reads one.
+"""figwire's command line: ``demo``, ``inspect``/``show``/``convert`` a ``.fgw`` file,
+``listen`` for figures in windows, run a ``hub``.
 
 The demo is a newcomer's first command: it shows the whole path (pack, the envelope, a
 file on disk, unpack, live figure or fallback) in one process, and with ``--backend``
-opens the figure in a real window.
+opens the figure in a real window. Every command fails with one line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 from typing import Any, List, Optional, Sequence
 
 from . import inspect, join, pack, split, unpack
+from ._auth import Key
 from ._envelope import Header
 from ._errors import FigwireError
-from ._keys import key_from_file
+from ._files import convert, load
+from ._keys import key_from_env, key_from_file
 
 
 def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
@@ -99,32 +103,166 @@ def demo(out: Path, backend: Optional[str]) -> int:
     return 0 if result.live else 1
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def _hub(frontend: str, backend: str) -> int:
+    try:
+        from .zmq import hub
+    except ImportError as exc:
+        raise OSError(f"the hub needs pyzmq (pip install 'figwire[zmq]'): {exc}") from None
+    import zmq
+
+    print(f"figwire hub: producers -> {frontend}, viewers <- {backend}", flush=True)
+    try:
+        hub(frontend, backend)
+    except zmq.ZMQError as exc:
+        raise OSError(f"cannot bind: {exc}") from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _key(args: argparse.Namespace) -> Optional[Key]:
+    """``--key-file``, else the environment's key (``FIGWIRE_KEY``/``FIGWIRE_KEY_FILE``)."""
+    path = getattr(args, "key_file", None)
+    return key_from_file(path) if path is not None else key_from_env()
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    key = _key(args)
+    frames = split(args.file.read_bytes())
+    header = inspect(frames, key=key)
+    if args.json:
+        import base64
+
+        wire = header.to_wire()
+        wire["verified"] = key is not None and header.auth is not None
+        print(json.dumps(wire, indent=2, default=lambda b: base64.b64encode(b).decode("ascii")))
+        return 0
+    print("\n".join(_summary(header, frames)))
+    if key is not None:
+        print("verified: " + ("the tag matches the key" if header.auth else "not signed"))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    import matplotlib.pyplot as plt
+
+    result = load(args.file, args.backend, key=_key(args), trust_unsigned=args.trust_unsigned)
+    if result.figure is None:
+        raise OSError(f"nothing to show: {result.reason}; {'; '.join(result.notes)}")
+    print(f"{args.file}: {'live' if result.live else 'image (' + str(result.reason) + ')'} in {args.backend}")
+    plt.show()
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    target, how = convert(args.file, args.out, key=_key(args), trust_unsigned=args.trust_unsigned, dpi=args.dpi)
+    print(f"wrote {target}: {how}")
+    return 0
+
+
+def _listen(args: argparse.Namespace) -> int:
+    try:
+        from ._listen import listen
+    except ImportError as exc:
+        raise OSError(f"the viewer needs pyzmq (pip install 'figwire[zmq]'): {exc}") from None
+    import zmq
+
+    try:
+        listen(
+            args.endpoint,
+            args.backend,
+            key=_key(args),
+            connect=args.connect,
+            trust_unsigned=args.trust_unsigned,
+            replay=not args.no_replay_guard,
+            progressive=not args.no_progressive,
+            request_endpoint=args.request,
+            count=args.count,
+            log=lambda line: print(line, flush=True),
+        )
+    except zmq.ZMQError as exc:
+        raise OSError(f"cannot {'connect to' if args.connect else 'bind'} {args.endpoint}: {exc}") from None
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m figwire", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def keyed(cmd: argparse.ArgumentParser, trust: bool = True) -> None:
+        cmd.add_argument("--key-file", type=Path, help="the shared key (default: $FIGWIRE_KEY or $FIGWIRE_KEY_FILE)")
+        if trust:
+            cmd.add_argument(
+                "--trust-unsigned", action="store_true", help="load unsigned pickles (only for files you made yourself)"
+            )
+
     run = commands.add_parser("demo", help="pack a sample figure, write demo.fgw, unpack it")
     run.add_argument(
         "--out", type=Path, default=Path("figwire-demo"), help="folder for the files (default: ./figwire-demo)"
     )
     run.add_argument("--backend", help="open the live figure in this GUI backend, e.g. TkAgg or QtAgg")
+
     read = commands.add_parser("inspect", help="print the envelope of a .fgw file")
     read.add_argument("file", type=Path)
-    read.add_argument("--key-file", type=Path, help="verify the message with the key in this file first")
-    args = parser.parse_args(argv)
+    read.add_argument("--json", action="store_true", help="the envelope as JSON (bytes in base64)")
+    keyed(read, trust=False)
+
+    view = commands.add_parser("show", help="open a .fgw file in a window: live if it verifies, else its image")
+    view.add_argument("file", type=Path)
+    view.add_argument("--backend", default="TkAgg", help="GUI backend (default: TkAgg)")
+    keyed(view)
+
+    conv = commands.add_parser("convert", help="write a .fgw file's figure as PNG, SVG or PDF")
+    conv.add_argument("file", type=Path)
+    conv.add_argument("out", type=Path, help="the output file: .png, .svg or .pdf")
+    conv.add_argument("--dpi", type=float, help="resolution when rendering the live figure")
+    keyed(conv)
+
+    lis = commands.add_parser(
+        "listen",
+        help="show figures sent to ENDPOINT (by module://figwire.backend or figwire.zmq.send) in windows",
+        description="Bind a PULL socket at ENDPOINT (or, with --connect, connect a SUB socket to a"
+        " hub) and open every figure received as a window: live when it verifies with the key,"
+        " else its image with the reason. A figure sent again under the same label replaces its"
+        " window. One line per figure.",
+    )
+    lis.add_argument("endpoint", help="e.g. tcp://127.0.0.1:5599 (the backend's default) or ipc:///tmp/figs")
+    lis.add_argument("--backend", default="TkAgg", help="GUI backend (default: TkAgg)")
+    lis.add_argument("--connect", action="store_true", help="connect a SUB socket (to a hub) instead of binding")
+    lis.add_argument(
+        "--request", metavar="ENDPOINT", help="the producer's REP endpoint: key L in an image window asks for it live"
+    )
+    lis.add_argument("--no-replay-guard", action="store_true", help="accept a message id seen before")
+    lis.add_argument("--no-progressive", action="store_true", help="do not show the image before the live figure")
+    lis.add_argument("--count", type=int, help="stop receiving after this many figures (windows stay open)")
+    keyed(lis)
+
+    fan = commands.add_parser(
+        "hub",
+        help="fan figures out: producers PUB to FRONTEND, viewers SUB to BACKEND (zmq.proxy)",
+        description="Bind an XSUB socket at FRONTEND (producers connect PUB sockets) and an XPUB"
+        " socket at BACKEND (viewers connect SUB sockets) and forward every message until"
+        " interrupted. Messages pass unparsed: signed ones stay verifiable end to end.",
+    )
+    fan.add_argument("frontend", help="e.g. tcp://*:5601")
+    fan.add_argument("backend", help="e.g. tcp://*:5602")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"inspect": _inspect, "show": _show, "convert": _convert, "listen": _listen}
     try:
+        if args.command == "hub":
+            return _hub(args.frontend, args.backend)
         if args.command == "demo":
             if args.backend is None:
                 import matplotlib
 
                 matplotlib.use("Agg")
             return demo(args.out, args.backend)
-        key = None if args.key_file is None else key_from_file(args.key_file)
-        frames = split(args.file.read_bytes())
-        print("\n".join(_summary(inspect(frames, key=key), frames)))
-        if key is not None:
-            print("verified: " + ("the tag matches the key" if inspect(frames).auth else "not signed"))
-        return 0
-    except (FigwireError, OSError) as exc:
+        return commands[args.command](args)
+    except (FigwireError, OSError, ValueError) as exc:
         print(f"python -m figwire {args.command}: {exc}", file=sys.stderr)
         return 2
 

@@ -150,7 +150,7 @@ def _failed(why: str) -> DecodeError:
     return DecodeError(ErrorCode.AUTH_FAILED, why)
 
 
-def _read_tag(view: memoryview) -> Optional[Tuple[str, bytes]]:
+def read_tag(view: memoryview) -> Optional[Tuple[str, bytes]]:
     """(algorithm, tag) if ``view`` is a tag frame, None if it is not one at all."""
     if view.nbytes < len(AUTH_MAGIC) + 1 or view[: len(AUTH_MAGIC)] != AUTH_MAGIC:
         return None
@@ -165,7 +165,7 @@ def _read_tag(view: memoryview) -> Optional[Tuple[str, bytes]]:
     return alg, bytes(view[start:])
 
 
-def _sized(frames: Sequence[Frame], limits: Limits) -> List[memoryview]:
+def sized(frames: Sequence[Frame], limits: Limits) -> List[memoryview]:
     """The frames as views, with their count and sizes checked against ``limits``: before
     any hashing, so an oversized unauthenticated message costs no MAC pass."""
     frame_count(frames, limits)
@@ -178,6 +178,15 @@ def _sized(frames: Sequence[Frame], limits: Limits) -> List[memoryview]:
     return views
 
 
+def check_tag(views: Sequence[memoryview], tag: Tuple[str, bytes], key: Key) -> str:
+    """Check ``tag`` (from ``read_tag(views[-1])``) over the other frames, in constant
+    time; the algorithm if it verifies, ``DecodeError(auth-failed)`` if not."""
+    alg, received = tag
+    if not hmac.compare_digest(compute_tag(views[:-1], alg, key.secret), received):
+        raise _failed(f"the {alg} tag does not match: the message was changed, or signed with another key")
+    return alg
+
+
 def authenticate(frames: Sequence[Frame], key: KeyLike, limits: Limits = DEFAULT_LIMITS) -> Tuple[Header, bool]:
     """Check ``frames`` with ``key``, then decode the envelope: ``(header, signed)``.
 
@@ -187,8 +196,8 @@ def authenticate(frames: Sequence[Frame], key: KeyLike, limits: Limits = DEFAULT
     but must not load its pickle (§13.1).
     """
     key = as_key(key)
-    views = _sized(frames, limits)
-    tag = _read_tag(views[-1]) if len(views) >= 2 else None
+    views = sized(frames, limits)
+    tag = read_tag(views[-1]) if len(views) >= 2 else None
     if tag is None:
         try:
             wire = decode_envelope_map(views[0], limits)
@@ -202,9 +211,7 @@ def authenticate(frames: Sequence[Frame], key: KeyLike, limits: Limits = DEFAULT
                 "(the tag was dropped or moved, or frames were appended)"
             )
         return read_header(frames, limits), False
-    alg, received = tag
-    if not hmac.compare_digest(compute_tag(views[:-1], alg, key.secret), received):
-        raise _failed(f"the {alg} tag does not match: the message was changed, or signed with another key")
+    alg = check_tag(views, tag, key)
     header = read_header(frames, limits)
     if header.auth is None or header.auth.alg != alg:
         raise _failed("the tag verifies but the envelope does not declare it (a producer bug)")

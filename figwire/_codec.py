@@ -76,16 +76,18 @@ def decode_envelope(frame: Frame, limits: Limits) -> Header:
     return Header.from_wire(decode_envelope_map(frame, limits), limits)
 
 
-def decode_envelope_map(frame: Frame, limits: Limits) -> Any:
-    """Frame 0's msgpack value under the rules of §3.1, before any field is read."""
+def decode_envelope_map(frame: Frame, limits: Limits, magic: bytes = ENVELOPE_MAGIC) -> Any:
+    """Frame 0's msgpack value under the rules of §3.1, before any field is read
+    (``magic`` is ``CONTROL_MAGIC`` for a control message's frame, §15.2)."""
     view = as_view(frame)
     if view.nbytes > limits.max_envelope_bytes:
         raise LimitExceededError("envelope frame bytes", view.nbytes, limits.max_envelope_bytes)
-    if view[: len(ENVELOPE_MAGIC)] != ENVELOPE_MAGIC:
-        raise DecodeError(ErrorCode.MALFORMED, "frame 0 does not start with the figwire magic")
+    if view[: len(magic)] != magic:
+        kind = "figwire" if magic == ENVELOPE_MAGIC else "figwire control"
+        raise DecodeError(ErrorCode.MALFORMED, f"frame 0 does not start with the {kind} magic")
     # unpackb on a private, contiguous bytes copy: msgpack < 1.2.0 had a use-after-free on
     # non-contiguous input, and the envelope is small. Unpacker objects are never reused.
-    body = bytes(view[len(ENVELOPE_MAGIC) :])
+    body = bytes(view[len(magic) :])
     try:
         wire = msgpack.unpackb(
             body,

@@ -16,9 +16,12 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ._envelope import Header
+
+if TYPE_CHECKING:
+    from ._control import Control
 from ._errors import DecodeError
 from ._spec import ErrorCode
 
@@ -43,8 +46,9 @@ class ReplayGuard:
         self._floor = float("-inf")
         self._lock = threading.Lock()
 
-    def check(self, header: Header, authenticated: bool = True) -> None:
-        """Refuse ``header``'s message (``DecodeError(replayed)``) or remember it.
+    def check(self, header: Header | Control, authenticated: bool = True) -> None:
+        """Refuse ``header``'s message (``DecodeError(replayed)``) or remember it: a
+        figure message's ``Header``, or a control message (``Request``/``Status``).
 
         Only authenticated messages are remembered (an unauthenticated sender could
         otherwise fill the guard, or pre-empt an id); every message's time is checked.

@@ -16,7 +16,7 @@ from typing import Tuple
 #: The format version this implementation writes: ``(major, minor)``. It is not the
 #: package version; a minor only adds optional fields, a major may change anything
 #: after the magic.
-FORMAT_VERSION: Tuple[int, int] = (1, 1)
+FORMAT_VERSION: Tuple[int, int] = (1, 2)
 
 #: Majors this implementation reads (any minor of them).
 READABLE_MAJORS = frozenset({1})
@@ -37,6 +37,22 @@ FILE_SUFFIX = ".fgw"
 
 #: First bytes of a signed message's last frame, the authentication tag (§13.5).
 AUTH_MAGIC = b"\x89FGA"
+
+#: First bytes of a control message's frame 0 (§15.2): a request for a figure, or a
+#: status that answers one without a figure. Never a figure message's magic, so one
+#: socket carries both and a receiver tells them apart before parsing anything.
+CONTROL_MAGIC = b"\x89FGC"
+
+#: At most this many transport frames (a PUB/SUB topic, ROUTER identities and their
+#: delimiter) precede a message on a ZeroMQ socket (§15.1).
+MAX_PREFIX_FRAMES = 8
+
+
+class ControlType(str, enum.Enum):
+    """What a control message is (§15.2)."""
+
+    REQUEST = "request"
+    STATUS = "status"
 
 
 class Role(str, enum.Enum):
@@ -131,6 +147,7 @@ class ErrorCode(str, enum.Enum):
     NOT_SIGNED = "not-signed"
     REPLAYED = "replayed"
     INVALID_KEY = "invalid-key"
+    NOT_FOUND = "not-found"
 
 
 #: One line per code for the spec's table.
@@ -155,6 +172,7 @@ ERROR_MEANINGS = {
     ErrorCode.NOT_SIGNED: "verification was asked for and the message carries no authentication tag",
     ErrorCode.REPLAYED: "an authenticated message was seen before, or was created outside the accepted window",
     ErrorCode.INVALID_KEY: "a key is empty, obviously weak, or cannot be read (the key itself is never shown)",
+    ErrorCode.NOT_FOUND: "a request names a figure the producer does not hold (any more)",
 }
 
 
@@ -213,6 +231,20 @@ AUTH_FIELDS = (
     Field("alg", "str", True, (1, 1), "authentication algorithm (§13.5), the one the tag frame names"),
     Field("frame", "int", True, (1, 1), "index of the tag frame: always the last frame"),
     Field("key_id", "str", False, (1, 1), "which shared key signed it (informative; never the key)"),
+)
+
+CONTROL_FIELDS = (
+    Field("figwire", "str", True, (1, 2), 'format version "major.minor"'),
+    Field("type", "str", True, (1, 2), "``request`` or ``status`` (§15.2); a consumer ignores other types"),
+    Field("id", "str", True, (1, 2), "this message's id, unique per sender (inside the MAC)"),
+    Field("created", "float", True, (1, 2), "creation time, seconds since the Unix epoch (UTC)"),
+    Field("accept", "map", False, (1, 2), "request: the client's advert (§12.1); the answer is packed for it"),
+    Field("message_id", "str", False, (1, 2), "request: the figure message wanted again (e.g. live, with its pickle)"),
+    Field("label", "str", False, (1, 2), "request: the figure wanted, by label; with neither, the latest figure"),
+    Field("reply_to", "str", False, (1, 2), "status: the id of the request it answers"),
+    Field("code", "str", False, (1, 2), "status: ``ok`` or an error code (§9)"),
+    Field("message", "str", False, (1, 2), "status: one human-readable line"),
+    Field("auth", "map", False, (1, 2), "present when the message is signed, as in the envelope (§13.5)"),
 )
 
 PRODUCER_FIELDS = (
@@ -302,6 +334,7 @@ FIELD_TABLES = {
     "figure": FIGURE_FIELDS,
     "part": PART_FIELDS,
     "auth": AUTH_FIELDS,
+    "control": CONTROL_FIELDS,
 }
 
 

@@ -229,6 +229,7 @@ def unpack(
     limits: Limits = DEFAULT_LIMITS,
     zero_copy: bool = False,
     policy: LoadPolicy = DEFAULT_LOAD_POLICY,
+    on_verified: Optional[Callable[[Header, Mapping[str, memoryview]], None]] = None,
 ) -> Unpacked:
     """Rebuild the figure from ``frames``: live when possible, else the fallbacks.
 
@@ -255,6 +256,10 @@ def unpack(
     (``bytes``) is copied once so that they are writable, as in a
     stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
     read-only frames are then read-only views (in-place edits raise ``ValueError``).
+
+    ``on_verified(header, fallbacks)`` is called once the message is verified and its
+    fallbacks decoded, before any pickle is loaded: a viewer shows the image at once
+    there and the live figure when it is ready (progressive display).
     """
     if key is None:
         header, authenticated = read_header(frames, limits), False
@@ -264,6 +269,8 @@ def unpack(
         replay.check(header, authenticated)
     notes: List[str] = []
     fallbacks = _decode_fallbacks(frames, header, notes)
+    if on_verified is not None:
+        on_verified(header, fallbacks)
     ctx = _Context(frames, header, authenticated, key is not None, trust_unsigned, allow, zero_copy, policy)
     reasons = []
     for name, attempt in LIVE_TIERS:

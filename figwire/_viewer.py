@@ -1,0 +1,216 @@
+"""The viewer behind ``python -m figwire listen``: figures from a socket into windows.
+
+Each figure message opens a window of the chosen backend: the live figure when it can
+load (authenticated with the viewer's key, or ``trust_unsigned``), else its best image
+with the reason in the title. A figure sent again under the same label (or pyplot
+number) replaces its window, at the same place, instead of opening another. One line per
+figure says what happened.
+
+**Progressive display**: decoding a PNG costs a few milliseconds, unpickling and drawing
+a big figure tens to hundreds. When a message has both, the image is shown as soon as
+the message is verified (``unpack``'s ``on_verified``), and the live figure takes its
+place when ready. **Live on demand**: given a request socket to the producer, the key
+``L`` in a window showing an image asks for that figure again with its pickle, by
+message id (§15.2); the answer replaces the window.
+
+The GUI loop runs between messages (``canvas.start_event_loop`` of an open window, the
+backend's own loop), so windows stay responsive while the viewer waits.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from ._auth import KeyLike
+from ._envelope import Header
+from ._errors import FigwireError
+from ._gui import BackendUnavailable, show_image
+from ._negotiate import capabilities
+from ._replay import ReplayGuard
+from ._show import show
+from ._spec import MediaType
+from ._unpack import Unpacked, unpack
+
+__all__ = ["Viewer", "Shown"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the viewer did with one message (also its one printed line)."""
+
+    key: str
+    live: bool
+    reason: Optional[str]
+    nbytes: int
+    seconds: float
+    first_pixels: Optional[float]  # seconds until the early image was up, if one was
+    figure: Any = None
+
+    def line(self) -> str:
+        canvas = type(self.figure.canvas).__name__ if self.figure is not None else "no window"
+        what = f"live in {canvas}" if self.live else f"image in {canvas} (not live: {self.reason})"
+        early = "" if self.first_pixels is None else f", image after {self.first_pixels * 1e3:.0f} ms"
+        return f"{self.key}: {what}, {self.nbytes / 1e6:.2f} MB, {self.seconds * 1e3:.0f} ms{early}"
+
+
+def _window_key(header: Header) -> str:
+    facts = header.figure
+    if facts.label:
+        return facts.label
+    return f"figure {facts.number}" if facts.number is not None else f"message {header.id[:8]}"
+
+
+def _has(header: Header, media_type: str) -> bool:
+    return any(p.media_type == media_type for p in header.parts)
+
+
+def _geometry(fig: Any) -> Any:
+    window = getattr(getattr(fig.canvas, "manager", None), "window", None)
+    if window is None:
+        return None
+    if hasattr(window, "winfo_geometry"):  # Tk
+        return ("tk", window.winfo_x(), window.winfo_y())
+    if hasattr(window, "pos"):  # Qt
+        return ("qt", window.pos())
+    return None
+
+
+def _place(fig: Any, where: Any) -> None:
+    window = getattr(getattr(fig.canvas, "manager", None), "window", None)
+    if window is None or where is None:
+        return
+    if where[0] == "tk":
+        window.geometry(f"+{where[1]}+{where[2]}")
+    elif where[0] == "qt":
+        window.move(where[1])
+
+
+def _mapped(fig: Any) -> bool:
+    """Whether the figure's window is on screen now (Tk and Qt; others: assumed)."""
+    window: Any = getattr(fig.canvas.manager, "window", None)
+    if hasattr(window, "winfo_viewable"):
+        return bool(window.winfo_viewable())
+    if hasattr(window, "isVisible"):
+        return bool(window.isVisible())
+    return True
+
+
+class Viewer:
+    """Show each figure message passed to ``show`` in a window of ``backend``, and run
+    the GUI loop with ``pump`` in between; see the module docstring."""
+
+    def __init__(
+        self,
+        backend: str,
+        *,
+        key: Optional[KeyLike] = None,
+        trust_unsigned: bool = False,
+        replay: Optional[ReplayGuard] = None,
+        progressive: bool = True,
+        ask_live: Optional[Callable[[str], Optional[Any]]] = None,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.backend = backend
+        self.key = key
+        self.trust_unsigned = trust_unsigned
+        self.replay = replay
+        self.progressive = progressive
+        self.ask_live = ask_live
+        self.log = log
+        self.windows: Dict[str, Any] = {}
+
+    def show(self, frames: Any) -> Shown:
+        """Show one figure message; raises ``FigwireError`` only for a message that cannot
+        be read at all (then nothing is shown)."""
+        import matplotlib.pyplot as plt
+
+        started = time.perf_counter()
+        early: Dict[str, Any] = {}
+
+        def on_verified(header: Header, fallbacks: Mapping[str, memoryview]) -> None:
+            png = fallbacks.get(MediaType.PNG.value)
+            if not (self.progressive and png is not None and _has(header, MediaType.PICKLE.value)):
+                return
+            dpi = next((p.dpi for p in header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
+            try:
+                fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=_window_key(header), dpi=dpi)
+            except (BackendUnavailable, ValueError):
+                return
+            _place(fig, _geometry(self.windows[_window_key(header)]) if _window_key(header) in self.windows else None)
+            fig.canvas.manager.show()  # type: ignore[union-attr]  # show_image gave it a window
+            fig.canvas.draw()
+            fig.canvas.flush_events()
+            early["figure"] = fig
+            if _mapped(fig):
+                early["at"] = time.perf_counter() - started
+
+        result = unpack(
+            frames,
+            key=self.key,
+            trust_unsigned=self.trust_unsigned,
+            replay=self.replay,
+            on_verified=on_verified,
+        )
+        key = _window_key(result.header)
+        image = early.get("figure")
+        if image is not None and not result.live:
+            result = replace(result, figure=image)  # the image already up is the answer
+            image.canvas.manager.set_window_title(f"{key} (not live: {result.reason})")
+        else:
+            result = show(result, self.backend)
+            if image is not None:
+                _place(result.figure, _geometry(image))
+                plt.close(image)
+        old = self.windows.get(key)
+        if old is not None and old is not result.figure:
+            if image is None:
+                _place(result.figure, _geometry(old))
+            plt.close(old)
+        if result.figure is not None:
+            self.windows[key] = result.figure
+            if not result.live and self.ask_live is not None:
+                self._offer_live(result)
+        if result.figure is not None and result.figure is not image:
+            result.figure.canvas.manager.show()
+        nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
+        shown = Shown(
+            key, result.live, result.reason, nbytes, time.perf_counter() - started, early.get("at"), result.figure
+        )
+        self.log(shown.line())
+        return shown
+
+    def _offer_live(self, result: Unpacked) -> None:
+        message_id = result.header.id
+
+        def on_key(event: Any) -> None:
+            if event.key not in ("l", "L") or self.ask_live is None:
+                return
+            self.log(f"{_window_key(result.header)}: asking the producer for it live")
+            try:
+                frames = self.ask_live(message_id)
+                if frames is not None:
+                    self.show(frames)
+            except (FigwireError, TimeoutError) as exc:
+                self.log(f"{_window_key(result.header)}: not live: {exc}")
+
+        result.figure.canvas.mpl_connect("key_press_event", on_key)
+
+    def pump(self, seconds: float) -> bool:
+        """Run the GUI event loop for ``seconds`` if any window is open (True), else return
+        at once (False) so the caller can wait on its socket instead."""
+        from matplotlib._pylab_helpers import Gcf
+
+        managers = Gcf.get_all_fig_managers()
+        open_figures = {m.canvas.figure for m in managers}
+        self.windows = {k: f for k, f in self.windows.items() if f in open_figures}
+        if not managers:
+            return False
+        managers[-1].canvas.start_event_loop(seconds)
+        return True
+
+
+def default_accept() -> Dict[str, Any]:
+    """What the viewer asks for when it asks for a figure live: everything, pickle first."""
+    return capabilities()

@@ -1,0 +1,148 @@
+"""The viewer with real windows under Xvfb: a script using ``module://figwire.backend``
+sends its figures to ``python -m figwire listen``, and they open as live windows.
+
+Every process is real: the viewer and the script are subprocesses on an ipc socket, the
+windows are checked with ``xwininfo`` (mapped, titled, one per label), and an
+in-process viewer (in a child interpreter) is checked for its canvas class, its pixels
+against an Agg render, and progressive display (the image window was mapped before the
+live figure replaced it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+from gui_support import CANVAS, REPO, xvfb
+
+pytestmark = pytest.mark.gui
+
+KEY = "viewer test key, not a secret: 0123456789"
+
+SCRIPT = r"""
+import sys, time
+import matplotlib.pyplot as plt, numpy as np
+assert type(plt.figure().canvas).__module__ == "figwire.backend"; plt.close("all")
+plt.figure(label="waves"); plt.plot(np.sin(np.linspace(0, 10, 500))); plt.show()
+plt.figure(label="big image"); plt.imshow(np.random.default_rng(0).random((2048, 2048))); plt.show()
+plt.figure("waves"); plt.plot(np.cos(np.linspace(0, 10, 500))); plt.show()  # the same label: its window is replaced
+"""
+
+SCENARIO = r"""
+import json, sys
+import numpy as np
+import matplotlib
+matplotlib.use(sys.argv[1])
+import matplotlib.pyplot as plt
+import figwire
+from figwire._viewer import Viewer
+from matplotlib.figure import Figure
+key = b"viewer test key, not a secret: 0123456789"
+fig = Figure(figsize=(4.13, 3.07), dpi=100, label="scene")
+ax = fig.add_subplot(); ax.imshow(np.arange(1200 * 900, dtype=float).reshape(900, 1200)); ax.set_title("viewer")
+want = figwire.unpack(figwire.pack(fig, parts=["pickle"]), trust_unsigned=True).figure
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+agg = FigureCanvasAgg(want); agg.draw(); want = np.asarray(agg.buffer_rgba()).copy()
+seen = []
+viewer = Viewer(sys.argv[1], key=key, log=seen.append)
+first = viewer.show(figwire.pack(fig, key=key))
+for _ in range(10): viewer.pump(0.05)
+canvas = first.figure.canvas
+window = canvas.manager.window
+mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
+got = np.asarray(canvas.buffer_rgba())
+again = viewer.show(figwire.pack(fig, key=key))  # same label: replaces the window
+for _ in range(5): viewer.pump(0.05)
+unsigned = viewer.show(figwire.pack(Figure(label="unsigned")))
+print("RESULT " + json.dumps({
+    "live": first.live, "canvas": type(canvas).__name__, "mapped": mapped,
+    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
+    "first_pixels": first.first_pixels, "seconds": first.seconds,
+    "replaced": not plt.fignum_exists(first.figure.number) and plt.fignum_exists(again.figure.number),
+    "unsigned_live": unsigned.live, "unsigned_reason": unsigned.reason,
+    "fignums": plt.get_fignums(), "lines": seen,
+}))
+"""
+
+
+def _env(display: str, **extra: str) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND", "FIGWIRE_KEY", "FIGWIRE_KEY_FILE")}
+    env.update(DISPLAY=display, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])), **extra)
+    return env
+
+
+def _windows(display: str) -> List[str]:
+    out = subprocess.run(["xwininfo", "-root", "-tree"], env={"DISPLAY": display}, capture_output=True, text=True)
+    return re.findall(r'^\s+0x[0-9a-f]+ "([^"]*)": \("matplotlib', out.stdout, re.M)
+
+
+def _lines(proc: subprocess.Popen, n: int, timeout: float) -> List[str]:
+    lines, deadline = [], time.monotonic() + timeout
+    while len(lines) < n and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 1)
+        if ready:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.strip())
+    return lines
+
+
+@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
+def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -> None:
+    endpoint = f"ipc://{tmp_path}/viewer"
+    with xvfb() as display:
+        viewer = subprocess.Popen(
+            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--count", "3"],
+            env=_env(display, FIGWIRE_KEY=KEY), stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert "listening on" in _lines(viewer, 1, 60)[0]
+            script = tmp_path / "script.py"
+            script.write_text(SCRIPT)
+            sender = subprocess.run(
+                [sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, MPLBACKEND="module://figwire.backend"),
+            )
+            assert sender.returncode == 0, sender.stderr
+            lines = _lines(viewer, 3, 120)
+            time.sleep(1)
+            windows = _windows(display)
+        finally:
+            viewer.send_signal(signal.SIGINT)
+            viewer.wait(20)
+    assert [line.split(":")[0] for line in lines] == ["waves", "big image", "waves"], lines
+    assert all(f"live in {CANVAS['tkagg']}" in line for line in lines), lines
+    early, total = (int(x) for x in re.search(r"MB, (\d+) ms, image after (\d+) ms", lines[1]).groups()[::-1])
+    assert early < total, "progressive display: the image was up before the live figure"
+    assert sorted(windows) == ["big image", "waves"], windows  # one window per label, mapped
+    assert viewer.returncode == 0
+
+
+@pytest.mark.parametrize("backend", ["TkAgg", "QtAgg"])
+def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: Path, backend: str) -> None:
+    if backend == "QtAgg":
+        pytest.importorskip("PySide6")
+    with xvfb() as display:
+        proc = subprocess.run(
+            [sys.executable, "-c", SCENARIO, backend], env=_env(display), capture_output=True, text=True, timeout=180
+        )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr
+    got = json.loads(lines[-1][len("RESULT ") :])
+    assert got["live"] and got["canvas"] == CANVAS[backend.lower()] and got["mapped"], got
+    assert got["same_pixels"], "the live window draws exactly what Agg draws"
+    assert got["first_pixels"] is not None and got["first_pixels"] < got["seconds"], got
+    assert got["replaced"], "a figure sent again under its label replaces its window"
+    assert not got["unsigned_live"] and "sign" in got["unsigned_reason"], got["unsigned_reason"]
+    assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned image; no leftovers
