@@ -98,6 +98,9 @@ def demo(out: Path, backend: Optional[str]) -> int:
     if backend is not None:
         import matplotlib.pyplot as plt
 
+        if result.figure is None or f"backend: live in {backend}" not in result.notes and not result.figure.canvas.manager:
+            why = [n[len("backend: ") :] for n in result.notes if n.startswith("backend: ")]
+            raise OSError(f"cannot open a window with {backend}: {'; '.join(why) or 'no figure to show'}")
         print(f"showing it with {backend}; close the window to finish")
         plt.show()
     return 0 if result.live else 1
