@@ -69,5 +69,18 @@ __all__ = [
 ]
 
 
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext figwire`` in an ipykernel kernel (``figwire.jupyter``)."""
+    from .jupyter import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: object) -> None:
+    from .jupyter import unload_ipython_extension as unload
+
+    unload(shell)
+
+
 def __dir__() -> "list[str]":
     return list(__all__)

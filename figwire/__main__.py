@@ -98,7 +98,11 @@ def demo(out: Path, backend: Optional[str]) -> int:
     if backend is not None:
         import matplotlib.pyplot as plt
 
-        if result.figure is None or f"backend: live in {backend}" not in result.notes and not result.figure.canvas.manager:
+        if (
+            result.figure is None
+            or f"backend: live in {backend}" not in result.notes
+            and not result.figure.canvas.manager
+        ):
             why = [n[len("backend: ") :] for n in result.notes if n.startswith("backend: ")]
             raise OSError(f"cannot open a window with {backend}: {'; '.join(why) or 'no figure to show'}")
         print(f"showing it with {backend}; close the window to finish")
@@ -188,6 +192,14 @@ def _listen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _console(args: argparse.Namespace) -> int:
+    try:
+        from .jupyter.console import main as console
+    except ImportError as exc:
+        raise OSError(f"the console needs jupyter_console (pip install 'figwire[jupyter]'): {exc}") from None
+    return console(args.console_args, backend=args.backend)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m figwire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -240,6 +252,18 @@ def _parser() -> argparse.ArgumentParser:
     lis.add_argument("--count", type=int, help="stop receiving after this many figures (windows stay open)")
     keyed(lis)
 
+    con = commands.add_parser(
+        "console",
+        help="a Jupyter terminal console whose figures open as live windows",
+        description="jupyter_console with figwire: starts a kernel (or attaches to one with"
+        " --existing CONNECTION_FILE), loads the figwire extension in it, and opens each figure"
+        " the kernel displays as a live window. Other arguments go to jupyter console.",
+    )
+    con.add_argument("--backend", default="TkAgg", help="GUI backend for the windows (default: TkAgg)")
+    con.add_argument(
+        "console_args", nargs=argparse.REMAINDER, help="arguments for jupyter console, e.g. --existing FILE"
+    )
+
     fan = commands.add_parser(
         "hub",
         help="fan figures out: producers PUB to FRONTEND, viewers SUB to BACKEND (zmq.proxy)",
@@ -254,7 +278,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"inspect": _inspect, "show": _show, "convert": _convert, "listen": _listen}
+    commands = {"inspect": _inspect, "show": _show, "convert": _convert, "listen": _listen, "console": _console}
     try:
         if args.command == "hub":
             return _hub(args.frontend, args.backend)

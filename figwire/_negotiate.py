@@ -163,12 +163,17 @@ class Advert:
 
 
 def strip(
-    frames: Sequence[Frame], keep: Iterable[str], *, limits: Limits = DEFAULT_LIMITS, key: Optional[KeyLike] = None
+    frames: Sequence[Frame],
+    keep: Iterable[str],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    key: Optional[KeyLike] = None,
+    reason: str = "removed by a forwarder",
 ) -> List[Frame]:
     """The same message with only the parts named in ``keep`` (``"pickle"`` or media types).
 
     Only the envelope is rewritten: kept frames are passed through as the same objects,
-    and the envelope's ``missing`` says which parts a forwarder removed. A changed
+    and the envelope's ``missing`` gives ``reason`` for each part removed. A changed
     message is no longer signed (its tag is dropped); ``key`` signs the result again,
     for a forwarder its consumers trust (``figwire.sign``).
     """
@@ -180,7 +185,7 @@ def strip(
     for part in header.parts:
         name = "pickle" if part.role == "pickle" else part.media_type
         if name not in keep:
-            missing[name] = "removed by a forwarder"
+            missing[name] = reason
             continue
         parts.append(replace(part, frames=tuple(range(len(out), len(out) + len(part.frames)))))
         out.extend(frames[i] for i in part.frames)

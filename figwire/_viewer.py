@@ -31,7 +31,7 @@ from ._negotiate import capabilities
 from ._replay import ReplayGuard
 from ._show import show
 from ._spec import MediaType
-from ._unpack import Unpacked, unpack
+from ._unpack import unpack
 
 __all__ = ["Viewer", "Shown"]
 
@@ -47,6 +47,7 @@ class Shown:
     seconds: float
     first_pixels: Optional[float]  # seconds until the early image was up, if one was
     figure: Any = None
+    message_id: str = ""
 
     def line(self) -> str:
         canvas = type(self.figure.canvas).__name__ if self.figure is not None else "no window"
@@ -121,9 +122,10 @@ class Viewer:
         self.log = log
         self.windows: Dict[str, Any] = {}
 
-    def show(self, frames: Any) -> Shown:
+    def show(self, frames: Any, *, quiet_if_nothing: bool = False) -> Shown:
         """Show one figure message; raises ``FigwireError`` only for a message that cannot
-        be read at all (then nothing is shown)."""
+        be read at all (then nothing is shown). ``quiet_if_nothing``: print no line when
+        nothing could be shown (its image comes separately: ``show_png``)."""
         import matplotlib.pyplot as plt
 
         started = time.perf_counter()
@@ -163,39 +165,65 @@ class Viewer:
             if image is not None:
                 _place(result.figure, _geometry(image))
                 plt.close(image)
-        old = self.windows.get(key)
-        if old is not None and old is not result.figure:
-            if image is None:
-                _place(result.figure, _geometry(old))
-            plt.close(old)
-        if result.figure is not None:
-            self.windows[key] = result.figure
-            if not result.live and self.ask_live is not None:
-                self._offer_live(result)
-        if result.figure is not None and result.figure is not image:
-            result.figure.canvas.manager.show()
+        self._install(key, result, placed=image is not None, message_id=result.header.id)
         nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
         shown = Shown(
-            key, result.live, result.reason, nbytes, time.perf_counter() - started, early.get("at"), result.figure
+            key,
+            result.live,
+            result.reason,
+            nbytes,
+            time.perf_counter() - started,
+            early.get("at"),
+            result.figure,
+            result.header.id,
         )
-        self.log(shown.line())
+        if result.figure is not None or not quiet_if_nothing:
+            self.log(shown.line())
         return shown
 
-    def _offer_live(self, result: Unpacked) -> None:
-        message_id = result.header.id
+    def show_png(self, shown: Shown, png: bytes, dpi: float = 100) -> Shown:
+        """Show ``png`` as the image of a figure message that had none (``shown``, its
+        outcome): a Jupyter kernel sends the PNG as ``display_data`` instead."""
+        started = time.perf_counter()
+        title = f"{shown.key} (not live: {shown.reason})"
+        fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=title, dpi=dpi)
+        result = replace(shown, figure=fig, nbytes=len(png))
+        self._install(shown.key, result, placed=False, message_id=shown.message_id)
+        result = replace(result, seconds=time.perf_counter() - started)
+        self.log(result.line())
+        return result
 
+    def _install(self, key: str, result: Any, *, placed: bool, message_id: str) -> None:
+        """Make ``result.figure`` the window for ``key``: where the old one was, which closes."""
+        import matplotlib.pyplot as plt
+
+        old = self.windows.get(key)
+        if old is not None and old is not result.figure:
+            if not placed:
+                _place(result.figure, _geometry(old))
+            plt.close(old)
+        if result.figure is None:
+            return
+        self.windows[key] = result.figure
+        if not result.live and self.ask_live is not None and message_id:
+            self._offer_live(result.figure, key, message_id)
+        manager = result.figure.canvas.manager
+        if manager is not None:
+            manager.show()
+
+    def _offer_live(self, figure: Any, key: str, message_id: str) -> None:
         def on_key(event: Any) -> None:
             if event.key not in ("l", "L") or self.ask_live is None:
                 return
-            self.log(f"{_window_key(result.header)}: asking the producer for it live")
+            self.log(f"{key}: asking the producer for it live")
             try:
-                frames = self.ask_live(message_id)
+                frames = self.ask_live(message_id)  # None: the answer comes later (a comm)
                 if frames is not None:
                     self.show(frames)
             except (FigwireError, TimeoutError) as exc:
-                self.log(f"{_window_key(result.header)}: not live: {exc}")
+                self.log(f"{key}: not live: {exc}")
 
-        result.figure.canvas.mpl_connect("key_press_event", on_key)
+        figure.canvas.mpl_connect("key_press_event", on_key)
 
     def pump(self, seconds: float) -> bool:
         """Run the GUI event loop for ``seconds`` if any window is open (True), else return
