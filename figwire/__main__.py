@@ -277,7 +277,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "console":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.console_args = extra  # jupyter console's own options (--existing FILE, --kernel NAME...)
     commands = {"inspect": _inspect, "show": _show, "convert": _convert, "listen": _listen, "console": _console}
     try:
         if args.command == "hub":

@@ -110,7 +110,7 @@ class FigwireClient:
             self._waiting[parent].append(None)  # its PNG is still coming: show it as a plain image
             return None
         self._waiting[parent].append(shown)
-        return shown
+        return shown if shown.figure is not None else None  # else its image is still coming
 
     def _image(self, content: Dict[str, Any], parent: str) -> Optional[Shown]:
         waiting = self._waiting.get(parent)
