@@ -252,6 +252,7 @@ class Header:
     parts: Tuple[Part, ...]
     missing: Mapping[str, str] = field(default_factory=dict)
     auth: Optional[Auth] = None
+    related: Optional[str] = None
 
     @property
     def pickle(self) -> Optional[Part]:
@@ -278,6 +279,8 @@ class Header:
             wire["missing"] = dict(self.missing)
         if self.auth is not None:
             wire["auth"] = self.auth.to_wire()
+        if self.related is not None:
+            wire["related"] = self.related
         return wire
 
     @classmethod
@@ -302,4 +305,5 @@ class Header:
             parts=tuple(parts),
             missing=known.get("missing", {}),
             auth=Auth.from_wire(known["auth"]) if "auth" in known else None,
+            related=known.get("related"),
         )

@@ -80,8 +80,8 @@ def listen(
                 received = recv(socket, flags=zmq.NOBLOCK)
                 if received.is_control:
                     continue
-                viewer.show(received.frames)
-                shown += 1
+                if viewer.show(received.frames).figure is not None:  # not the skipped half of a pair
+                    shown += 1
             except zmq.Again:
                 continue
             except FigwireError as exc:

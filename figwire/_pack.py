@@ -97,6 +97,7 @@ def pack(
     msg_id: Optional[str] = None,
     created: Optional[float] = None,
     key: Optional[KeyLike] = None,
+    related: Optional[str] = None,
 ) -> List[Frame]:
     """Pack ``fig`` into figwire frames, ready for ``zmq`` ``send_multipart``.
 
@@ -113,6 +114,8 @@ def pack(
     frame. ``msg_id`` and ``created`` are injectable so output can be byte-exact.
     ``key`` (bytes, str or ``figwire.Key``) signs the message (spec §13.5): a tag frame
     over every frame, which a consumer holding the same key verifies before using any.
+    ``related`` is the id of another message carrying the rest of this figure (a live
+    part sent first, its images right after: spec §15.4).
     """
     signer = None if key is None else as_key(key)  # a bad key fails before any work
     advert = None if accept is None else Advert.read(accept)
@@ -155,6 +158,7 @@ def pack(
         parts=tuple(descriptors),
         missing=missing,
         auth=None if signer is None else Auth(signer.alg, len(frames) + 1, signer.id),
+        related=None if related is None else str(related),
     )
     message = [encode_envelope(header), *frames]
     if signer is not None:

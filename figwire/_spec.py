@@ -225,6 +225,13 @@ ENVELOPE_FIELDS = (
     Field("parts", "array of map", True, (1, 0), "one descriptor per part (§5)"),
     Field("missing", "map of str to str", False, (1, 0), "parts asked for but left out, with the reason"),
     Field("auth", "map", False, (1, 1), "present when the message is signed (§13.5)"),
+    Field(
+        "related",
+        "str",
+        False,
+        (1, 2),
+        "id of the message that carries the rest of this figure as it was then: the live part and the images sent apart (§15.4)",
+    ),
 )
 
 AUTH_FIELDS = (

@@ -6,6 +6,11 @@ with the reason in the title. A figure sent again under the same label (or pyplo
 number) replaces its window, at the same place, instead of opening another. One line per
 figure says what happened.
 
+**Related messages** (spec §15.4): a producer that sends a figure's live part first and
+its images right after (``module://figwire.backend``) names each in the other; the
+images of a figure already live are skipped, and a live part that cannot load waits
+for its images, shown with the reason.
+
 **Progressive display**: decoding a PNG costs a few milliseconds, unpickling and drawing
 a big figure tens to hundreds. When a message has both, the image is shown as soon as
 the message is verified (``unpack``'s ``on_verified``), and the live figure takes its
@@ -20,6 +25,7 @@ backend's own loop), so windows stay responsive while the viewer waits.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Mapping, Optional
 
@@ -121,6 +127,16 @@ class Viewer:
         self.ask_live = ask_live
         self.log = log
         self.windows: Dict[str, Any] = {}
+        #: message ids shown live, and images awaited (id -> why the live part failed);
+        #: both bounded, for the pairs of related messages (§15.4)
+        self._live: "OrderedDict[str, str]" = OrderedDict()
+        self._waiting: "OrderedDict[str, str]" = OrderedDict()
+
+    @staticmethod
+    def _remember(table: "OrderedDict[str, str]", message_id: str, value: str) -> None:
+        table[message_id] = value
+        while len(table) > 256:
+            table.popitem(last=False)
 
     def show(self, frames: Any, *, quiet_if_nothing: bool = False) -> Shown:
         """Show one figure message; raises ``FigwireError`` only for a message that cannot
@@ -156,6 +172,19 @@ class Viewer:
             on_verified=on_verified,
         )
         key = _window_key(result.header)
+        header = result.header
+        nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
+        if result.live:
+            self._remember(self._live, header.id, "")
+        elif header.related is not None and header.related in self._live:
+            # the images of a figure whose live part is already up: nothing to do
+            return Shown(key, False, "its live part is already shown", nbytes, time.perf_counter() - started, None)
+        elif header.related is not None and not result.fallbacks:
+            # the live part that could not load; its images follow in the related message
+            self._remember(self._waiting, header.related, result.reason or "")
+            return Shown(key, False, result.reason, nbytes, time.perf_counter() - started, None, None, header.id)
+        if not result.live and header.id in self._waiting:
+            result = replace(result, reason=self._waiting.pop(header.id))  # why the live part failed
         image = early.get("figure")
         if image is not None and not result.live:
             result = replace(result, figure=image)  # the image already up is the answer
@@ -166,7 +195,6 @@ class Viewer:
                 _place(result.figure, _geometry(image))
                 plt.close(image)
         self._install(key, result, placed=image is not None, message_id=result.header.id)
-        nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
         shown = Shown(
             key,
             result.live,

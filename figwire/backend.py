@@ -115,7 +115,7 @@ class _Sender:
         self._context = zmq.Context()
         kind = zmq.PUSH if config.pattern == "push" else zmq.PUB
         self._socket = self._context.socket(kind)
-        self._socket.setsockopt(zmq.SNDHWM, config.queue)
+        self._socket.setsockopt(zmq.SNDHWM, 2 * config.queue)  # two messages per figure
         self._socket.setsockopt(zmq.LINGER, int(config.linger * 1000))
         self._monitor = self._socket.get_monitor_socket(zmq.EVENT_CONNECTED)
         self._socket.connect(config.endpoint)
@@ -125,12 +125,28 @@ class _Sender:
         atexit.register(self.close)
 
     def send(self, fig: Any) -> None:
+        """Send ``fig`` as two messages: its live part at once, then its PNG, drawn after
+        the live part has left (a viewer that loads the pickle never waits for a draw
+        here; one that cannot shows the PNG). Each names the other (``related``)."""
+        import uuid
+
         from .zmq import send
 
+        live_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex
         with self._lock:
             try:
-                # copy=True: the script goes on changing its figures after show()
-                send(self._socket, fig, key=self.config.key, flags=self._zmq.NOBLOCK, copy=True)
+                for parts, msg_id, related in ((["pickle"], live_id, image_id), (["image/png"], image_id, live_id)):
+                    # copy=True: the script goes on changing its figures after show()
+                    send(
+                        self._socket,
+                        fig,
+                        key=self.config.key,
+                        parts=parts,
+                        msg_id=msg_id,
+                        related=related,
+                        flags=self._zmq.NOBLOCK,
+                        copy=True,
+                    )
                 self.sent += 1
             except self._zmq.Again:
                 self.dropped += 1

@@ -52,17 +52,21 @@ def test_figures_wait_for_a_viewer_that_starts_later(tmp_path: Path) -> None:
     try:
         pull = context.socket(zmq.PULL)
         pull.bind(endpoint)
-        labels = []
-        while pull.poll(20_000) and len(labels) < 4:
+        got = []
+        while pull.poll(20_000 if len(got) < 6 else 1000):
             result = fz.recv(pull).unpack(key=KEY)
-            assert result.live and result.authenticated
-            labels.append(result.header.figure.label)
-            if len(labels) == 3 and not pull.poll(1000):
-                break
+            assert result.authenticated
+            got.append(result)
     finally:
         context.destroy(linger=0)
     assert proc.wait(30) == 0, proc.stderr.read()
-    assert labels == ["figure 0", "figure 1", "figure 2"]
+    # each figure as two messages, in order: its live part, then its PNG; each names the other
+    assert [(r.header.figure.label, r.live) for r in got] == [
+        (f"figure {i}", live) for i in range(3) for live in (True, False)
+    ]
+    for live, image in zip(got[::2], got[1::2]):
+        assert live.header.related == image.header.id and image.header.related == live.header.id
+        assert "image/png" in image.fallbacks and not live.fallbacks
 
 
 def test_with_no_viewer_the_script_exits_and_says_so(tmp_path: Path) -> None:
@@ -78,7 +82,7 @@ def test_beyond_the_queue_figures_are_dropped_with_a_warning(tmp_path: Path) -> 
     proc = _script(tmp_path, 6, f"ipc://{tmp_path}/full", FIGWIRE_QUEUE="2", FIGWIRE_LINGER="0")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
-    assert err.count("figure dropped") == 4, err
+    assert err.count("figure dropped") == 4, err  # two messages per figure: 2 figures fit in 4
 
 
 def test_configuration_from_the_environment_and_the_file(tmp_path: Path) -> None:

@@ -30,12 +30,17 @@ pytestmark = pytest.mark.gui
 KEY = "viewer test key, not a secret: 0123456789"
 
 SCRIPT = r"""
-import sys, time
-import matplotlib.pyplot as plt, numpy as np
+import os, sys, time
+import matplotlib.pyplot as plt, numpy as np, zmq
+import figwire, figwire.zmq
 assert type(plt.figure().canvas).__module__ == "figwire.backend"; plt.close("all")
 plt.figure(label="waves"); plt.plot(np.sin(np.linspace(0, 10, 500))); plt.show()
 plt.figure(label="big image"); plt.imshow(np.random.default_rng(0).random((2048, 2048))); plt.show()
 plt.figure("waves"); plt.plot(np.cos(np.linspace(0, 10, 500))); plt.show()  # the same label: its window is replaced
+# A producer of its own: one message with the pickle and the PNG, which the viewer shows progressively.
+push = zmq.Context.instance().socket(zmq.PUSH); push.connect(os.environ["FIGWIRE_ENDPOINT"])
+big = plt.figure(label="one message"); plt.imshow(np.random.default_rng(1).random((2048, 2048)))
+figwire.zmq.send(push, big, key=figwire.key_from_env(), copy=True); push.close(linger=30000)
 """
 
 SCENARIO = r"""
@@ -103,7 +108,7 @@ def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -
     endpoint = f"ipc://{tmp_path}/viewer"
     with xvfb() as display:
         viewer = subprocess.Popen(
-            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--count", "3"],
+            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--count", "4"],
             env=_env(display, FIGWIRE_KEY=KEY), stdout=subprocess.PIPE, text=True,
         )
         try:
@@ -115,17 +120,20 @@ def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -
                 env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, MPLBACKEND="module://figwire.backend"),
             )
             assert sender.returncode == 0, sender.stderr
-            lines = _lines(viewer, 3, 120)
+            lines = _lines(viewer, 4, 120)
             time.sleep(1)
             windows = _windows(display)
         finally:
             viewer.send_signal(signal.SIGINT)
             viewer.wait(20)
-    assert [line.split(":")[0] for line in lines] == ["waves", "big image", "waves"], lines
+    by_backend = [line for line in lines if not line.startswith("one message")]  # another socket: any order
+    assert [line.split(":")[0] for line in by_backend] == ["waves", "big image", "waves"], lines
     assert all(f"live in {CANVAS['tkagg']}" in line for line in lines), lines
-    early, total = (int(x) for x in re.search(r"MB, (\d+) ms, image after (\d+) ms", lines[1]).groups()[::-1])
+    assert "image after" not in by_backend[1], "the backend's live part comes first: no image to wait for"
+    (own,) = [line for line in lines if line.startswith("one message")]
+    early, total = (int(x) for x in re.search(r"MB, (\d+) ms, image after (\d+) ms", own).groups()[::-1])
     assert early < total, "progressive display: the image was up before the live figure"
-    assert sorted(windows) == ["big image", "waves"], windows  # one window per label, mapped
+    assert sorted(windows) == ["big image", "one message", "waves"], windows  # one window per label, mapped
     assert viewer.returncode == 0
 
 
