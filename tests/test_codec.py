@@ -101,14 +101,15 @@ def test_join_split_is_zero_copy_aligned_and_strict(frames) -> None:
     assert code_of(lambda: figwire.split(b"GIF89a" + blob)) is ErrorCode.MALFORMED
 
 
-def test_import_and_inspect_touch_neither_matplotlib_nor_numpy(tmp_path, frames) -> None:
+def test_import_and_inspect_touch_neither_matplotlib_nor_numpy_nor_the_transports(tmp_path, frames) -> None:
     path = tmp_path / "m.fgw"
     path.write_bytes(figwire.join(frames))
     code = (
         "import sys, figwire\n"
         f"h = figwire.inspect(figwire.split(open({str(path)!r}, 'rb').read()))\n"
         "assert h.figure.titles and h.pickle is not None\n"
-        "bad = [m for m in ('matplotlib', 'numpy') if m in sys.modules]\n"
+        "bad = [m for m in ('matplotlib', 'numpy', 'zmq', 'figwire.zmq', 'figwire.jupyter', 'figwire.backend')"
+        " if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

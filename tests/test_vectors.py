@@ -34,7 +34,7 @@ from figwire._spec import ENVELOPE_MAGIC, FALLBACK_TYPES, Codec, MediaType, Role
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"
 VECTORS = ROOT / "spec" / "vectors"
-KINDS = ("valid", "invalid", "join", "verdict", "negotiate", "auth")
+KINDS = ("valid", "invalid", "join", "verdict", "negotiate", "auth", "control")
 
 #: Where figwire departs from the spec today, by "<file>/<case id>" (a skip ledger, as
 #: python-jsonschema keeps one). Each runs as a strict xfail: once figwire is fixed the
@@ -173,6 +173,22 @@ def test_auth(case: Dict[str, Any]) -> None:
     # Re-signing the verified message with the same key gives the same bytes (sign is deterministic).
     again = figwire.sign(frames, figwire.Key(key, expected["alg"], header.auth.key_id))
     assert [bytes(f) for f in again] == frames
+
+
+@pytest.mark.parametrize("case", params("control"))
+def test_control(case: Dict[str, Any]) -> None:
+    """figwire reads (or refuses) each control message as the vector says."""
+    from figwire._control import decode_control
+
+    frames, key = frames_of(case), None if case["key"] is None else base64.b64decode(case["key"])
+    if "error" in case:
+        assert code_of(lambda: decode_control(frames, key=key)) == case["error"]
+        return
+    message, signed = decode_control(frames, key=key)
+    expected = dict(case["expected"])
+    assert signed == expected.pop("signed") and type(message).__name__.lower() == expected.pop("type")
+    for name, value in expected.items():
+        assert getattr(message, name) == value, name
 
 
 @pytest.mark.parametrize("case", params("join"))

@@ -1351,6 +1351,63 @@ def signed_with(msg: Message, alg: str, tag_frame: Optional[bytes]) -> List[byte
     return frames if tag_frame is None else [*frames, tag_frame]
 
 
+# -- control.json -----------------------------------------------------------------------------
+
+CONTROL_MAGIC = b"\x89FGC"
+
+
+def control(wire: Mapping[str, Any], key: Optional[bytes] = TEST_KEY, alg: str = "hmac-sha256") -> List[bytes]:
+    """A control message (§15.2): the frame, and with ``key`` the tag frame of §13.5."""
+    wire = dict(wire)
+    if key is not None:
+        wire["auth"] = {"alg": alg, "frame": 1}
+    frames = [CONTROL_MAGIC + pack(wire)]
+    if key is not None:
+        name = alg.encode("ascii")
+        frames.append(AUTH_MAGIC + bytes([len(name)]) + name + mac(alg, key, mac_input(frames, alg)))
+    return frames
+
+
+def control_cases() -> Cases:
+    cases = Cases()
+    common = {"figwire": "1.2", "id": "req-0001", "created": 1767225600.0}
+    request = {**common, "type": "request", "message_id": "1f0e2d3c4b5a69788796a5b4c3d2e1f0", "accept": {"formats": ["1.2"], "accept": ["pickle", "image/png"]}}
+    status = {**common, "id": "st-0001", "type": "status", "reply_to": "req-0001", "code": "not-found", "message": "no such figure"}
+
+    def ok(id: str, description: str, frames: Sequence[bytes], expected: Mapping[str, Any], key: Optional[bytes] = TEST_KEY) -> None:
+        cases.add({"id": id, "description": description, "spec": "§15.2", "key": None if key is None else b64(key), "frames": [b64(f) for f in frames], "expected": dict(expected)})
+
+    def refused(id: str, description: str, frames: Sequence[bytes], error: str, key: Optional[bytes] = TEST_KEY) -> None:
+        cases.add({"id": id, "description": description, "spec": "§15.2", "key": None if key is None else b64(key), "frames": [b64(f) for f in frames], "error": error})
+
+    def read(wire: Mapping[str, Any], signed: bool) -> Dict[str, Any]:
+        fields = ("type", "id", "created", "accept", "message_id", "label", "reply_to", "code", "message")
+        return {**{k: wire[k] for k in fields if k in wire}, "signed": signed}
+
+    good = control(request)
+    ok("request-signed", "a signed request for a message again, packed for an advert", good, read(request, True))
+    label = {**common, "type": "request", "label": "sales"}
+    ok("request-unsigned", "an unsigned request by label, read without a key", control(label, None), read(label, False), key=None)
+    ok("request-latest", "a request with neither id nor label: the latest figure", control({**common, "type": "request"}), read({**common, "type": "request"}, True))
+    ok("status-signed", "a status answering a request: not-found", control(status), read(status, True))
+    ok("unknown-field", "a field this version does not define is ignored", control({**request, "x-future": [1, 2]}), read(request, True))
+    ok("blake3", "signed with keyed BLAKE3", control(request, alg="blake3"), read(request, True))
+    flipped = bytearray(good[0])
+    flipped[-1] ^= 1
+    refused("flipped", "one bit flipped in the control frame", [bytes(flipped), good[1]], "auth-failed")
+    refused("wrong-key", "signed with another key", good, "auth-failed", key=OTHER_KEY)
+    refused("tag-dropped", "the map declares auth but the tag frame is gone", good[:1], "auth-failed")
+    refused("three-frames", "a control message has one frame and maybe a tag", [*good, b"more"], "malformed")
+    refused("second-not-a-tag", "the second frame is not a tag frame", [good[0], b"not a tag"], "malformed", key=None)
+    refused("unknown-type", "a type this version does not know", control({**common, "type": "subscribe"}), "malformed")
+    refused("no-id", "the required id is missing", control({"figwire": "1.2", "created": 1.0, "type": "request"}), "malformed")
+    refused("status-no-code", "a status without its code", control({k: v for k, v in status.items() if k != "code"}), "malformed")
+    refused("wrong-type", "message_id is not a str", control({**request, "message_id": 7}), "malformed")
+    refused("major-2", "a major version this decoder does not read", control({**request, "figwire": "2.0"}), "unsupported-version")
+    refused("figure-magic", "a figure message's magic is not a control message", [ENVELOPE_MAGIC + pack(request)], "malformed", key=None)
+    return cases
+
+
 # -- files --------------------------------------------------------------------------------------
 
 FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
@@ -1360,6 +1417,7 @@ FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
     "verdict": ("Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.", verdict_cases),
     "negotiate": ("Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.", negotiate_cases),
     "auth": ("Authentication (§13.5): a key and a message, and the tag a verifier computes, or the error code.", auth_cases),
+    "control": ("Control messages (§15.2): a key (or none) and a message, and what a receiver reads from it, or the error code.", control_cases),
 }
 
 

@@ -52,6 +52,7 @@ ENVELOPE = (
     ("parts", "array of map", True),
     ("missing", "map of str to str", False),
     ("auth", "map", False),
+    ("related", "str", False),
 )
 AUTH = (("alg", "str", True), ("frame", "int", True), ("key_id", "str", False))
 PRODUCER = tuple((name, "str", True) for name in ("python", "implementation", "matplotlib", "numpy", "figwire", "platform", "byteorder"))
@@ -702,6 +703,68 @@ def check_negotiate(case: Mapping[str, Any]) -> None:
         raise AssertionError(f"planned {got!r}")
 
 
+# -- §15.2: control messages -----------------------------------------------------------------------
+
+CONTROL_MAGIC = b"\x89FGC"
+CONTROL = (
+    ("figwire", "str", True),
+    ("type", "str", True),
+    ("id", "str", True),
+    ("created", "float", True),
+    ("accept", "map", False),
+    ("message_id", "str", False),
+    ("label", "str", False),
+    ("reply_to", "str", False),
+    ("code", "str", False),
+    ("message", "str", False),
+    ("auth", "map", False),
+)
+
+
+def read_control(frames: Sequence[bytes], key: Optional[bytes]) -> Dict[str, Any]:
+    if not 1 <= len(frames) <= 2:
+        raise Refused("malformed", "frame count")
+    signed = False
+    if len(frames) == 2:
+        if frames[1][:4] != b"\x89FGA":
+            raise Refused("malformed", "second frame is not a tag")
+        if key is not None:
+            n = frames[1][4]
+            alg = frames[1][5 : 5 + n].decode("ascii", "replace")
+            if alg not in TAG_SIZES or len(frames[1]) != 5 + n + TAG_SIZES[alg]:
+                raise Refused("auth-failed", "algorithm or tag length")
+            data = frames[1][: 5 + n] + struct.pack(">Q", 1) + struct.pack(">Q", len(frames[0])) + frames[0]
+            if not hmac.compare_digest(mac(alg, key, data), frames[1][5 + n :]):
+                raise Refused("auth-failed", "tag")
+            signed = True
+    if frames[0][:4] != CONTROL_MAGIC:
+        raise Refused("malformed", "no control magic")
+    wire = read_envelope(MAGIC + frames[0][4:], LIMITS)
+    known = known_fields(wire, CONTROL)
+    major = known["figwire"].split(".")[0]
+    if not major.isdigit() or int(major) != 1:
+        raise Refused("unsupported-version", known["figwire"])
+    if key is not None and "auth" in known and not signed:
+        raise Refused("auth-failed", "auth declared, no tag")
+    required = {"request": (), "status": ("reply_to", "code", "message")}.get(known["type"])
+    if required is None or any(name not in known for name in required):
+        raise Refused("malformed", "type or its fields")
+    return {**{k: v for k, v in known.items() if k not in ("figwire", "auth")}, "signed": signed}
+
+
+def check_control(case: Mapping[str, Any]) -> None:
+    frames = _frames(case)
+    key = None if case["key"] is None else base64.b64decode(case["key"])
+    if "error" in case:
+        code = _refusal(lambda: read_control(frames, key))
+        if code != case["error"]:
+            raise AssertionError(f"refused with {code}")
+        return
+    got = read_control(frames, key)
+    if got != case["expected"]:
+        raise AssertionError(f"read {got!r}")
+
+
 CHECKS = {
     "valid": check_valid,
     "invalid": check_invalid,
@@ -709,6 +772,7 @@ CHECKS = {
     "verdict": check_verdict,
     "negotiate": check_negotiate,
     "auth": check_auth,
+    "control": check_control,
 }
 
 
