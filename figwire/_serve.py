@@ -25,7 +25,7 @@ __all__ = ["FigureStore"]
 
 
 class FigureStore:
-    """The last ``capacity`` figures sent, by message id and by label (thread-safe).
+    """The figures of the last ``capacity`` messages sent, by message id and by label (thread-safe).
 
     ``add(fig, message_id)`` after each send; ``answer(request)`` gives the frames to
     send back: the figure packed for the request's advert, or a ``Status``.

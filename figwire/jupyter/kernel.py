@@ -19,6 +19,7 @@ without it ("live available"); a client asks for it by message id, or the user r
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from typing import Any, Dict, List, Optional
@@ -71,7 +72,6 @@ class FigwireKernel:
         self.store = FigureStore(capacity=16)
         self.clients: Dict[str, _Client] = {}
         self.sent = 0
-        self._wrapped: Dict[str, Any] = {}
         self.kernel.comm_manager.register_target(TARGET, self._on_open)
         shell.events.register("pre_run_cell", self._hook)
         # First of the post_execute callbacks: the inline backend's flush (registered when
@@ -145,14 +145,18 @@ class FigwireKernel:
     # -- publishing ---------------------------------------------------------------------
 
     def publish(self, fig: Any, *, limit: Optional[int] = None) -> int:
-        """Send ``fig`` live to every client; returns how many got it."""
+        """Send ``fig`` live to every client; returns how many got it. Clients with the
+        same advert share one message (the figure is pickled once per kind of client)."""
         if not self.clients:
             self.store.add(fig, uuid.uuid4().hex)  # a client that connects later can ask for it
             return 0
         limit = self.live_max_bytes if limit is None else limit
+        groups: Dict[str, List[_Client]] = {}
         for client in list(self.clients.values()):
+            groups.setdefault(json.dumps(client.accept, sort_keys=True, default=str), []).append(client)
+        for clients in groups.values():
             message_id = uuid.uuid4().hex
-            frames = pack(fig, parts=["pickle"], accept=client.accept, key=self.key, msg_id=message_id)
+            frames = pack(fig, parts=["pickle"], accept=clients[0].accept, key=self.key, msg_id=message_id)
             nbytes = sum(memoryview(f).nbytes for f in frames)
             if nbytes > limit:
                 why = (
@@ -161,9 +165,10 @@ class FigwireKernel:
                 )
                 frames = strip(frames, keep=(), key=self.key, reason=why)
             self.store.add(fig, message_id)
-            self._send(client, frames)
-            self.sent += 1
-        return len(self.clients)
+            for client in clients:
+                self._send(client, frames)
+                self.sent += 1
+        return sum(len(clients) for clients in groups.values())
 
     def close(self) -> None:
         from matplotlib.figure import Figure
