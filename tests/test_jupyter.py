@@ -156,3 +156,34 @@ def test_over_the_live_limit_the_figure_is_announced_and_sent_on_request(kernel)
     status, _ = decode_control(wait_comm(kc, comm_id))
     assert isinstance(status, Status) and status.code == "not-signed"
     run(kc, f"%figwire limit {64 << 20}")
+
+
+COUNT_DRAWS = """
+import matplotlib.figure as _mf
+_draws = [0]
+_original_draw = _mf.Figure.draw
+def _counting_draw(self, renderer):
+    _draws[0] += 1
+    return _original_draw(self, renderer)
+_mf.Figure.draw = _counting_draw
+"""
+
+
+def test_the_kernel_draws_each_figure_once_as_before(kernel) -> None:
+    """The comm message carries no image: the only draws are the inline backend's, as before."""
+    km, kc = kernel
+    run(kc, "%load_ext figwire")
+    run(kc, COUNT_DRAWS)
+    counts = []
+    for with_client in (False, True):
+        if with_client:
+            comm_id = open_comm(kc)
+        run(kc, "_draws[0] = 0")
+        messages = run(kc, CELL)
+        counts.append(int(_stdout(run(kc, "print(_draws[0])")).strip()))
+        if with_client:
+            assert any(m["content"]["comm_id"] == comm_id for m in _of(messages, "comm_msg"))
+    # the inline PNG (bbox_inches="tight") draws the figure 3 times on matplotlib 3.11; the
+    # extension and its client add none
+    assert counts[0] == counts[1] >= 1, counts
+    run(kc, "_mf.Figure.draw = _original_draw")

@@ -154,3 +154,50 @@ def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: 
     assert got["replaced"], "a figure sent again under its label replaces its window"
     assert not got["unsigned_live"] and "sign" in got["unsigned_reason"], got["unsigned_reason"]
     assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned image; no leftovers
+
+
+LIVE_ON_DEMAND = r"""
+import json, sys, threading
+import numpy as np
+import matplotlib
+matplotlib.use("TkAgg")
+import matplotlib.pyplot as plt
+import zmq
+from matplotlib.backend_bases import KeyEvent
+from matplotlib.figure import Figure
+import figwire, figwire.zmq as fz
+from figwire._listen import _requester
+from figwire._viewer import Viewer
+key = figwire.Key(b"viewer test key, not a secret: 0123456789")
+fig = Figure(figsize=(3, 2), label="on demand"); fig.add_subplot().plot([3, 1, 2])
+store = fz.FigureStore()
+ctx = zmq.Context()
+rep = ctx.socket(zmq.REP); port = rep.bind_to_random_port("tcp://127.0.0.1")
+server = threading.Thread(target=fz.answer, args=(rep, store), kwargs={"key": key}); server.start()
+seen = []
+viewer = Viewer("TkAgg", key=key, ask_live=_requester(ctx, f"tcp://127.0.0.1:{port}", key), log=seen.append)
+images_only = figwire.pack(fig, parts=["image/png"], key=key)  # a producer that left the pickle out
+store.add(fig, figwire.inspect(images_only).id)
+first = viewer.show(images_only)
+canvas = first.figure.canvas
+canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, "L"))  # the user presses L
+server.join(30)
+for _ in range(5): viewer.pump(0.05)
+now = viewer.windows["on demand"]
+print("RESULT " + json.dumps({
+    "first_live": first.live, "now_live": type(now.canvas).__name__ == "FigureCanvasTkAgg" and now is not first.figure
+        and len(now.axes) == 1 and len(now.axes[0].lines) == 1,
+    "image_closed": not plt.fignum_exists(first.figure.number), "windows": len(plt.get_fignums()), "lines": seen,
+}))
+ctx.destroy(linger=0)
+"""
+
+
+def test_l_in_an_image_window_asks_the_producer_for_it_live(tmp_path: Path) -> None:
+    with xvfb() as display:
+        proc = subprocess.run([sys.executable, "-c", LIVE_ON_DEMAND], env=_env(display), capture_output=True, text=True, timeout=180)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr
+    got = json.loads(lines[-1][len("RESULT ") :])
+    assert not got["first_live"] and got["now_live"] and got["image_closed"] and got["windows"] == 1, got
+    assert any("asking the producer" in line for line in got["lines"]) and "live in FigureCanvasTkAgg" in got["lines"][-1]
