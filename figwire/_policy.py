@@ -108,9 +108,7 @@ DENIED_CLASSES: FrozenSet[str] = frozenset(
     }
 )
 
-#: F1: modules of pure arithmetic on their arguments (they import only numpy and
-#: matplotlib's ``_api``): colormap data functions, and the 3D projection functions an
-#: ``Axes3D`` stores as its projection (``proj3d.persp_transformation`` on matplotlib 3.5).
+#: F1: pure arithmetic (colormap data; the projection an Axes3D of 3.5 stores as a value).
 DATA_MODULES: FrozenSet[str] = frozenset({"matplotlib._cm", "mpl_toolkits.mplot3d.proj3d"})
 
 #: F2: exact names admitted as values, each for a reason a figure needs it.

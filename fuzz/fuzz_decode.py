@@ -4,14 +4,16 @@ The invariant, for any input: ``split``, ``inspect``, ``verify`` and ``unpack`` 
 result or raise a ``FigwireError``; never another exception, never a hang, never
 unbounded memory. libFuzzer enforces the last two (``-timeout``, ``-rss_limit_mb``).
 
-Each input is read as one of four shapes (its first byte chooses):
+Each input is read as one of five shapes (its first byte chooses):
 
 0. a joined message (``.fgw`` bytes): ``split``, then ``inspect`` and ``unpack`` with a key;
 1. a signed seed message with bytes of the input written over one frame, or frames
    dropped, repeated or appended: ``verify`` and ``unpack`` with the key (all refused);
 2. an unsigned seed message with an input envelope: ``inspect`` and ``unpack`` (no pickle loads);
 3. a seed message with an input pickle stream, loaded with ``trust_unsigned=True``:
-   figwire's hardened loader on arbitrary bytes, which must fall back, not raise.
+   figwire's hardened loader on arbitrary bytes, which must fall back, not raise;
+4. a control message (spec §15.2) with an input map, alone or followed by the tag of a
+   signed request: ``decode_control`` with and without the key.
 
 Run (from the repository root; ``pip install -e ".[test,fuzz]"``)::
 
@@ -32,7 +34,8 @@ import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["figwire"]):
     import figwire
-    from figwire._spec import ENVELOPE_MAGIC
+    from figwire._control import Request, decode_control, encode_control
+    from figwire._spec import CONTROL_MAGIC, ENVELOPE_MAGIC
 
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -51,6 +54,7 @@ def _seed_figure() -> Figure:
 SIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), key=KEY)]
 UNSIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), parts=("pickle",))]
 LIMITS = figwire.Limits(max_message_bytes=1 << 24, max_frames=64)
+REQUEST = encode_control(Request(label="seed"), key=KEY)
 
 
 def _decode(frames: list) -> None:
@@ -74,7 +78,7 @@ def _decode(frames: list) -> None:
 def test_one_input(data: bytes) -> None:
     if not data:
         return
-    shape = data[0] % 4  # the first byte, plainly: seeds below rely on it
+    shape = data[0] % 5  # the first byte, plainly: seeds below rely on it
     fdp = atheris.FuzzedDataProvider(data[1:])
     if shape == 0:
         try:
@@ -107,6 +111,16 @@ def test_one_input(data: bytes) -> None:
         raise AssertionError("a tampered signed message was accepted")
     elif shape == 2:
         _decode([ENVELOPE_MAGIC + fdp.ConsumeBytes(fdp.remaining_bytes()), *UNSIGNED[1:]])
+    elif shape == 4:
+        with_tag = fdp.ConsumeBool()
+        frames = [CONTROL_MAGIC + fdp.ConsumeBytes(fdp.remaining_bytes())] + ([REQUEST[1]] if with_tag else [])
+        for key in (None, KEY):
+            try:
+                _, signed = decode_control(frames, key=key, limits=LIMITS)
+            except figwire.FigwireError:
+                continue
+            if signed and frames[0] != REQUEST[0]:
+                raise AssertionError("a changed control message verified")
     else:
         frames = [UNSIGNED[0], fdp.ConsumeBytes(len(UNSIGNED[1])).ljust(len(UNSIGNED[1]), b"."), *UNSIGNED[2:]]
         try:
@@ -126,6 +140,7 @@ def seeds() -> dict:
         "tamper": b"\x01\x00\x00\x00",
         "envelope": b"\x02" + UNSIGNED[0][len(ENVELOPE_MAGIC) :],
         "pickle": b"\x03" + UNSIGNED[1],
+        "control": b"\x04\x01" + REQUEST[0][len(CONTROL_MAGIC) :],
     }
 
 
