@@ -28,6 +28,7 @@ unpickler applies to any object. The guard covers that, for the duration of one 
 
 from __future__ import annotations
 
+import enum
 import functools
 import itertools
 import operator
@@ -90,7 +91,10 @@ _hook_installed = False
 
 
 def _audit(event: str, args: Tuple[Any, ...]) -> None:
-    if not _active:
+    # Called for every audited event of the process: ``builtins.id`` alone fires about a
+    # thousand times while a small figure unpickles (transform trees key their parents by
+    # id), so the common cases return first.
+    if not _active or event == "builtins.id":
         return
     guard = _active.get(threading.get_ident())
     if guard is None or guard.paused or not event.startswith(REFUSED_EVENTS) or _source_read(event, args):
@@ -167,6 +171,8 @@ _ABSENT = object()
 
 _mutables: Dict[type, Tuple[str, ...]] = {}
 _tables: Tuple[int, List[Tuple[str, Any]]] = (-1, [])
+#: the classes whose mutable class-level values ``_shared_tables`` already lists
+_covered: Set[type] = set()
 
 
 def _shared_tables() -> List[Tuple[str, Any]]:
@@ -186,6 +192,7 @@ def _shared_tables() -> List[Tuple[str, Any]]:
             for cls in list(vars(module).values()):
                 if isinstance(cls, type) and cls.__module__ == module.__name__ and id(cls) not in seen:
                     seen.add(id(cls))
+                    _covered.add(cls)
                     found.extend(
                         (f"{cls.__module__}.{cls.__qualname__}.{n}", vars(cls)[n]) for n in _mutable_attributes(cls)
                     )
@@ -284,11 +291,12 @@ class Guard:
         if cls in self._classes:
             return
         self._classes[cls] = dict(vars(cls))
-        for name in _mutable_attributes(cls):  # shared by every instance: compared by content
-            self._watch_content(f"{cls.__module__}.{cls.__qualname__}.{name}", vars(cls)[name])
-        members = getattr(cls, "__members__", None)
-        if members is not None and isinstance(cls, type):
-            for member in dict(members).values():
+        if cls not in _covered:  # else ``_shared_tables`` already watches its mutable values
+            for name in _mutable_attributes(cls):  # shared by every instance: compared by content
+                self._watch_content(f"{cls.__module__}.{cls.__qualname__}.{name}", vars(cls)[name])
+        if isinstance(cls, enum.EnumMeta):
+            members: Dict[str, Any] = dict(cls.__members__)
+            for member in members.values():
                 state = getattr(member, "__dict__", None)
                 if state is not None:
                     self._members[id(member)] = (member, dict(state))
