@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 from . import inspect, join, pack, split, unpack
 from ._auth import Key
@@ -276,12 +276,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console_args(argv: Sequence[str]) -> Tuple[str, List[str]]:
+    """``console``'s ``--backend`` and, in their order, jupyter console's own arguments
+    (argparse would move ``--existing FILE``'s value to the end)."""
+    backend, rest, args = "TkAgg", [], list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == "--backend" and args:
+            backend = args.pop(0)
+        elif arg.startswith("--backend="):
+            backend = arg.partition("=")[2]
+        else:
+            rest.append(arg)
+    return backend, rest
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "console":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.console_args = extra  # jupyter console's own options (--existing FILE, --kernel NAME...)
+    if argv[:1] == ["console"] and not {"-h", "--help"} & set(argv):
+        backend, rest = _console_args(argv[1:])
+        args = argparse.Namespace(command="console", backend=backend, console_args=rest)
+    else:
+        args = parser.parse_args(argv)
     commands = {"inspect": _inspect, "show": _show, "convert": _convert, "listen": _listen, "console": _console}
     try:
         if args.command == "hub":

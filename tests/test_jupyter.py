@@ -187,3 +187,21 @@ def test_the_kernel_draws_each_figure_once_as_before(kernel) -> None:
     # extension and its client add none
     assert counts[0] == counts[1] >= 1, counts
     run(kc, "_mf.Figure.draw = _original_draw")
+
+
+def test_the_extension_loads_from_the_kernel_s_configuration() -> None:
+    """``c.InteractiveShellApp.extensions = ["figwire"]``, here as its command-line form."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    km, kc = start_new_kernel(
+        kernel_name="python3", startup_timeout=120, env=env, extra_arguments=["--InteractiveShellApp.extensions=figwire"]
+    )
+    try:
+        assert "0 client(s)" in _stdout(run(kc, "%figwire status"))
+        comm_id = open_comm(kc)
+        (comm,) = [m for m in _of(run(kc, CELL), "comm_msg") if m["content"]["comm_id"] == comm_id]
+        assert figwire.unpack(comm["buffers"], key=figwire.key_from_connection_file(km.connection_file)).live
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

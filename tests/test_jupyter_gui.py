@@ -135,3 +135,33 @@ def test_the_console_opens_a_live_window_for_a_typed_plot(tmp_path: Path) -> Non
             console.expect(pexpect.EOF)
         finally:
             console.close(force=True)
+
+
+@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
+def test_the_console_attaches_to_a_running_kernel(tmp_path: Path) -> None:
+    """``python -m figwire console --existing CONNECTION_FILE``: a kernel someone else started."""
+    pexpect = pytest.importorskip("pexpect")
+    from jupyter_client.manager import start_new_kernel
+
+    with xvfb() as display:
+        km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120, env=_env(display))
+        try:
+            console = pexpect.spawn(
+                sys.executable, ["-m", "figwire", "console", "--existing", km.connection_file, "--no-confirm-exit"],
+                env=_env(display), encoding="utf-8", timeout=120, dimensions=(40, 200),
+            )
+            try:
+                console.expect(_prompt(1))
+                console.sendline("import matplotlib.pyplot as plt; plt.figure(label='attached'); plt.plot([2, 1, 3])")
+                console.expect(r"\[figwire\] attached: live in FigureCanvasTkAgg")
+                console.expect(_prompt(2))
+                info = subprocess.run(["xwininfo", "-name", "attached"], env={"DISPLAY": display}, capture_output=True, text=True)
+                assert "IsViewable" in info.stdout, info.stdout + info.stderr
+                console.sendline("exit(keep_kernel=True)")
+                console.expect("keeping kernel alive")
+            finally:
+                console.close(force=True)
+            assert km.is_alive(), "the console leaves a kernel it did not start running"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
