@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -199,10 +200,47 @@ def _decode(data: bytes, media_type: str, dpi: float) -> np.ndarray:
             ) from exc
     elif kind != "image/png":
         raise ValueError(f"cannot show {media_type!r}: only image/png and image/svg+xml")
+    if kind == "image/svg+xml":
+        svg_width, svg_height = _svg_pixels(data, dpi)
+        _check_pixels(svg_width, svg_height, kind)
     try:
         if kind == "image/svg+xml":
             data = cairosvg.svg2png(bytestring=data, dpi=dpi)
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            width, height = image.size
+            _check_pixels(width, height, kind)  # read from the header, before anything is decoded
             return np.asarray(image.convert("RGBA"))
+    except ValueError:
+        raise
     except Exception as exc:  # each decoder has its own errors; all mean bad data
         raise ValueError(f"cannot decode the {kind} image: {exc}") from exc
+
+
+#: The largest image a window shows: the loader's canvas limit (``LoadPolicy.max_canvas_pixels``),
+#: 2**26 pixels, 256 MiB as RGBA. A small PNG or SVG can declare far more.
+MAX_IMAGE_PIXELS = 1 << 26
+
+_SVG_SIZE = re.compile(
+    rb"<svg\b[^>]*?\bwidth=\"([0-9.]+)(pt|px|in|mm|cm)?\"[^>]*?\bheight=\"([0-9.]+)(pt|px|in|mm|cm)?\"", re.S
+)
+_PER_INCH = {b"pt": 72.0, b"px": 96.0, b"in": 1.0, b"mm": 25.4, b"cm": 2.54, None: 96.0}
+
+
+def _check_pixels(width: float, height: float, kind: str) -> None:
+    if not (width > 0 and height > 0) or width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(
+            f"the {kind} image is {width:.0f} x {height:.0f} pixels: over {MAX_IMAGE_PIXELS} pixels, not shown"
+        )
+
+
+def _svg_pixels(data: bytes, dpi: float) -> "tuple[float, float]":
+    """The pixel size an SVG rasterises to at ``dpi``, from its root's width and height
+    (before cairosvg allocates a surface for it)."""
+    match = _SVG_SIZE.search(bytes(data[:4096]))
+    if match is None:
+        raise ValueError("the image/svg+xml image does not declare its width and height in its first 4 KiB")
+    w, wu, h, hu = match.groups()
+    try:
+        return float(w) / _PER_INCH[wu] * dpi, float(h) / _PER_INCH[hu] * dpi
+    except ValueError:
+        raise ValueError("the image/svg+xml image's width or height is not a number") from None

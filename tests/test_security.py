@@ -115,3 +115,34 @@ def test_a_figure_registering_itself_during_load_leaves_no_trace_in_pyplot(shape
     result = figwire.unpack(message_with_pickle(stream), trust_unsigned=True)
     assert not result.live
     assert plt.get_fignums() == [1] and plt.gcf() is mine, "the load left a figure registered with pyplot"
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds none (no IDAT)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "data, media_type, needle",
+    [
+        (_png_header(9_000, 9_000), "image/png", "over 67108864 pixels"),  # under Pillow's own limits
+        (_png_header(40_000, 40_000), "image/png", "exceeds limit"),  # Pillow refuses these itself
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="100000in" height="100000in"></svg>', "image/svg+xml", "over"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"></svg>', "image/svg+xml", "width and height"),
+    ],
+)
+def test_an_image_that_declares_too_many_pixels_is_refused_before_decoding(data, media_type, needle) -> None:
+    """A fallback image from an unauthenticated producer is shown, so its size is checked
+    from its header before Pillow or cairosvg allocate anything for it."""
+    from figwire import _gui
+
+    if media_type == "image/svg+xml":
+        pytest.importorskip("cairosvg")
+    with pytest.raises(ValueError, match=needle):
+        _gui._decode(data, media_type, 100)
