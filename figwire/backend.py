@@ -38,6 +38,7 @@ import json
 import os
 import sys
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
@@ -128,8 +129,6 @@ class _Sender:
         """Send ``fig`` as two messages: its live part at once, then its PNG, drawn after
         the live part has left (a viewer that loads the pickle never waits for a draw
         here; one that cannot shows the PNG). Each names the other (``related``)."""
-        import uuid
-
         from .zmq import send
 
         live_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex

@@ -27,7 +27,7 @@ import zmq
 from ._auth import KeyLike
 from ._codec import Frame, as_view
 from ._control import Control, Request, Status, decode_control, encode_control, is_control
-from ._errors import DecodeError
+from ._errors import DecodeError, LimitExceededError
 from ._pack import pack
 from ._replay import ReplayGuard
 from ._serve import FigureStore
@@ -136,7 +136,7 @@ class Received:
 
 def _split(parts: List[Any], limits: Limits) -> Received:
     if len(parts) > limits.max_frames + MAX_PREFIX_FRAMES:
-        raise DecodeError(ErrorCode.LIMIT_EXCEEDED, f"{len(parts)} frames received")
+        raise LimitExceededError("frames received", len(parts), limits.max_frames + MAX_PREFIX_FRAMES)
     for i, part in enumerate(parts[: MAX_PREFIX_FRAMES + 1]):
         head = bytes(as_view(part)[:4])
         if head in (ENVELOPE_MAGIC, CONTROL_MAGIC):

@@ -236,3 +236,29 @@ def test_the_hub_fans_out_to_three_subscribers(ctx, tmp_path) -> None:
         hub.send_signal(signal.SIGINT)
         hub.wait(10)
     assert hub.returncode == 0
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_frame = st.one_of(
+    st.binary(max_size=64),
+    st.binary(max_size=64).map(lambda b: b"\x89FGW" + b),
+    st.binary(max_size=64).map(lambda b: b"\x89FGC" + b),
+    st.binary(max_size=64).map(lambda b: b"\x89FGA" + b),
+)
+
+
+@given(st.lists(_frame, max_size=12))
+def test_any_received_frames_give_a_message_or_a_figwire_error(parts) -> None:
+    """What a peer sends is split into prefix and message, or refused: nothing else."""
+    try:
+        received = fz._split(list(parts), figwire.Limits())
+    except figwire.FigwireError:
+        return
+    assert len(received.prefix) <= 8 and received.frames
+    for attempt in (received.inspect, received.control, lambda: received.control(key=KEY)):
+        try:
+            attempt()
+        except figwire.FigwireError:
+            pass
