@@ -200,6 +200,24 @@ def _shared_tables() -> List[Tuple[str, Any]]:
     return _tables[1]
 
 
+_split_tables: Tuple[Any, Tuple[List[str], List[Any], List[str], List[Any]]] = (None, ([], [], [], []))
+
+
+def _shared_groups() -> Tuple[List[str], List[Any], List[str], List[Any]]:
+    """``_shared_tables`` as (names, values) of its dicts, lists and sets, then of its arrays:
+    each load copies both lists whole and compares the first in one C-level pass."""
+    global _split_tables
+    tables = _shared_tables()
+    if _split_tables[0] is not tables:  # holds the list it was made from: no id reuse
+        plain = [(n, v) for n, v in tables if not _is_array(v)]
+        arrays = [(n, v) for n, v in tables if _is_array(v)]
+        _split_tables = (
+            tables,
+            ([n for n, _ in plain], [v for _, v in plain], [n for n, _ in arrays], [v for _, v in arrays]),
+        )
+    return _split_tables[1]
+
+
 def _mutable_attributes(cls: type) -> Tuple[str, ...]:
     """The names of ``cls``'s own mutable class-level values (an identity matrix shared by
     every IdentityTransform, a marker table): a call can return one, and SETITEM writes it."""
@@ -282,6 +300,8 @@ class Guard:
         #: the containers of ``_contents``, as they are and as saved, for one C-level compare.
         self._tables: Tuple[List[Any], List[Any]] = ([], [])
         self._objects: List[Tuple[str, Any, Dict[str, Any]]] = []
+        #: the shared tables (``_shared_groups``): names, values, copies; then the arrays'
+        self._shared: Tuple[List[str], List[Any], List[Any], List[str], List[Any], List[Any]] = ([], [], [], [], [], [])
         self._backend: Tuple[Any, ...] = ()
         self._memory = False
 
@@ -318,8 +338,8 @@ class Guard:
         self._snapshot_registries()
         for name, obj in _shared_paths():
             self._objects.append((name, obj, dict(vars(obj))))
-        for name, value in _shared_tables():
-            self._watch_content(name, value)
+        names, values, array_names, arrays = _shared_groups()
+        self._shared = (names, values, [v.copy() for v in values], array_names, arrays, [a.copy() for a in arrays])
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             self._backend = (pyplot, getattr(pyplot, "_backend_mod", None))
@@ -363,6 +383,8 @@ class Guard:
                 all(map(operator.eq, map(vars, self._classes), self._classes.values()))
                 and all(_same(m.__dict__, saved) for m, saved in self._members.values())
                 and all(map(operator.eq, *self._tables))
+                and all(map(operator.eq, self._shared[1], self._shared[2]))
+                and all(map(_same_content, self._shared[4], self._shared[5]))
                 and all(_same_content(v, saved) for _, v, saved in self._contents if _is_array(v))
                 # dict.__eq__, not ==: rcParams is a Mapping too, whose __eq__ reads every item
                 # through its validating __getitem__
@@ -387,7 +409,9 @@ class Guard:
                 self.changes.append(f"enum member {member!r}")
                 member.__dict__.clear()
                 member.__dict__.update(saved)
-        for name, value, saved in self._contents:
+        names, values, saved_values, array_names, arrays, saved_arrays = self._shared
+        shared = [*zip(names, values, saved_values), *zip(array_names, arrays, saved_arrays)]
+        for name, value, saved in [*self._contents, *shared]:
             if not _same_content(value, saved):
                 self.changes.append(name)
                 _put_back(value, saved)
