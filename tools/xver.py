@@ -77,7 +77,7 @@ CACHE = Path.home() / ".cache" / "figwire-xver"
 #: Written into a venv once it is known to match its spec; its content is the spec.
 STAMP = "xver-spec.json"
 #: Installed unpinned next to matplotlib and numpy: what figwire and the corpus import.
-UNPINNED = ("pillow", "msgpack", "packaging")
+UNPINNED = ("pillow", "msgpack", "packaging", "pyzmq")  # pyzmq: the transport tests (tests/test_xver_transport.py)
 #: Every pack of the matrix is signed with this key and verified with it, so the matrix
 #: runs the default loading rule (authenticated messages only) across environments.
 XVER_KEY = b"figwire cross-version matrix key (public)"
