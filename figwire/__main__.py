@@ -201,7 +201,12 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m figwire", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m figwire",
+        description="Move live matplotlib figures between processes. Start with `demo`; `listen` shows figures"
+        " sent by scripts (MPLBACKEND=module://figwire.backend); `console` is a Jupyter console whose figures"
+        " open as live windows. Every command fails with one line and exit status 2.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def keyed(cmd: argparse.ArgumentParser, trust: bool = True) -> None:
