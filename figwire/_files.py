@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional, Tuple, Union
 
 from ._auth import KeyLike
-from ._errors import EncodeError
+from ._errors import EncodeError, LimitExceededError
 from ._framing import join, split
 from ._pack import pack
 from ._spec import DEFAULT_LIMITS, FILE_SUFFIX, Limits, MediaType
@@ -44,8 +44,6 @@ def _read(path: PathLike, limits: Limits) -> bytes:
     path = Path(path)
     size = path.stat().st_size
     if size > limits.max_message_bytes:
-        from ._errors import LimitExceededError
-
         raise LimitExceededError("file bytes", size, limits.max_message_bytes)
     return path.read_bytes()
 
