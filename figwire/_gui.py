@@ -29,13 +29,14 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib import _pylab_helpers
 from matplotlib.figure import Figure
 
-__all__ = ["BackendUnavailable", "show_live", "show_image"]
+__all__ = ["BackendUnavailable", "show_live", "show_image", "image_figure", "replace_in_window"]
 
 _MPL = tuple(mpl.__version_info__[:2])
 
@@ -88,6 +89,58 @@ def show_live(fig: Figure, backend: str) -> None:
     fig.canvas.draw_idle()
 
 
+def replace_in_window(old: Figure, new: Figure) -> bool:
+    """Show the detached ``new`` in the window ``old`` is shown in, and retire ``old``:
+    the same toplevel (position, size, stacking), a new canvas and toolbar, ``old``'s
+    pyplot number. Tk only (its manager is rebuilt around the existing window, as its
+    own ``create_with_canvas`` builds one around a new window); False, having changed
+    nothing, where that cannot be done, and the caller opens a window instead.
+    """
+    manager: Any = getattr(old.canvas, "manager", None)
+    window: Any = getattr(manager, "window", None)
+    if new.canvas.manager is not None or manager not in _pylab_helpers.Gcf.figs.values():
+        return False
+    try:
+        from matplotlib.backends import _backend_tk
+    except ImportError:
+        return False
+    if not isinstance(manager, _backend_tk.FigureManagerTk) or not window.winfo_exists():
+        return False
+    canvas: Any = old.canvas  # a FigureCanvasTkAgg, as its manager is a FigureManagerTk
+    for pending in ("_idle_draw_id", "_event_loop_id"):
+        if getattr(canvas, pending, None):
+            canvas._tkcanvas.after_cancel(getattr(canvas, pending))
+    toolbar: Any = manager.toolbar
+    if toolbar is not None:
+        toolbar.destroy()
+    canvas.get_tk_widget().destroy()
+    num: Any = manager.num
+    del _pylab_helpers.Gcf.figs[num]
+    withdraw = window.withdraw
+    window.withdraw = lambda: None  # the manager's __init__ hides its window until show()
+    try:
+        replacement = type(manager)(type(canvas)(new, master=window), num, window)
+    finally:
+        window.withdraw = withdraw
+    _pylab_helpers.Gcf._set_new_active_manager(replacement)
+    replacement.show()  # binds the window's close button to the new manager
+    new.canvas.draw_idle()
+    return True
+
+
+def image_figure(data: bytes, media_type: str, *, title: str, dpi: float = 100) -> Figure:
+    """The detached figure ``show_image`` shows: the image at its native pixel size."""
+    rgba = _decode(data, media_type, dpi)
+    height, width = rgba.shape[:2]
+    exact = _exact_dpi(dpi, width, height)
+    fig = Figure(figsize=(width / exact, height / exact), dpi=exact)
+    fig.set_label(title)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.imshow(rgba, interpolation="none", origin="upper", aspect="auto")
+    return fig
+
+
 def show_image(data: bytes, media_type: str, backend: str, *, title: str, dpi: float = 100) -> Figure:
     """Open a `backend` window showing a fallback image at its native pixel size.
 
@@ -105,14 +158,7 @@ def show_image(data: bytes, media_type: str, backend: str, *, title: str, dpi: f
     (before any window opens). Backend failures raise `BackendUnavailable` as in
     `show_live`. Returns the pyplot-registered figure.
     """
-    rgba = _decode(data, media_type, dpi)
-    height, width = rgba.shape[:2]
-    exact = _exact_dpi(dpi, width, height)
-    fig = Figure(figsize=(width / exact, height / exact), dpi=exact)
-    fig.set_label(title)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.imshow(rgba, interpolation="none", origin="upper", aspect="auto")
+    fig = image_figure(data, media_type, title=title, dpi=dpi)
     show_live(fig, backend)
     return fig
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, Mapping, Optional
 from ._auth import KeyLike
 from ._envelope import Header
 from ._errors import FigwireError
-from ._gui import BackendUnavailable, show_image
+from ._gui import BackendUnavailable, image_figure, replace_in_window, show_image
 from ._negotiate import capabilities
 from ._replay import ReplayGuard
 from ._show import show
@@ -127,6 +127,7 @@ class Viewer:
         self.ask_live = ask_live
         self.log = log
         self.windows: Dict[str, Any] = {}
+        self._in_place_result: Any = None
         #: message ids shown live, and images awaited (id -> why the live part failed);
         #: both bounded, for the pairs of related messages (§15.4)
         self._live: "OrderedDict[str, str]" = OrderedDict()
@@ -152,11 +153,14 @@ class Viewer:
             if not (self.progressive and png is not None and _has(header, MediaType.PICKLE.value)):
                 return
             dpi = next((p.dpi for p in header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
+            old = self.windows.get(_window_key(header))
             try:
-                fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=_window_key(header), dpi=dpi)
+                fig = image_figure(bytes(png), MediaType.PNG.value, title=_window_key(header), dpi=dpi)
+                if old is None or not replace_in_window(old, fig):
+                    fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=_window_key(header), dpi=dpi)
+                    _place(fig, None if old is None else _geometry(old))
             except (BackendUnavailable, ValueError):
                 return
-            _place(fig, _geometry(self.windows[_window_key(header)]) if _window_key(header) in self.windows else None)
             fig.canvas.manager.show()  # type: ignore[union-attr]  # show_image gave it a window
             fig.canvas.draw()
             fig.canvas.flush_events()
@@ -186,9 +190,12 @@ class Viewer:
         if not result.live and header.id in self._waiting:
             result = replace(result, reason=self._waiting.pop(header.id))  # why the live part failed
         image = early.get("figure")
+        target = image if image is not None else self.windows.get(key)
         if image is not None and not result.live:
             result = replace(result, figure=image)  # the image already up is the answer
             image.canvas.manager.set_window_title(f"{key} (not live: {result.reason})")
+        elif target is not None and self._in_place(target, result):
+            result = self._in_place_result
         else:
             result = show(result, self.backend)
             if image is not None:
@@ -209,12 +216,42 @@ class Viewer:
             self.log(shown.line())
         return shown
 
+    def _in_place(self, target: Any, result: Any) -> bool:
+        """Put ``result``'s figure (live, else its PNG) in ``target``'s window (Tk);
+        False, with nothing changed, where that cannot be done. Sets ``_in_place_result``."""
+        figure = result.figure
+        if not result.live:
+            png = result.fallbacks.get(MediaType.PNG.value)
+            if png is None:
+                return False
+            dpi = next((p.dpi for p in result.header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
+            try:
+                figure = image_figure(bytes(png), MediaType.PNG.value, title=_window_key(result.header), dpi=dpi)
+            except ValueError:
+                return False
+        if not replace_in_window(target, figure):
+            return False
+        self._in_place_result = replace(result, figure=figure)
+        if not result.live:
+            figure.canvas.manager.set_window_title(f"{_window_key(result.header)} (not live: {result.reason})")
+            return True
+        try:
+            figure.canvas.draw()  # the first draw is where a same-minor mismatch can still fail
+        except Exception as exc:
+            reason = f"the live figure failed its first draw: {type(exc).__name__}: {exc}"
+            self._in_place_result = replace(result, figure=None, live=False, reason=reason)
+            self._in_place(figure, self._in_place_result)  # its image, in the same window
+        return True
+
     def show_png(self, shown: Shown, png: bytes, dpi: float = 100) -> Shown:
         """Show ``png`` as the image of a figure message that had none (``shown``, its
         outcome): a Jupyter kernel sends the PNG as ``display_data`` instead."""
         started = time.perf_counter()
         title = f"{shown.key} (not live: {shown.reason})"
-        fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=title, dpi=dpi)
+        old = self.windows.get(shown.key)
+        fig = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=dpi)
+        if old is None or not replace_in_window(old, fig):
+            fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=title, dpi=dpi)
         result = replace(shown, figure=fig, nbytes=len(png))
         self._install(shown.key, result, placed=False, message_id=shown.message_id)
         result = replace(result, seconds=time.perf_counter() - started)

@@ -66,12 +66,15 @@ try:
     (image,) = run(client, "import numpy as np; plt.figure(label='big'); plt.imshow(np.random.default_rng(1).random((200, 200)))")
     image_title = image.figure.canvas.manager.get_window_title()
     image_canvas = type(image.figure.canvas).__name__
+    image_window = image.figure.canvas.manager.window
     (live,) = run(client, "%figwire live big")
     print("RESULT " + json.dumps({
         "live": first.live, "canvas": type(canvas).__name__, "mapped": bool(window.winfo_ismapped()),
         "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
         "image_live": image.live, "image_title": image_title, "image_canvas": image_canvas,
-        "then_live": live.live, "image_closed": not plt.fignum_exists(image.figure.number),
+        "then_live": live.live,
+        "image_closed": image.figure.canvas.manager not in matplotlib._pylab_helpers.Gcf.figs.values(),
+        "same_window": live.figure.canvas.manager.window is image_window,
         "windows": sorted(m.get_window_title() for m in matplotlib._pylab_helpers.Gcf.get_all_fig_managers()),
     }))
 finally:
@@ -102,6 +105,7 @@ def test_a_kernel_figure_opens_live_under_tk_and_big_ones_on_request() -> None:
     assert not got["image_live"] and got["image_canvas"] == "FigureCanvasTkAgg"
     assert "live available" in got["image_title"], got["image_title"]
     assert got["then_live"] and got["image_closed"], "%figwire live replaced the image window"
+    assert got["same_window"], "the live figure took the image's place in the same Tk window"
     assert got["windows"] == ["big", "k"], got["windows"]
 
 

@@ -49,6 +49,7 @@ import numpy as np
 import matplotlib
 matplotlib.use(sys.argv[1])
 import matplotlib.pyplot as plt
+from matplotlib._pylab_helpers import Gcf
 import figwire
 from figwire._viewer import Viewer
 from matplotlib.figure import Figure
@@ -66,6 +67,7 @@ canvas = first.figure.canvas
 window = canvas.manager.window
 mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
 got = np.asarray(canvas.buffer_rgba())
+first_window = canvas.manager.window
 again = viewer.show(figwire.pack(fig, key=key))  # same label: replaces the window
 for _ in range(5): viewer.pump(0.05)
 unsigned = viewer.show(figwire.pack(Figure(label="unsigned")))
@@ -73,7 +75,8 @@ print("RESULT " + json.dumps({
     "live": first.live, "canvas": type(canvas).__name__, "mapped": mapped,
     "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
     "first_pixels": first.first_pixels, "seconds": first.seconds,
-    "replaced": not plt.fignum_exists(first.figure.number) and plt.fignum_exists(again.figure.number),
+    "replaced": first.figure.canvas.manager not in Gcf.figs.values() and again.figure.canvas.manager in Gcf.figs.values(),
+    "same_window": again.figure.canvas.manager.window is first_window,
     "unsigned_live": unsigned.live, "unsigned_reason": unsigned.reason,
     "fignums": plt.get_fignums(), "lines": seen,
 }))
@@ -152,6 +155,8 @@ def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: 
     assert got["same_pixels"], "the live window draws exactly what Agg draws"
     assert got["first_pixels"] is not None and got["first_pixels"] < got["seconds"], got
     assert got["replaced"], "a figure sent again under its label replaces its window"
+    if backend == "TkAgg":
+        assert got["same_window"], "Tk: in the same toplevel window (Qt: a new one at its place)"
     assert not got["unsigned_live"] and "sign" in got["unsigned_reason"], got["unsigned_reason"]
     assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned image; no leftovers
 
@@ -180,6 +185,7 @@ images_only = figwire.pack(fig, parts=["image/png"], key=key)  # a producer that
 store.add(fig, figwire.inspect(images_only).id)
 first = viewer.show(images_only)
 canvas = first.figure.canvas
+window = canvas.manager.window
 canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, "L"))  # the user presses L
 server.join(30)
 for _ in range(5): viewer.pump(0.05)
@@ -187,7 +193,8 @@ now = viewer.windows["on demand"]
 print("RESULT " + json.dumps({
     "first_live": first.live, "now_live": type(now.canvas).__name__ == "FigureCanvasTkAgg" and now is not first.figure
         and len(now.axes) == 1 and len(now.axes[0].lines) == 1,
-    "image_closed": not plt.fignum_exists(first.figure.number), "windows": len(plt.get_fignums()), "lines": seen,
+    "image_closed": first.figure.canvas.manager not in matplotlib._pylab_helpers.Gcf.figs.values(),
+    "same_window": now.canvas.manager.window is window, "windows": len(plt.get_fignums()), "lines": seen,
 }))
 ctx.destroy(linger=0)
 """
@@ -200,4 +207,5 @@ def test_l_in_an_image_window_asks_the_producer_for_it_live(tmp_path: Path) -> N
     assert proc.returncode == 0 and lines, proc.stderr
     got = json.loads(lines[-1][len("RESULT ") :])
     assert not got["first_live"] and got["now_live"] and got["image_closed"] and got["windows"] == 1, got
+    assert got["same_window"], "the live figure takes the image's place in the same window"
     assert any("asking the producer" in line for line in got["lines"]) and "live in FigureCanvasTkAgg" in got["lines"][-1]
