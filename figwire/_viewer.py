@@ -3,8 +3,9 @@
 Each figure message opens a window of the chosen backend: the live figure when it can
 load (authenticated with the viewer's key, or ``trust_unsigned``), else its best image
 with the reason in the title. A figure sent again under the same label (or pyplot
-number) replaces its window, at the same place, instead of opening another. One line per
-figure says what happened.
+number) takes its window's place instead of opening another: under Tk in the same
+toplevel window (``_gui.replace_in_window``), elsewhere in a new one at the same
+position. One line per figure says what happened.
 
 **Related messages** (spec §15.4): a producer that sends a figure's live part first and
 its images right after (``module://figwire.backend``) names each in the other; the
