@@ -12,14 +12,16 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from typing import Any, List, Optional
+from dataclasses import replace
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from ._auth import KeyLike
 from ._codec import Frame
-from ._control import Request, Status, encode_control
-from ._errors import FigwireError
+from ._control import Request, Status, decode_control, encode_control
+from ._errors import DecodeError, FigwireError
 from ._pack import pack
-from ._spec import ErrorCode
+from ._replay import ReplayGuard
+from ._spec import DEFAULT_LIMITS, ErrorCode, Limits
 
 __all__ = ["FigureStore"]
 
@@ -75,3 +77,35 @@ class FigureStore:
             return encode_control(Status(request.id, exc.code.value, exc.args[0]), key=key)
         self.add(fig, message_id)
         return frames
+
+    def respond(
+        self,
+        frames: Sequence[Frame],
+        *,
+        key: Optional[KeyLike] = None,
+        replay: Optional[ReplayGuard] = None,
+        accept: Optional[Mapping[str, Any]] = None,
+        limits: Limits = DEFAULT_LIMITS,
+        **pack_options: Any,
+    ) -> Tuple[Optional[Request], List[Frame]]:
+        """Read a received control message and give ``(request, frames to send back)``.
+
+        With ``key``, a request not signed with it gets a status (``not-signed`` or
+        ``auth-failed``) and no figure: a producer holding a key answers only those who
+        hold it too. ``accept`` is the advert used when the request carries none (one a
+        client announced earlier). A message that is not a request gets a status, and
+        ``request`` is None.
+        """
+        try:
+            request, signed = decode_control(frames, key=key, limits=limits)
+            if not isinstance(request, Request):
+                raise DecodeError(ErrorCode.MALFORMED, "expected a request, got a status")
+            if key is not None and not signed:
+                raise DecodeError(ErrorCode.NOT_SIGNED, "this producer answers signed requests only")
+            if replay is not None:
+                replay.check(request, signed)
+        except DecodeError as exc:  # the request's fault; a bad key of our own still raises
+            return None, encode_control(Status("", exc.code.value, exc.args[0]), key=key)
+        if request.accept is None and accept is not None:
+            request = replace(request, accept=accept)
+        return request, self.answer(request, key=key, **pack_options)

@@ -26,7 +26,7 @@ import zmq
 
 from ._auth import KeyLike
 from ._codec import Frame, as_view
-from ._control import Control, Request, Status, decode_control, encode_control, is_control
+from ._control import Control, Request, decode_control, encode_control, is_control
 from ._errors import DecodeError, LimitExceededError
 from ._pack import pack
 from ._replay import ReplayGuard
@@ -205,24 +205,13 @@ def answer(
 ) -> Optional[Request]:
     """Receive one request on a REP (or ROUTER) socket and answer it from ``store``.
 
-    With ``key``, a request that is not signed with it is answered with a status
-    (``not-signed``/``auth-failed``) and no figure: a producer holding a key sends its
-    figures only to those who hold it too. Returns the request answered, or None.
+    ``FigureStore.respond`` decides the answer (with ``key``, unsigned requests get only
+    a status). Returns the request answered, or None.
     """
     received = recv(socket, flags=flags, limits=limits)
-    try:
-        message, signed = received.control(key=key, limits=limits)
-        if not isinstance(message, Request):
-            raise DecodeError(ErrorCode.MALFORMED, "expected a request, got a status")
-        if key is not None and not signed:
-            raise DecodeError(ErrorCode.NOT_SIGNED, "this producer answers signed requests only")
-        if replay is not None:
-            replay.check(message, signed)
-    except DecodeError as exc:
-        send(socket, encode_control(Status("", exc.code.value, exc.args[0]), key=key), prefix=received.prefix)
-        return None
-    send(socket, store.answer(message, key=key, **pack_options), prefix=received.prefix)
-    return message
+    request, reply = store.respond(received.frames, key=key, replay=replay, limits=limits, **pack_options)
+    send(socket, reply, prefix=received.prefix)
+    return request
 
 
 def hub(frontend: str, backend: str, *, context: Optional[zmq.Context] = None) -> None:

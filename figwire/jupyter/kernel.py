@@ -25,12 +25,11 @@ import uuid
 from typing import Any, Dict, List, Optional
 
 from .._auth import Key
-from .._control import Request, Status, decode_control, encode_control
-from .._errors import DecodeError, FigwireError, InvalidKeyError
+from .._errors import InvalidKeyError
 from .._negotiate import strip
 from .._pack import pack
 from .._serve import FigureStore
-from .._spec import FORMAT_VERSION, ErrorCode, format_version_str
+from .._spec import FORMAT_VERSION, format_version_str
 from . import TARGET
 
 __all__ = ["FigwireKernel", "load", "unload", "TARGET"]
@@ -122,22 +121,8 @@ class FigwireKernel:
         client = self.clients.get(comm_id)
         if client is None:
             return
-        try:
-            request, signed = decode_control(msg.get("buffers") or [], key=self.key)
-            if self.key is not None and not signed:
-                raise DecodeError(ErrorCode.NOT_SIGNED, "this kernel answers signed requests only")
-            if not isinstance(request, Request):
-                return
-        except FigwireError as exc:
-            self._send(client, encode_control(Status("", exc.code.value, exc.args[0]), key=self.key))
-            return
-        accept = request.accept if request.accept is not None else client.accept
-        answer = self.store.answer(
-            Request(accept, request.message_id, request.label, request.id, request.created),
-            key=self.key,
-            parts=["pickle"],
-        )
-        self._send(client, answer)
+        _, reply = self.store.respond(msg.get("buffers") or [], key=self.key, accept=client.accept, parts=["pickle"])
+        self._send(client, reply)
 
     def _send(self, client: _Client, frames: List[Any]) -> None:
         client.comm.send({"figwire": format_version_str(FORMAT_VERSION)}, buffers=[memoryview(f) for f in frames])
