@@ -95,6 +95,11 @@ def _place(fig: Any, where: Any) -> None:
         window.move(where[1])
 
 
+def _png_dpi(header: Header) -> float:
+    """The dpi the message's PNG was drawn at (100 if it does not say)."""
+    return next((p.dpi for p in header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
+
+
 def _mapped(fig: Any) -> bool:
     """Whether the figure's window is on screen now (Tk and Qt; others: assumed)."""
     window: Any = getattr(fig.canvas.manager, "window", None)
@@ -128,7 +133,6 @@ class Viewer:
         self.ask_live = ask_live
         self.log = log
         self.windows: Dict[str, Any] = {}
-        self._in_place_result: Any = None
         #: message ids shown live, and images awaited (id -> why the live part failed);
         #: both bounded, for the pairs of related messages (§15.4)
         self._live: "OrderedDict[str, str]" = OrderedDict()
@@ -153,16 +157,11 @@ class Viewer:
             png = fallbacks.get(MediaType.PNG.value)
             if not (self.progressive and png is not None and _has(header, MediaType.PICKLE.value)):
                 return
-            dpi = next((p.dpi for p in header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
-            old = self.windows.get(_window_key(header))
             try:
-                fig = image_figure(bytes(png), MediaType.PNG.value, title=_window_key(header), dpi=dpi)
-                if old is None or not replace_in_window(old, fig):
-                    fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=_window_key(header), dpi=dpi)
-                    _place(fig, None if old is None else _geometry(old))
+                fig = self._image(png, _window_key(header), _png_dpi(header), self.windows.get(_window_key(header)))
             except (BackendUnavailable, ValueError):
                 return
-            fig.canvas.manager.show()  # type: ignore[union-attr]  # show_image gave it a window
+            fig.canvas.manager.show()  # a window of its own, or the one it took over
             fig.canvas.draw()
             fig.canvas.flush_events()
             early["figure"] = fig
@@ -195,8 +194,8 @@ class Viewer:
         if image is not None and not result.live:
             result = replace(result, figure=image)  # the image already up is the answer
             image.canvas.manager.set_window_title(f"{key} (not live: {result.reason})")
-        elif target is not None and self._in_place(target, result):
-            result = self._in_place_result
+        elif target is not None and (in_place := self._in_place(target, result)) is not None:
+            result = in_place
         else:
             result = show(result, self.backend)
             if image is not None:
@@ -217,42 +216,45 @@ class Viewer:
             self.log(shown.line())
         return shown
 
-    def _in_place(self, target: Any, result: Any) -> bool:
-        """Put ``result``'s figure (live, else its PNG) in ``target``'s window (Tk);
-        False, with nothing changed, where that cannot be done. Sets ``_in_place_result``."""
+    def _in_place(self, target: Any, result: Any) -> Any:
+        """``result`` with its figure (live, else its PNG) put in ``target``'s window (Tk);
+        None, with nothing changed, where that cannot be done."""
         figure = result.figure
         if not result.live:
             png = result.fallbacks.get(MediaType.PNG.value)
             if png is None:
-                return False
-            dpi = next((p.dpi for p in result.header.fallbacks if p.media_type == MediaType.PNG.value), None) or 100
+                return None
+            title = f"{_window_key(result.header)} (not live: {result.reason})"
             try:
-                figure = image_figure(bytes(png), MediaType.PNG.value, title=_window_key(result.header), dpi=dpi)
+                figure = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=_png_dpi(result.header))
             except ValueError:
-                return False
+                return None
         if not replace_in_window(target, figure):
-            return False
-        self._in_place_result = replace(result, figure=figure)
+            return None
         if not result.live:
-            figure.canvas.manager.set_window_title(f"{_window_key(result.header)} (not live: {result.reason})")
-            return True
+            return replace(result, figure=figure)
         try:
             figure.canvas.draw()  # the first draw is where a same-minor mismatch can still fail
         except Exception as exc:
             reason = f"the live figure failed its first draw: {type(exc).__name__}: {exc}"
-            self._in_place_result = replace(result, figure=None, live=False, reason=reason)
-            self._in_place(figure, self._in_place_result)  # its image, in the same window
-        return True
+            failed = replace(result, figure=None, live=False, reason=reason)
+            return self._in_place(figure, failed) or failed  # its image, in the same window
+        return replace(result, figure=figure)
+
+    def _image(self, png: Any, title: str, dpi: float, old: Any) -> Any:
+        """A window showing ``png``: ``old``'s, where it can be replaced in place (Tk),
+        else a new one at ``old``'s position."""
+        fig = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=dpi)
+        if old is None or not replace_in_window(old, fig):
+            fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=title, dpi=dpi)
+            _place(fig, None if old is None else _geometry(old))
+        return fig
 
     def show_png(self, shown: Shown, png: bytes, dpi: float = 100) -> Shown:
         """Show ``png`` as the image of a figure message that had none (``shown``, its
         outcome): a Jupyter kernel sends the PNG as ``display_data`` instead."""
         started = time.perf_counter()
-        title = f"{shown.key} (not live: {shown.reason})"
-        old = self.windows.get(shown.key)
-        fig = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=dpi)
-        if old is None or not replace_in_window(old, fig):
-            fig = show_image(bytes(png), MediaType.PNG.value, self.backend, title=title, dpi=dpi)
+        fig = self._image(png, f"{shown.key} (not live: {shown.reason})", dpi, self.windows.get(shown.key))
         result = replace(shown, figure=fig, nbytes=len(png))
         self._install(shown.key, result, placed=False, message_id=shown.message_id)
         result = replace(result, seconds=time.perf_counter() - started)
