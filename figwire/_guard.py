@@ -170,52 +170,39 @@ _ABSENT = object()
 
 
 _mutables: Dict[type, Tuple[str, ...]] = {}
-_tables: Tuple[int, List[Tuple[str, Any]]] = (-1, [])
+Tables = Tuple[List[str], List[Any], List[str], List[Any]]
+_tables: Tuple[int, Tables] = (-1, ([], [], [], []))
 #: the classes whose mutable class-level values ``_shared_tables`` already lists
 _covered: Set[type] = set()
 
 
-def _shared_tables() -> List[Tuple[str, Any]]:
-    """Every mutable class-level value of every class in the matplotlib modules loaded.
+def _shared_tables() -> Tables:
+    """Every mutable class-level value of every class in the matplotlib modules loaded, as
+    ``(names, values)`` of the dicts, lists and sets, then ``(names, values)`` of the arrays.
 
     A pickle can reach one without naming its class (``LogTransform().get_affine()`` is an
     ``IdentityTransform``, whose ``get_matrix()`` is the one matrix they all share), so
-    they are all compared, not only those of the classes the pickle resolved. The list is
-    found once per set of loaded modules; copying it is about 20 us a load.
+    they are all compared, not only those of the classes the pickle resolved. The lists
+    are found once per set of loaded modules; each load copies them whole and compares
+    the first in one C-level pass.
     """
     global _tables
     if _tables[0] != len(sys.modules):
         modules = [m for n, m in list(sys.modules.items()) if n.partition(".")[0] in ("matplotlib", "mpl_toolkits")]
-        found: List[Tuple[str, Any]] = []
+        found: Tables = ([], [], [], [])
         seen: Set[int] = set()
         for module in modules:
             for cls in list(vars(module).values()):
                 if isinstance(cls, type) and cls.__module__ == module.__name__ and id(cls) not in seen:
                     seen.add(id(cls))
                     _covered.add(cls)
-                    found.extend(
-                        (f"{cls.__module__}.{cls.__qualname__}.{n}", vars(cls)[n]) for n in _mutable_attributes(cls)
-                    )
+                    for name in _mutable_attributes(cls):
+                        value = vars(cls)[name]
+                        names, values = (found[2], found[3]) if _is_array(value) else (found[0], found[1])
+                        names.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+                        values.append(value)
         _tables = (len(sys.modules), found)
     return _tables[1]
-
-
-_split_tables: Tuple[Any, Tuple[List[str], List[Any], List[str], List[Any]]] = (None, ([], [], [], []))
-
-
-def _shared_groups() -> Tuple[List[str], List[Any], List[str], List[Any]]:
-    """``_shared_tables`` as (names, values) of its dicts, lists and sets, then of its arrays:
-    each load copies both lists whole and compares the first in one C-level pass."""
-    global _split_tables
-    tables = _shared_tables()
-    if _split_tables[0] is not tables:  # holds the list it was made from: no id reuse
-        plain = [(n, v) for n, v in tables if not _is_array(v)]
-        arrays = [(n, v) for n, v in tables if _is_array(v)]
-        _split_tables = (
-            tables,
-            ([n for n, _ in plain], [v for _, v in plain], [n for n, _ in arrays], [v for _, v in arrays]),
-        )
-    return _split_tables[1]
 
 
 def _mutable_attributes(cls: type) -> Tuple[str, ...]:
@@ -300,7 +287,7 @@ class Guard:
         #: the containers of ``_contents``, as they are and as saved, for one C-level compare.
         self._tables: Tuple[List[Any], List[Any]] = ([], [])
         self._objects: List[Tuple[str, Any, Dict[str, Any]]] = []
-        #: the shared tables (``_shared_groups``): names, values, copies; then the arrays'
+        #: the shared tables (``_shared_tables``): names, values, copies; then the arrays'
         self._shared: Tuple[List[str], List[Any], List[Any], List[str], List[Any], List[Any]] = ([], [], [], [], [], [])
         self._backend: Tuple[Any, ...] = ()
         self._memory = False
@@ -338,7 +325,7 @@ class Guard:
         self._snapshot_registries()
         for name, obj in _shared_paths():
             self._objects.append((name, obj, dict(vars(obj))))
-        names, values, array_names, arrays = _shared_groups()
+        names, values, array_names, arrays = _shared_tables()
         self._shared = (names, values, [v.copy() for v in values], array_names, arrays, [a.copy() for a in arrays])
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
