@@ -14,8 +14,9 @@ from typing import Any, Callable, Optional
 import zmq
 
 from ._auth import Key
-from ._errors import FigwireError
+from ._errors import DecodeError, FigwireError
 from ._replay import ReplayGuard
+from ._spec import ErrorCode
 from ._viewer import Viewer, default_accept
 from .zmq import limit, recv, request
 
@@ -32,7 +33,9 @@ def _requester(context: zmq.Context, endpoint: str, key: Optional[Key]) -> Calla
             socket.close(0)
         if received.is_control:
             status, _ = received.control(key=key)
-            raise TimeoutError(f"the producer says {getattr(status, 'code', '?')}: {getattr(status, 'message', '')}")
+            code = getattr(status, "code", "")
+            known = code if code in {c.value for c in ErrorCode} else ErrorCode.MALFORMED.value
+            raise DecodeError(ErrorCode(known), f"the producer says {code}: {getattr(status, 'message', '')}")
         return received.frames
 
     return ask

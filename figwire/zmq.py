@@ -56,10 +56,14 @@ def _is_figure(message: Any) -> bool:
     return isinstance(message, Figure)
 
 
+def _starts_message(frame: Any) -> bool:
+    """Whether ``frame`` is a message's frame 0: a figure envelope or a control frame."""
+    return bytes(as_view(frame)[: len(ENVELOPE_MAGIC)]) in (ENVELOPE_MAGIC, CONTROL_MAGIC)
+
+
 def _outgoing(message: Message, prefix: Sequence[bytes], key: Optional[KeyLike], pack_options: Any) -> List[Any]:
     for frame in prefix:
-        head = bytes(as_view(frame)[:4])
-        if head in (ENVELOPE_MAGIC, CONTROL_MAGIC):
+        if _starts_message(frame):
             raise ValueError("a prefix frame must not start with figwire's magic")
     if len(prefix) > MAX_PREFIX_FRAMES:
         raise ValueError(f"at most {MAX_PREFIX_FRAMES} prefix frames precede a message")
@@ -138,8 +142,7 @@ def _split(parts: List[Any], limits: Limits) -> Received:
     if len(parts) > limits.max_frames + MAX_PREFIX_FRAMES:
         raise LimitExceededError("frames received", len(parts), limits.max_frames + MAX_PREFIX_FRAMES)
     for i, part in enumerate(parts[: MAX_PREFIX_FRAMES + 1]):
-        head = bytes(as_view(part)[:4])
-        if head in (ENVELOPE_MAGIC, CONTROL_MAGIC):
+        if _starts_message(part):
             return Received(tuple(bytes(as_view(p)) for p in parts[:i]), tuple(parts[i:]))
     raise DecodeError(
         ErrorCode.MALFORMED,
