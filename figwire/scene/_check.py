@@ -1,0 +1,305 @@
+"""Check a decoded scene against the node tables (§16.4, §16.5), before anything is built.
+
+Every field a builder reads is checked here for type, range and size, so the builder
+never sees a value the tables do not allow. Unknown fields are ignored; a node of an
+unknown type is dropped and reported when it says ``optional``, otherwise the scene is
+refused (a consumer never shows a figure with a piece silently missing).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable, Dict, List, Tuple
+
+import numpy as np
+
+from .._errors import DecodeError, LimitExceededError
+from .._spec import ErrorCode
+from ._schema import (
+    ARTIST_FIELDS,
+    DEFAULT_SCENE_LIMITS,
+    HATCH_CHARS,
+    NODE_TYPES,
+    SCENE_FIELDS,
+    SCENE_MAJORS,
+    STRUCTS,
+    SceneLimits,
+    SField,
+)
+
+__all__ = ["check_scene"]
+
+_VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\Z")
+_NAME = re.compile(r"[A-Za-z0-9 _.+-]{1,64}\Z")
+_NUM_LIST = re.compile(r"num\[(\d)\]\Z")
+#: Marker codes a scene may name: matplotlib's single-character and named markers.
+_MARKERS = frozenset(".,ov^<>12348sp*hH+xXDd|_P") | frozenset({"None", "none", " ", ""})
+_MARKER_INTS = frozenset(range(12))
+
+
+def _bad(where: str, what: str) -> DecodeError:
+    return DecodeError(ErrorCode.MALFORMED, f"scene: {where} {what}")
+
+
+class _Checker:
+    def __init__(self, limits: SceneLimits) -> None:
+        self.limits = limits
+        self.nodes = 0
+        self.strings = 0
+        self.skipped: List[Tuple[str, str]] = []
+        self.kinds: Dict[str, Callable[[Any, str, SField], Any]] = {
+            "bool": self._bool,
+            "int": self._int,
+            "num": self._num,
+            "str": self._str,
+            "name": self._name,
+            "names": self._names,
+            "color": self._color,
+            "nums": self._nums,
+            "enum": self._enum,
+            "marker": self._marker,
+            "xy": lambda v, w, f: self._array(v, w, "f", (None, 2)),
+            "vec": lambda v, w, f: self._array(v, w, "f", (None,)),
+            "ints": lambda v, w, f: self._array(v, w, "iu", (None,)),
+            "codes": lambda v, w, f: self._codes(v, w),
+            "rgba": lambda v, w, f: self._rgba(v, w),
+            "mesh": lambda v, w, f: self._array(v, w, "f", (None, None, 2)),
+            "pixels": lambda v, w, f: self._pixels(v, w),
+            "mask": lambda v, w, f: self._array(v, w, "b", None),
+            "nodes": lambda v, w, f: self._nodes(v, w),
+        }
+
+    # -- scalars ---------------------------------------------------------------
+    def _bool(self, value: Any, where: str, f: SField) -> bool:
+        if not isinstance(value, bool):
+            raise _bad(where, "must be a bool")
+        return value
+
+    def _int(self, value: Any, where: str, f: SField) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _bad(where, "must be an int")
+        self._in_range(value, where, f)
+        return value
+
+    def _num(self, value: Any, where: str, f: SField) -> float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+            raise _bad(where, "must be a finite number")
+        self._in_range(value, where, f)
+        return float(value)
+
+    def _in_range(self, value: float, where: str, f: SField) -> None:
+        if f.range is not None and not f.range[0] <= value <= f.range[1]:
+            raise _bad(where, f"must be in [{f.range[0]}, {f.range[1]}], not {value!r}")
+
+    def _str(self, value: Any, where: str, f: SField) -> str:
+        if not isinstance(value, str):
+            raise _bad(where, "must be a str")
+        if len(value) > self.limits.max_text:
+            raise LimitExceededError(f"scene: {where} characters", len(value), self.limits.max_text)
+        if f.name == "hatch" and (len(value) > self.limits.max_hatch or not set(value) <= HATCH_CHARS):
+            raise _bad(where, f"must be a hatch pattern of at most {self.limits.max_hatch} of {''.join(sorted(HATCH_CHARS))}")
+        self._count_strings(1)
+        return value
+
+    def _count_strings(self, n: int) -> None:
+        self.strings += n
+        if self.strings > self.limits.max_strings:
+            raise LimitExceededError("scene strings", self.strings, self.limits.max_strings)
+
+    def _name(self, value: Any, where: str, f: SField) -> str:
+        if not isinstance(value, str) or not _NAME.match(value):
+            raise _bad(where, "must be a name (letters, digits, space, _ . + -; at most 64)")
+        return value
+
+    def _names(self, value: Any, where: str, f: SField) -> List[str]:
+        if not isinstance(value, list) or len(value) > 16:
+            raise _bad(where, "must be a list of at most 16 names")
+        self._count_strings(len(value))
+        return [self._name(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
+
+    def _color(self, value: Any, where: str, f: SField) -> Tuple[float, ...]:
+        if not isinstance(value, list) or len(value) != 4:
+            raise _bad(where, "must be a colour: 4 numbers")
+        for v in value:
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.0 <= v <= 1.0:
+                raise _bad(where, "colour components must be numbers in [0, 1]")
+        return tuple(float(v) for v in value)
+
+    def _nums(self, value: Any, where: str, f: SField, count: int = -1) -> List[float]:
+        if not isinstance(value, list) or (count >= 0 and len(value) != count) or len(value) > 64:
+            raise _bad(where, f"must be a list of {count if count >= 0 else 'at most 64'} numbers")
+        out = [self._num(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
+        if f.name == "dashes" and out:
+            if len(out) > self.limits.max_dashes + 1 or len(out) % 2 == 0:
+                raise _bad(where, f"must be an offset and 1 to {self.limits.max_dashes // 2} on/off pairs")
+            if sum(out[1:]) < self.limits.min_dash_cycle:
+                raise _bad(where, f"dash cycle must be at least {self.limits.min_dash_cycle} points")
+        return out
+
+    def _enum(self, value: Any, where: str, f: SField) -> str:
+        if value not in f.choices or not isinstance(value, str):
+            raise _bad(where, f"must be one of {', '.join(f.choices)}; not {value!r}")
+        return value
+
+    def _marker(self, value: Any, where: str, f: SField) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value in _MARKER_INTS:
+            return value
+        if isinstance(value, str) and (
+            value in _MARKERS or (2 <= len(value) <= 64 and value.startswith("$") and value.endswith("$"))
+        ):
+            return value
+        raise _bad(where, "must be a matplotlib marker code or $mathtext$ of at most 64 characters")
+
+    # -- arrays ----------------------------------------------------------------
+    def _array(self, value: Any, where: str, kinds: str, shape: Any) -> np.ndarray:
+        if not isinstance(value, np.ndarray):
+            raise _bad(where, "must be an array reference")
+        if value.dtype.kind not in kinds:
+            raise _bad(where, f"must hold {kinds!r} numbers, not {value.dtype.str}")
+        if shape is not None:
+            if value.ndim != len(shape) or any(want is not None and got != want for want, got in zip(shape, value.shape)):
+                raise _bad(where, f"must have shape {tuple('n' if s is None else s for s in shape)}, not {value.shape}")
+        if value.dtype.kind == "f" and not np.isfinite(value).all() and where.rsplit(".", 1)[-1] not in ("xy", "pixels"):
+            raise _bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
+        return value
+
+    def _codes(self, value: Any, where: str) -> np.ndarray:
+        codes = self._array(value, where, "u", (None,))
+        if codes.size and (codes.max() > 79 or not np.isin(codes, (0, 1, 2, 3, 4, 79)).all()):
+            raise _bad(where, "path codes must be STOP, MOVETO, LINETO, CURVE3, CURVE4 or CLOSEPOLY")
+        return codes
+
+    def _rgba(self, value: Any, where: str) -> np.ndarray:
+        rgba = self._array(value, where, "fu", (None, 4))
+        if rgba.dtype.kind == "u" and rgba.dtype.itemsize != 1:
+            raise _bad(where, "integer colours must be uint8")
+        if rgba.dtype.kind == "f" and rgba.size and (rgba.min() < 0.0 or rgba.max() > 1.0):
+            raise _bad(where, "colour components must be in [0, 1]")
+        return rgba
+
+    def _pixels(self, value: Any, where: str) -> np.ndarray:
+        pixels = self._array(value, where, "fiub", None)
+        if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
+            raise _bad(where, "must be (rows, columns) or (rows, columns, 3 or 4)")
+        count = pixels.shape[0] * pixels.shape[1]
+        if count > self.limits.max_image_pixels:
+            raise LimitExceededError(f"scene: {where} pixels", count, self.limits.max_image_pixels)
+        if pixels.ndim == 3 and pixels.dtype.kind == "f" and pixels.size and not (
+            np.nanmin(pixels) >= 0.0 and np.nanmax(pixels) <= 1.0
+        ):
+            raise _bad(where, "RGB(A) float pixels must be in [0, 1]")
+        if pixels.ndim == 3 and pixels.dtype.kind in "iu" and pixels.dtype.itemsize != 1:
+            raise _bad(where, "RGB(A) integer pixels must be uint8")
+        return pixels
+
+    # -- structure -------------------------------------------------------------
+    def struct(self, value: Any, fields: Tuple[SField, ...], where: str) -> Dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _bad(where, "must be a map")
+        out: Dict[str, Any] = {}
+        for f in fields:
+            if f.name not in value:
+                if f.required:
+                    raise _bad(where, f"lacks required field {f.name!r}")
+                continue
+            out[f.name] = self.field(value[f.name], f"{where}.{f.name}", f)
+        return out
+
+    def field(self, value: Any, where: str, f: SField) -> Any:
+        kind = f.type
+        match = _NUM_LIST.match(kind)
+        if match:
+            return self._nums(value, where, f, int(match.group(1)))
+        if kind.startswith("list of "):
+            item = kind[len("list of ") :]
+            if not isinstance(value, list):
+                raise _bad(where, "must be a list")
+            if item == "str":
+                self._count_strings(len(value))
+                return [self._str(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
+            if item == "axes" and len(value) > self.limits.max_axes:
+                raise LimitExceededError("scene axes", len(value), self.limits.max_axes)
+            return [self.struct(v, STRUCTS[item], f"{where}[{i}]") for i, v in enumerate(value)]
+        if kind in STRUCTS:
+            return self.struct(value, STRUCTS[kind], where)
+        return self.kinds[kind](value, where, f)
+
+    def _nodes(self, value: Any, where: str) -> List[Dict[str, Any]]:
+        if not isinstance(value, list):
+            raise _bad(where, "must be a list of nodes")
+        out = []
+        for i, node in enumerate(value):
+            here = f"{where}[{i}]"
+            self.nodes += 1
+            if self.nodes > self.limits.max_nodes:
+                raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
+            if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+                raise _bad(here, "must be a map with a str 'type'")
+            fields = NODE_TYPES.get(node["type"])
+            if fields is None:
+                if node.get("optional") is True:
+                    self.skipped.append((here, f"node type {node['type'][:40]!r} is not known here (optional: left out)"))
+                    continue
+                raise _bad(here, f"has node type {node['type'][:40]!r}, which this consumer does not know")
+            out.append(self.struct(node, ARTIST_FIELDS + fields, here))
+        return out
+
+
+def _paths_consistent(doc: Dict[str, Any]) -> None:
+    """Cross-field rules the tables cannot say: codes as long as vertices, lengths summing."""
+
+    def check_path(path: Dict[str, Any], where: str) -> None:
+        n = len(path["vertices"])
+        if "codes" in path and len(path["codes"]) != n:
+            raise _bad(where, "has a code count different from its vertex count")
+        if "lengths" in path:
+            lengths = path["lengths"]
+            if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:
+                raise _bad(where, "lengths must be non-negative and sum to the vertex count")
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, dict):
+            if "vertices" in value:
+                check_path(value, where)
+            for k, v in value.items():
+                walk(v, f"{where}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{where}[{i}]")
+
+    walk(doc, "scene")
+
+
+def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
+    """``(checked document, skipped)``: only known fields, every one checked; ``skipped``
+    lists the optional nodes left out. Raises ``DecodeError`` for anything else."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("scene"), str) or not _VERSION.match(doc["scene"]):
+        raise _bad("document", "lacks its version string 'scene'")
+    major = int(doc["scene"].partition(".")[0])
+    if major not in SCENE_MAJORS:
+        raise DecodeError(ErrorCode.UNSUPPORTED_VERSION, f"scene major version {major} is not one this consumer reads")
+    checker = _Checker(limits)
+    checked = checker.struct(doc, SCENE_FIELDS, "scene")
+    figure = checked["figure"]
+    width, height = figure["size_inches"]
+    pixels = width * height * figure["dpi"] ** 2
+    if pixels > limits.max_figure_pixels:
+        raise LimitExceededError("scene figure pixels", int(pixels), limits.max_figure_pixels)
+    for i, axes in enumerate(figure.get("axes", [])):
+        for share in ("sharex", "sharey"):
+            if share in axes and not 0 <= axes[share] < i:
+                raise _bad(f"figure.axes[{i}].{share}", "must name an earlier axes")
+        for name in ("xaxis", "yaxis"):
+            ticks = [axes.get(name, {}).get(w) for w in ("major", "minor")]
+            for t in ticks:
+                if t is not None and len(t["labels"]) != len(t["locs"]):
+                    raise _bad(f"figure.axes[{i}].{name}", "has a tick label count different from its tick count")
+            function = axes.get(name, {}).get("function")
+            if function is not None:
+                x, y = function["x"], function["y"]
+                dy = np.diff(y)
+                if len(x) != len(y) or len(x) < 2 or not (np.diff(x) > 0).all() or not ((dy > 0).all() or (dy < 0).all()):
+                    raise _bad(f"figure.axes[{i}].{name}.function", "must be two equally long strictly monotonic samples")
+    _paths_consistent(checked)
+    return checked, checker.skipped

@@ -1,0 +1,82 @@
+"""Every private matplotlib attribute the describer reads, in one place, each guarded.
+
+They are read only where matplotlib has no public getter. Each read returns a default
+when the attribute moved or changed shape, so a new matplotlib degrades the scene (the
+describer reports what it approximated) instead of breaking it; the cross-version
+matrix (``tools/xver.py``) and ``tests/test_scene.py::test_private_reads_answer``
+notice the day one of them stops answering.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional, Tuple
+
+#: name -> (what it reads, why there is no public way). The describer calls ``read``.
+PRIVATE_READS: Dict[str, str] = {
+    "dash_pattern": "Line2D._unscaled_dash_pattern: a custom dash sequence (get_linestyle says only '--')",
+    "patch_dash_pattern": "Patch._unscaled_dash_pattern: as for lines",
+    "hatch_color": "Patch._hatch_color: no getter before matplotlib 3.10",
+    "interpolation_steps": "Path._interpolation_steps: polar bars are curved by it; Path has no getter",
+    "tick_direction": "Tick._tickdir: Axis.get_tick_params exists only from 3.7 and omits the direction",
+    "linespacing": "Text._linespacing: no getter; 3.11 allows 'normal', which older consumers refuse",
+    "title_pad": "Axes._set_title_offset_trans sets titleOffsetTrans; its translation is the pad",
+}
+
+
+def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except Exception:
+            return None
+
+    return wrapper
+
+
+@_guarded
+def dash_pattern(artist: Any) -> Optional[Tuple[float, Tuple[float, ...]]]:
+    offset, seq = artist._unscaled_dash_pattern
+    if seq is None:
+        return None
+    return float(offset), tuple(float(s) for s in seq)
+
+
+@_guarded
+def hatch_color(patch: Any) -> Any:
+    getter = getattr(patch, "get_hatchcolor", None)
+    return getter() if getter is not None else patch._hatch_color
+
+
+@_guarded
+def interpolation_steps(path: Any) -> Optional[int]:
+    steps = path._interpolation_steps
+    return int(steps) if isinstance(steps, int) and steps > 1 else None
+
+
+@_guarded
+def tick_direction(tick: Any) -> Optional[str]:
+    direction = tick._tickdir
+    return direction if direction in ("in", "out", "inout") else None
+
+
+@_guarded
+def linespacing(text: Any) -> Optional[float]:
+    value = text._linespacing
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+@_guarded
+def title_pad(axes: Any) -> Optional[float]:
+    """The title's offset in points (``Axes.set_title(pad=...)``)."""
+    return float(axes.titleOffsetTrans.get_matrix()[1, 2]) * 72.0 / float(axes.figure.dpi)
+
+
+READERS = {
+    "dash_pattern": dash_pattern,
+    "patch_dash_pattern": dash_pattern,
+    "hatch_color": hatch_color,
+    "interpolation_steps": interpolation_steps,
+    "tick_direction": tick_direction,
+    "linespacing": linespacing,
+    "title_pad": title_pad,
+}

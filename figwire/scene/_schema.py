@@ -1,0 +1,408 @@
+"""The scene's vocabulary: every node type, its fields, their wire types and limits (spec §16).
+
+This is the one source of truth for the scene format: the checker (``_check``) is driven
+by these tables, the describer writes only what they name, and the spec renders its node
+tables from them (``spec/tools/render_tables.py``). Nothing here imports matplotlib.
+
+Wire types (the spec's names):
+
+* ``bool``, ``int``, ``num`` (a finite int or float), ``str`` (at most ``max_text`` chars),
+  ``name`` (a short identifier: at most 64 chars, no path separators), ``color`` (4 nums in
+  [0, 1]), ``num[k]`` (k nums), ``nums`` (a list of nums), ``names`` (a list of names);
+* ``enum`` (one of the field's ``choices``), ``marker`` (a matplotlib marker code);
+* array types, carried as array references (§16.3): ``xy`` (float, shape (n, 2)), ``vec``
+  (float, (n,)), ``ints`` (integer, (n,)), ``codes`` (uint8 path codes, (n,)), ``rgba``
+  (float in [0, 1] or uint8, (n, 4)), ``mesh`` (float, (m, n, 2)), ``pixels`` (an image:
+  numeric (m, n), or (m, n, 3|4) float in [0, 1] or uint8), ``mask`` (bool, like ``pixels``);
+* ``T`` (a map checked against node type T's table), ``list of T``, ``nodes`` (a list of
+  artist nodes, each checked by its own ``type``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+#: The scene format version this implementation writes; a consumer reads any minor of
+#: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
+SCENE_VERSION: Tuple[int, int] = (1, 0)
+SCENE_MAJORS = frozenset({1})
+
+#: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
+#: points anchored at an offset (markers, arrows): it keeps its size under zoom.
+SPACES = ("data", "axes", "figure", "xaxis", "yaxis")
+GLYPH_SPACES = SPACES + ("points",)
+
+#: Axes projections a consumer rebuilds: matplotlib's own, no third-party code.
+PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide")
+
+SCALES = ("linear", "log", "symlog", "logit", "asinh", "function")
+#: How a consumer places ticks after a pan or zoom (the recorded ticks hold until then).
+LOCATORS = ("auto", "log", "date", "fixed", "multiple", "null", "default")
+FORMATTERS = ("scalar", "log", "date", "concise", "fixed", "null", "strmethod", "formatstr", "percent", "eng", "default")
+NORMS = ("linear", "log", "symlog", "power", "twoslope", "boundary", "none")
+LINESTYLES = ("-", "--", "-.", ":", "None")
+DRAWSTYLES = ("default", "steps", "steps-pre", "steps-mid", "steps-post")
+CAPSTYLES = ("butt", "round", "projecting")
+JOINSTYLES = ("miter", "round", "bevel")
+FILLSTYLES = ("full", "left", "right", "bottom", "top", "none")
+HA = ("left", "center", "right")
+VA = ("top", "center", "bottom", "baseline", "center_baseline")
+FONTSTYLES = ("normal", "italic", "oblique")
+FONTVARIANTS = ("normal", "small-caps")
+BOXSTYLES = ("square", "round", "round4", "sawtooth", "roundtooth", "larrow", "rarrow", "darrow", "circle", "ellipse")
+INTERPOLATIONS = (
+    "none", "nearest", "bilinear", "bicubic", "spline16", "spline36", "hanning", "hamming", "hermite",
+    "kaiser", "quadric", "catrom", "gaussian", "bessel", "mitchell", "sinc", "lanczos", "blackman", "antialiased", "auto",
+)  # fmt: skip
+#: Characters of a hatch pattern (matplotlib's hatch syntax); a pattern is short.
+HATCH_CHARS = frozenset("/\\|-+xoO.*")
+
+
+@dataclass(frozen=True)
+class SField:
+    """One field of a node type."""
+
+    name: str
+    type: str
+    required: bool
+    meaning: str
+    choices: Tuple[str, ...] = ()
+    range: Optional[Tuple[float, float]] = None  # inclusive bounds of a num, or of each num of a list
+
+
+_Z = (-1e6, 1e6)
+_POSITIVE_SIZE = (0.0, 1000.0)  # points: line widths, font and marker sizes
+
+#: Fields every artist node may have.
+ARTIST_FIELDS = (
+    SField("type", "str", True, "the node type; an unknown type is skipped if ``optional``, else the scene is refused"),
+    SField("optional", "bool", False, "true: a consumer that does not know this type may leave it out"),
+    SField("zorder", "num", False, "drawing order (matplotlib's zorder)", range=_Z),
+    SField("label", "str", False, "the artist's label (legends are carried as drawn)"),
+    SField("clip", "bool", False, "clipped to its axes (default true for axes artists)"),
+)
+
+_STROKE = (
+    SField("linewidth", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("linestyle", "enum", False, "a named line style", choices=LINESTYLES),
+    SField("dashes", "nums", False, "offset then on/off lengths in points, as drawn", range=(0.0, 1e4)),
+    SField("capstyle", "enum", False, "line cap", choices=CAPSTYLES),
+    SField("joinstyle", "enum", False, "line join", choices=JOINSTYLES),
+    SField("antialiased", "bool", False, "antialiased drawing"),
+)
+
+PATH_FIELDS = (
+    SField("vertices", "xy", True, "vertices, in the node's space"),
+    SField("codes", "codes", False, "path codes (matplotlib ``Path`` codes), one per vertex; absent: a polyline"),
+    SField("lengths", "ints", False, "collections: vertices per path, summing to the vertex count"),
+    SField("interpolation_steps", "int", False, "curve straight segments in non-affine spaces (polar)", range=(1, 1000)),
+)
+
+LINE_FIELDS = (
+    SField("xy", "xy", True, "the points, in ``space``"),
+    SField("space", "enum", False, "coordinate space (default data)", choices=SPACES),
+    SField("color", "color", False, "line colour, alpha applied"),
+    *_STROKE,
+    SField("drawstyle", "enum", False, "step style", choices=DRAWSTYLES),
+    SField("marker", "marker", False, "marker code: a matplotlib marker name or mathtext ``$...$``"),
+    SField("marker_path", "path", False, "a custom marker's path (unit-sized, as matplotlib normalises it)"),
+    SField("markersize", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("markeredgewidth", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("markerfacecolor", "color", False, "marker face"),
+    SField("markerfacecoloralt", "color", False, "marker alternate face (half-filled markers)"),
+    SField("markeredgecolor", "color", False, "marker edge"),
+    SField("fillstyle", "enum", False, "marker fill", choices=FILLSTYLES),
+    SField("markevery", "ints", False, "indices of the points that get a marker"),
+)
+
+COLLECTION_FIELDS = (
+    SField("paths", "path", True, "every path, concatenated, with ``lengths``"),
+    SField("space", "enum", False, "space of the paths (default data); ``points``: glyphs at ``offsets``", choices=GLYPH_SPACES),
+    SField("sizes", "vec", False, "with ``points``: marker areas in points², scaling the paths as a scatter does"),
+    SField("offsets", "xy", False, "anchor of each path, in ``offset_space``"),
+    SField("offset_space", "enum", False, "space of the offsets (default data)", choices=SPACES),
+    SField("facecolors", "rgba", False, "face colour per path (cycled); absent or empty: unfilled"),
+    SField("edgecolors", "rgba", False, "edge colour per path (cycled); absent or empty: no edge"),
+    SField("linewidths", "vec", False, "points, per path (cycled)"),
+    SField("linestyles", "list of dashpattern", False, "dash pattern per path (cycled)"),
+    SField("hatch", "str", False, "hatch pattern"),
+    SField("capstyle", "enum", False, "line cap", choices=CAPSTYLES),
+    SField("joinstyle", "enum", False, "line join", choices=JOINSTYLES),
+    SField("antialiased", "bool", False, "antialiased drawing"),
+)
+
+DASHPATTERN_FIELDS = (SField("dashes", "nums", False, "offset then on/off lengths in points; absent: solid", range=(0.0, 1e4)),)
+
+MESH_FIELDS = (
+    SField("coordinates", "mesh", True, "quad corners in data space, (rows + 1, columns + 1, 2)"),
+    SField("facecolors", "rgba", True, "one colour per quad (flat) or per corner (gouraud)"),
+    SField("edgecolors", "rgba", False, "edge colours (cycled); absent: no edges"),
+    SField("linewidths", "vec", False, "points"),
+    SField("shading", "enum", False, "flat or gouraud", choices=("flat", "gouraud")),
+    SField("antialiased", "bool", False, "antialiased drawing"),
+)
+
+NORM_FIELDS = (
+    SField("kind", "enum", True, "normalisation", choices=NORMS),
+    SField("vmin", "num", False, "lower limit"),
+    SField("vmax", "num", False, "upper limit"),
+    SField("clip", "bool", False, "clip out-of-range values"),
+    SField("base", "num", False, "symlog: base", range=(1.000001, 1e6)),
+    SField("linthresh", "num", False, "symlog: linear threshold", range=(1e-300, 1e300)),
+    SField("linscale", "num", False, "symlog: linear scale", range=(1e-300, 1e300)),
+    SField("gamma", "num", False, "power: exponent", range=(1e-6, 1e6)),
+    SField("vcenter", "num", False, "twoslope: centre"),
+    SField("boundaries", "vec", False, "boundary: increasing bin edges"),
+    SField("ncolors", "int", False, "boundary: colours of the colormap used", range=(1, 1 << 16)),
+    SField("extend", "enum", False, "boundary: extension", choices=("neither", "both", "min", "max")),
+)
+
+IMAGE_FIELDS = (
+    SField("pixels", "pixels", True, "the image data: scalars to colour-map, or RGB(A)"),
+    SField("mask", "mask", False, "scalar images: masked (bad) pixels"),
+    SField("extent", "num[4]", True, "left, right, bottom, top in ``space``"),
+    SField("space", "enum", False, "coordinate space (default data)", choices=("data", "axes")),
+    SField("origin", "enum", False, "where row 0 goes", choices=("upper", "lower")),
+    SField("interpolation", "enum", False, "resampling filter", choices=INTERPOLATIONS),
+    SField("interpolation_stage", "enum", False, "resample data or colours", choices=("data", "rgba", "auto")),
+    SField("lut", "rgba", False, "scalar images: the colormap's colours, low to high (at most 4096)"),
+    SField("over", "color", False, "colour above the range"),
+    SField("under", "color", False, "colour below the range"),
+    SField("bad", "color", False, "colour of masked pixels"),
+    SField("norm", "norm", False, "scalar images: data to colormap (default: linear over the data range)"),
+    SField("alpha", "num", False, "opacity", range=(0.0, 1.0)),
+)
+
+PATCH_FIELDS = (
+    SField("path", "path", True, "the outline, in ``space``"),
+    SField("space", "enum", False, "coordinate space (default data)", choices=SPACES),
+    SField("facecolor", "color", False, "fill colour, alpha applied; absent: unfilled"),
+    SField("edgecolor", "color", False, "edge colour; absent: no edge"),
+    *_STROKE,
+    SField("hatch", "str", False, "hatch pattern"),
+    SField("hatch_color", "color", False, "hatch colour"),
+)
+
+BBOX_FIELDS = (
+    SField("boxstyle", "enum", True, "box style", choices=BOXSTYLES),
+    SField("pad", "num", False, "padding, in font sizes", range=(0.0, 100.0)),
+    SField("rounding_size", "num", False, "round styles: corner radius, in font sizes", range=(0.0, 100.0)),
+    SField("tooth_size", "num", False, "tooth styles: tooth size, in font sizes", range=(0.0, 100.0)),
+    SField("facecolor", "color", False, "fill"),
+    SField("edgecolor", "color", False, "edge"),
+    SField("linewidth", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("linestyle", "enum", False, "edge style", choices=LINESTYLES),
+)
+
+TEXT_FIELDS = (
+    SField("text", "str", True, "the string; ``$...$`` is mathtext (TeX is never used)"),
+    SField("xy", "num[2]", False, "anchor, in ``space`` (titles and axis labels have none)"),
+    SField("space", "enum", False, "coordinate space (default data)", choices=SPACES),
+    SField("color", "color", False, "text colour, alpha applied"),
+    SField("fontsize", "num", False, "points", range=(0.01, 1000.0)),
+    SField("family", "names", False, "font family names, best first (never a font file)"),
+    SField("style", "enum", False, "font style", choices=FONTSTYLES),
+    SField("variant", "enum", False, "font variant", choices=FONTVARIANTS),
+    SField("weight", "int", False, "font weight", range=(100, 1000)),
+    SField("stretch", "int", False, "font stretch", range=(100, 900)),
+    SField("math_fontfamily", "name", False, "mathtext font set"),
+    SField("ha", "enum", False, "horizontal alignment", choices=HA),
+    SField("va", "enum", False, "vertical alignment", choices=VA),
+    SField("multialignment", "enum", False, "alignment of lines", choices=HA),
+    SField("rotation", "num", False, "degrees", range=(-1e4, 1e4)),
+    SField("rotation_mode", "enum", False, "rotate then align, or align then rotate", choices=("default", "anchor")),
+    SField("linespacing", "num", False, "line spacing, in font sizes", range=(0.0, 100.0)),
+    SField("wrap", "bool", False, "wrap at the figure edge"),
+    SField("bbox", "bbox", False, "a box drawn behind the text"),
+)
+
+SPINE_FIELDS = (
+    SField("name", "name", True, "which spine: left, right, bottom, top, or a projection's own (polar: polar, inner, start, end)"),
+    SField("visible", "bool", False, "drawn"),
+    SField("color", "color", False, "edge colour"),
+    SField("linewidth", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("linestyle", "enum", False, "style", choices=LINESTYLES),
+    SField("position", "nums", False, "outward offset in points (the only position carried; others are drawn as ``path``)"),
+    SField("bounds", "num[2]", False, "the spine's data interval, when set"),
+    SField("path", "path", False, "a spine the consumer's axes may lack (a colorbar outline): drawn as this path in axes space"),
+)
+
+TICKSTYLE_FIELDS = (
+    SField("length", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("width", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("color", "color", False, "tick colour"),
+    SField("pad", "num", False, "points between tick and label", range=(-1000.0, 1000.0)),
+    SField("direction", "enum", False, "tick direction", choices=("in", "out", "inout")),
+    SField("labelsize", "num", False, "points", range=(0.01, 1000.0)),
+    SField("labelcolor", "color", False, "label colour"),
+    SField("labelrotation", "num", False, "degrees", range=(-1e4, 1e4)),
+    SField("tick1", "bool", False, "ticks on the bottom/left side"),
+    SField("tick2", "bool", False, "ticks on the top/right side"),
+    SField("label1", "bool", False, "labels on the bottom/left side"),
+    SField("label2", "bool", False, "labels on the top/right side"),
+    SField("grid", "bool", False, "grid lines drawn"),
+    SField("grid_color", "color", False, "grid colour"),
+    SField("grid_linewidth", "num", False, "points", range=_POSITIVE_SIZE),
+    SField("grid_linestyle", "enum", False, "grid style", choices=LINESTYLES),
+)
+
+TICKS_FIELDS = (
+    SField("locs", "vec", True, "tick locations at the recorded view"),
+    SField("labels", "list of str", True, "their labels, as drawn"),
+    SField("offset", "str", False, "the axis' offset text (``1e6``, ``+1.5``) at the recorded view"),
+    SField("style", "tickstyle", False, "how the ticks look"),
+)
+
+FUNCTION_FIELDS = (
+    SField("x", "vec", True, "strictly increasing data values"),
+    SField("y", "vec", True, "the scale's transform of them, strictly monotonic; linear between and beyond"),
+)
+
+AXIS_FIELDS = (
+    SField("scale", "enum", False, "axis scale (default linear); ``function``: sampled, see ``function``", choices=SCALES),
+    SField("base", "num", False, "log and symlog: base", range=(1.000001, 1e6)),
+    SField("linthresh", "num", False, "symlog: linear threshold", range=(1e-300, 1e300)),
+    SField("linscale", "num", False, "symlog: linear scale", range=(1e-300, 1e300)),
+    SField("linear_width", "num", False, "asinh: linear width", range=(1e-300, 1e300)),
+    SField("function", "function", False, "function scales: the transform sampled over the view"),
+    SField("visible", "bool", False, "the axis is drawn"),
+    SField("label", "text", False, "axis label"),
+    SField("label_position", "enum", False, "side of the label", choices=("bottom", "top", "left", "right")),
+    SField("labelpad", "num", False, "points", range=(-1000.0, 1000.0)),
+    SField("locator", "enum", False, "tick placement after a pan or zoom", choices=LOCATORS),
+    SField("locator_base", "num", False, "multiple: the tick spacing", range=(1e-300, 1e300)),
+    SField("formatter", "enum", False, "tick labels after a pan or zoom", choices=FORMATTERS),
+    SField("format", "str", False, "strmethod/formatstr: the format (checked: only ``x``/``pos`` fields)"),
+    SField("unit", "str", False, "eng and percent: unit or symbol"),
+    SField("places", "int", False, "eng: digits", range=(0, 20)),
+    SField("xmax", "num", False, "percent: the value that is 100%"),
+    SField("decimals", "int", False, "percent: digits", range=(0, 20)),
+    SField("major", "ticks", False, "major ticks at the recorded view"),
+    SField("minor", "ticks", False, "minor ticks at the recorded view"),
+    SField("offset_text", "text", False, "the offset text's look"),
+)
+
+POLAR_FIELDS = (
+    SField("theta_offset", "num", False, "radians", range=(-1e3, 1e3)),
+    SField("theta_direction", "int", False, "1 counter-clockwise, -1 clockwise", range=(-1, 1)),
+    SField("rorigin", "num", False, "radius at the centre"),
+    SField("rlabel_position", "num", False, "degrees", range=(-1e4, 1e4)),
+)
+
+AXES_FIELDS = (
+    SField("position", "num[4]", True, "left, bottom, width, height as drawn, in figure fraction (layout is not re-run)"),
+    SField("projection", "enum", False, "projection (default rectilinear)", choices=PROJECTIONS),
+    SField("xlim", "num[2]", True, "x view limits (order gives inversion)"),
+    SField("ylim", "num[2]", True, "y view limits"),
+    SField("xaxis", "axis", False, "x axis"),
+    SField("yaxis", "axis", False, "y axis"),
+    SField("facecolor", "color", False, "background"),
+    SField("patch_visible", "bool", False, "background drawn"),
+    SField("frame_on", "bool", False, "spines and background drawn"),
+    SField("axis_on", "bool", False, "axes decorations drawn"),
+    SField("axisbelow", "enum", False, "ticks and grid below artists", choices=("true", "false", "line")),
+    SField("zorder", "num", False, "drawing order among the figure's axes", range=_Z),
+    SField("sharex", "int", False, "index of an earlier axes whose x view this one shares"),
+    SField("sharey", "int", False, "index of an earlier axes whose y view this one shares"),
+    SField("polar", "polar", False, "polar axes settings"),
+    SField("titles", "list of title", False, "titles (left, center, right)"),
+    SField("spines", "list of spine", False, "spines"),
+    SField("artists", "nodes", False, "artists, in drawing order"),
+    SField("navigate", "bool", False, "pan and zoom enabled"),
+    SField("label", "str", False, "the axes' label"),
+)
+
+TITLE_FIELDS = (SField("loc", "enum", True, "which title", choices=("left", "center", "right")),) + TEXT_FIELDS[:1] + TEXT_FIELDS[3:]
+
+FIGURE_FIELDS = (
+    SField("size_inches", "num[2]", True, "width, height", range=(0.01, 1000.0)),
+    SField("dpi", "num", True, "dots per inch", range=(1.0, 2000.0)),
+    SField("facecolor", "color", False, "background"),
+    SField("edgecolor", "color", False, "edge"),
+    SField("linewidth", "num", False, "edge width, points", range=_POSITIVE_SIZE),
+    SField("frameon", "bool", False, "background drawn"),
+    SField("label", "str", False, "the figure's label"),
+    SField("axes", "list of axes", False, "every axes, in drawing order"),
+    SField("artists", "nodes", False, "figure-level artists (texts, legends, subfigure backgrounds), in figure space"),
+)
+
+SKIP_FIELDS = (
+    SField("node", "str", True, "where: a path such as ``axes[1].artists[4]``"),
+    SField("reason", "str", True, "what was left out or approximated, and why"),
+)
+
+SCENE_FIELDS = (
+    SField("scene", "str", True, 'scene format version "major.minor"'),
+    SField("figure", "figure", True, "the figure"),
+    SField("skipped", "list of skip", False, "what the producer could not describe exactly"),
+)
+
+#: Struct (map) types, by wire-type name.
+STRUCTS: Dict[str, Tuple[SField, ...]] = {
+    "scene": SCENE_FIELDS,
+    "figure": FIGURE_FIELDS,
+    "axes": AXES_FIELDS,
+    "axis": AXIS_FIELDS,
+    "ticks": TICKS_FIELDS,
+    "tickstyle": TICKSTYLE_FIELDS,
+    "function": FUNCTION_FIELDS,
+    "polar": POLAR_FIELDS,
+    "spine": SPINE_FIELDS,
+    "title": TITLE_FIELDS,
+    "text": TEXT_FIELDS[:1] + TEXT_FIELDS[3:],  # labels: no anchor of their own
+    "bbox": BBOX_FIELDS,
+    "path": PATH_FIELDS,
+    "norm": NORM_FIELDS,
+    "dashpattern": DASHPATTERN_FIELDS,
+    "skip": SKIP_FIELDS,
+}
+
+#: Artist node types (the ``type`` field of a ``nodes`` entry), each with its own fields
+#: after ``ARTIST_FIELDS``.
+NODE_TYPES: Dict[str, Tuple[SField, ...]] = {
+    "line": LINE_FIELDS,
+    "collection": COLLECTION_FIELDS,
+    "mesh": MESH_FIELDS,
+    "image": IMAGE_FIELDS,
+    "patch": PATCH_FIELDS,
+    "text": TEXT_FIELDS,
+}
+
+
+@dataclass(frozen=True)
+class SceneLimits:
+    """Bounds a consumer enforces on every scene before building anything (§16.5)."""
+
+    max_nodes: int = 200_000  # artist nodes in the whole figure
+    max_axes: int = 1024
+    max_text: int = 10_000  # characters per string
+    max_strings: int = 100_000  # strings in lists (tick labels, families)
+    max_array_items: int = 1 << 27  # elements of one array
+    max_array_bytes: int = 1 << 30  # all arrays together
+    max_image_pixels: int = 1 << 26  # as for fallback images (§13.4)
+    max_lut: int = 4096
+    max_dashes: int = 16
+    min_dash_cycle: float = 0.5  # points: finer dashes would cost unbounded drawing time
+    max_hatch: int = 16
+    max_figure_pixels: int = 1 << 26
+    max_depth: int = 16
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"SceneLimits.{name} must be positive, not {value!r}")
+
+
+DEFAULT_SCENE_LIMITS = SceneLimits()
+
+#: Array element types a scene may use (numpy ``dtype.str`` without byte order): every
+#: array is plain numbers; byte order is carried in the dtype string (``<f8``, ``>i4``).
+ARRAY_DTYPES = frozenset({"f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"})
+
+#: An array reference's keys (§16.3): ``{"@array": dtype, "shape": [...], "frame": k}``
+#: or, for small arrays, ``"data": bin`` instead of ``"frame"``.
+ARRAY_TAG = "@array"
+
+#: Arrays at least this large travel as their own frames of the scene part.
+SCENE_OOB_THRESHOLD = 16 * 1024

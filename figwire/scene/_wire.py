@@ -1,0 +1,140 @@
+"""A scene as frames and back (§16.3): a msgpack document plus out-of-band array frames.
+
+Sans-IO and matplotlib-free (numpy and msgpack only). Encoding replaces every numpy
+array in the document by an array reference; big arrays get a frame of their own and
+travel without a copy. Decoding checks each reference (dtype from a fixed set, shape,
+byte count, frame index, totals) and returns read-only numpy views of the frames.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Sequence, Tuple
+
+import msgpack
+import numpy as np
+
+from .._codec import _checked_array, _checked_map, _refuse_ext, as_view
+from .._errors import DecodeError, LimitExceededError
+from .._spec import ErrorCode
+from ._schema import ARRAY_DTYPES, ARRAY_TAG, DEFAULT_SCENE_LIMITS, SCENE_OOB_THRESHOLD, SceneLimits
+
+__all__ = ["encode_scene", "decode_scene"]
+
+
+def encode_scene(doc: Dict[str, Any], threshold: int = SCENE_OOB_THRESHOLD) -> List[Any]:
+    """``[document, *array frames]``: arrays of at least ``threshold`` bytes become frames
+    (memoryviews of the arrays themselves), smaller ones are inlined as ``bin``."""
+    frames: List[Any] = [b""]
+
+    def ref(array: np.ndarray) -> Dict[str, Any]:
+        if array.dtype.kind not in "biuf" or array.dtype.str[1:] not in ARRAY_DTYPES:
+            array = array.astype(np.float64)
+        array = np.ascontiguousarray(array)
+        out: Dict[str, Any] = {ARRAY_TAG: array.dtype.str, "shape": list(array.shape)}
+        if array.nbytes >= threshold:
+            out["frame"] = len(frames)
+            frames.append(memoryview(array).cast("B"))
+        else:
+            out["data"] = array.tobytes()
+        return out
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return ref(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [walk(v) for v in value]
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    frames[0] = msgpack.packb(walk(doc), use_bin_type=True)
+    return frames
+
+
+def decode_scene(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Dict[str, Any]:
+    """The document of a scene part's frames, with every array reference replaced by a
+    read-only numpy array (a view of its frame, or of the inlined bytes).
+
+    Raises ``DecodeError`` (``malformed`` or ``limit-exceeded``); the document's fields
+    are checked afterwards, against the node tables (``_check``).
+    """
+    if not frames:
+        raise DecodeError(ErrorCode.MALFORMED, "a scene part has at least its document frame")
+    body = bytes(as_view(frames[0]))
+    try:
+        doc = msgpack.unpackb(
+            body,
+            raw=False,
+            strict_map_key=True,
+            ext_hook=_refuse_ext,
+            object_pairs_hook=_checked_map,
+            list_hook=_checked_array,
+            max_buffer_size=len(body),
+        )
+    except Exception as exc:  # msgpack raises many types
+        raise DecodeError(ErrorCode.MALFORMED, f"the scene is not valid msgpack: {type(exc).__name__}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise DecodeError(ErrorCode.MALFORMED, "the scene document must be a map")
+    views = [as_view(f) for f in frames[1:]]
+    used: Dict[int, int] = {}
+    total = [0]
+
+    def array(ref: Dict[str, Any], where: str) -> np.ndarray:
+        dtype, shape = ref.get(ARRAY_TAG), ref.get("shape")
+        if not isinstance(dtype, str) or len(dtype) != 3 or dtype[0] not in "<>|=" or dtype[1:] not in ARRAY_DTYPES:
+            raise DecodeError(ErrorCode.MALFORMED, f"{where}: array dtype {dtype!r} is not one a scene uses")
+        if (
+            not isinstance(shape, list)
+            or not 1 <= len(shape) <= 3
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+        ):
+            raise DecodeError(ErrorCode.MALFORMED, f"{where}: array shape must be 1 to 3 non-negative ints")
+        items = 1
+        for n in shape:
+            items *= n
+        if items > limits.max_array_items:
+            raise LimitExceededError(f"{where} array items", items, limits.max_array_items)
+        nbytes = items * int(dtype[2])
+        total[0] += nbytes
+        if total[0] > limits.max_array_bytes:
+            raise LimitExceededError("scene array bytes", total[0], limits.max_array_bytes)
+        if "frame" in ref:
+            index = ref["frame"]
+            if not isinstance(index, int) or isinstance(index, bool) or not 1 <= index <= len(views):
+                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"{where}: array frame {index!r} is not a frame of the part")
+            if index in used:
+                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"{where}: array frame {index} is used twice")
+            used[index] = 1
+            data: Any = views[index - 1]
+        elif isinstance(ref.get("data"), bytes):
+            data = ref["data"]
+        else:
+            raise DecodeError(ErrorCode.MALFORMED, f"{where}: an array needs 'frame' or 'data'")
+        if len(data) != nbytes:
+            raise DecodeError(ErrorCode.FRAME_MISMATCH, f"{where}: array of {nbytes} bytes carried in {len(data)}")
+        out = np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
+        out.flags.writeable = False
+        return out
+
+    def walk(value: Any, where: str, depth: int) -> Any:
+        if depth > limits.max_depth:
+            raise LimitExceededError("scene nesting depth", depth, limits.max_depth)
+        if isinstance(value, dict):
+            if ARRAY_TAG in value:
+                return array(value, where)
+            return {k: walk(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+        return value
+
+    out = walk(doc, "scene", 0)
+    if len(used) != len(views):
+        raise DecodeError(ErrorCode.FRAME_MISMATCH, f"the scene part has {len(views) - len(used)} frames no array uses")
+    return out
+
+
+def array_frames(frames: Sequence[Any]) -> Tuple[int, int]:
+    """(number of array frames, their bytes): for reports."""
+    return len(frames) - 1, sum(as_view(f).nbytes for f in frames[1:])
