@@ -160,7 +160,7 @@ class _Checker:
         if shape is not None:
             if value.ndim != len(shape) or any(want is not None and got != want for want, got in zip(shape, value.shape)):
                 raise _bad(where, f"must have shape {tuple('n' if s is None else s for s in shape)}, not {value.shape}")
-        if value.dtype.kind == "f" and not np.isfinite(value).all() and where.rsplit(".", 1)[-1] not in ("xy", "pixels"):
+        if value.dtype.kind == "f" and not np.isfinite(value).all() and where.rsplit(".", 1)[-1] not in ("xy", "pixels", "vertices", "offsets"):
             raise _bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
         return value
 

@@ -20,6 +20,13 @@ PRIVATE_READS: Dict[str, str] = {
     "tick_direction": "Tick._tickdir: Axis.get_tick_params exists only from 3.7 and omits the direction",
     "linespacing": "Text._linespacing: no getter; 3.11 allows 'normal', which older consumers refuse",
     "title_pad": "Axes._set_title_offset_trans sets titleOffsetTrans; its translation is the pad",
+    "marker_style": "Line2D._marker: get_marker returns what was passed, not the resolved MarkerStyle",
+    "clip_patch": "TransformedPatchPath._patch: whether an artist is clipped to its axes' own patch",
+    "mesh_shading": "QuadMesh._shading: flat or gouraud has no getter",
+    "arrow_paths": "FancyArrowPatch._get_path_in_displaycoord: an arrow's sub-paths and which are filled",
+    "symlog_norm": "SymLogNorm._scale: linthresh, linscale and base (no public getters before 3.7)",
+    "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
+    "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
 }
 
 
@@ -71,6 +78,47 @@ def title_pad(axes: Any) -> Optional[float]:
     return float(axes.titleOffsetTrans.get_matrix()[1, 2]) * 72.0 / float(axes.figure.dpi)
 
 
+@_guarded
+def marker_style(line: Any) -> Any:
+    return line._marker
+
+
+@_guarded
+def clip_patch(clip_path: Any) -> Any:
+    return clip_path._patch
+
+
+@_guarded
+def mesh_shading(mesh: Any) -> Optional[str]:
+    shading = mesh._shading
+    return shading if shading in ("flat", "gouraud") else None
+
+
+@_guarded
+def arrow_paths(arrow: Any) -> Any:
+    """``(paths, fillables)`` of an arrow in display pixels."""
+    reader = getattr(arrow, "_get_path_in_displaycoord", None) or arrow.get_path_in_displaycoord
+    paths, fillables = reader()
+    return list(paths), [bool(f) for f in fillables]
+
+
+@_guarded
+def symlog_norm(norm: Any) -> Optional[Tuple[float, float, float]]:
+    scale = norm._scale
+    return float(scale.linthresh), float(scale.linscale), float(getattr(scale, "base", 10.0))
+
+
+@_guarded
+def multiple_base(locator: Any) -> Optional[float]:
+    step = float(locator._edge.step)
+    return step if step > 0 else None
+
+
+@_guarded
+def side_titles(axes: Any) -> Any:
+    return {"left": axes._left_title, "right": axes._right_title}
+
+
 READERS = {
     "dash_pattern": dash_pattern,
     "patch_dash_pattern": dash_pattern,
@@ -79,4 +127,12 @@ READERS = {
     "tick_direction": tick_direction,
     "linespacing": linespacing,
     "title_pad": title_pad,
+    "marker_style": marker_style,
+    "clip_patch": clip_patch,
+    "mesh_shading": mesh_shading,
+    "arrow_paths": arrow_paths,
+    "symlog_norm": symlog_norm,
+    "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
+    "side_titles": side_titles,
+    "multiple_base": multiple_base,
 }

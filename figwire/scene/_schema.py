@@ -313,7 +313,12 @@ AXES_FIELDS = (
     SField("label", "str", False, "the axes' label"),
 )
 
-TITLE_FIELDS = (SField("loc", "enum", True, "which title", choices=("left", "center", "right")),) + TEXT_FIELDS[:1] + TEXT_FIELDS[3:]
+TITLE_FIELDS = (
+    SField("loc", "enum", True, "which title", choices=("left", "center", "right")),
+    SField("pad", "num", False, "points between the axes and the title", range=(-1000.0, 1000.0)),
+    *TEXT_FIELDS[:1],
+    *TEXT_FIELDS[3:],
+)
 
 FIGURE_FIELDS = (
     SField("size_inches", "num[2]", True, "width, height", range=(0.01, 1000.0)),

@@ -71,7 +71,6 @@ def decode_scene(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMI
             ext_hook=_refuse_ext,
             object_pairs_hook=_checked_map,
             list_hook=_checked_array,
-            max_buffer_size=len(body),
         )
     except Exception as exc:  # msgpack raises many types
         raise DecodeError(ErrorCode.MALFORMED, f"the scene is not valid msgpack: {type(exc).__name__}: {exc}") from None

@@ -1,0 +1,244 @@
+"""A checked scene -> a live matplotlib figure, through matplotlib's public API (§16.7).
+
+Nothing from the message is executed: every value was checked by ``_check`` and is
+passed to matplotlib's constructors and setters as data. The figure is made without
+pyplot (``Figure()``, a plain canvas), with no layout engine: axes are placed where the
+producer drew them. A setting this matplotlib does not know (a newer interpolation
+stage, a scale added later) is reported in ``skipped`` and left at its default; any
+other failure propagates, and the caller shows the image instead of half a figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Tuple
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from ._build_artists import build_artist
+from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
+
+__all__ = ["build"]
+
+Skipped = List[Tuple[str, str]]
+_GEO = ("aitoff", "hammer", "lambert", "mollweide")
+
+
+class Builder:
+    """Builds one figure; collects what this matplotlib could not honour."""
+
+    def __init__(self) -> None:
+        self.skipped: Skipped = []
+
+    def attempt(self, where: str, setter: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Call a setter whose argument this matplotlib may not know; report a refusal."""
+        try:
+            setter(*args, **kwargs)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            self.skipped.append((where, f"not supported by matplotlib {matplotlib.__version__}: {exc}"))
+            return False
+        return True
+
+
+def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
+    """``(figure, skipped)`` for a document that passed ``check_scene``."""
+    builder = Builder()
+    spec = doc["figure"]
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig = Figure(
+            figsize=spec["size_inches"],
+            dpi=spec["dpi"],
+            facecolor=spec.get("facecolor", "white"),
+            edgecolor=spec.get("edgecolor", "white"),
+            linewidth=spec.get("linewidth", 0.0),
+            frameon=spec.get("frameon", True),
+        )
+    if "label" in spec:
+        fig.set_label(spec["label"])
+    made: List[Any] = []
+    for i, axes in enumerate(spec.get("axes", [])):
+        made.append(_axes(fig, axes, made, builder, f"figure.axes[{i}]"))
+    for j, node in enumerate(spec.get("artists", [])):
+        build_artist(node, fig, None, builder, f"figure.artists[{j}]")
+    return fig, builder.skipped
+
+
+def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, where: str) -> Any:
+    projection = spec.get("projection", "rectilinear")
+    kwargs: Dict[str, Any] = {"projection": projection, "label": spec.get("label") or f"figwire-scene-{len(made)}"}
+    for share in ("sharex", "sharey"):
+        if share in spec and projection == "rectilinear":
+            kwargs[share] = made[spec[share]]
+    ax = fig.add_axes(spec["position"], **kwargs)
+    ax.set_autoscale_on(False)
+    ax.set_zorder(spec.get("zorder", 0.0))
+    ax.set_facecolor(spec.get("facecolor", "white"))
+    ax.patch.set_visible(spec.get("patch_visible", True))
+    ax.set_frame_on(spec.get("frame_on", True))
+    ax.set_axisbelow({"true": True, "false": False, "line": "line"}[spec.get("axisbelow", "line")])
+    ax.set_navigate(spec.get("navigate", True))
+    for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
+        _scale(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
+    if projection == "polar":
+        polar = spec.get("polar", {})
+        ax.set_theta_offset(polar.get("theta_offset", 0.0))
+        ax.set_theta_direction(polar.get("theta_direction", 1) or 1)
+        if "rorigin" in polar:
+            ax.set_rorigin(polar["rorigin"])
+        if "rlabel_position" in polar:
+            ax.set_rlabel_position(polar["rlabel_position"])
+    if projection not in _GEO:  # geographic axes have fixed limits
+        builder.attempt(f"{where}.xlim", ax.set_xlim, *spec["xlim"])
+        builder.attempt(f"{where}.ylim", ax.set_ylim, *spec["ylim"])
+    for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
+        _axis(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
+    for title in spec.get("titles", []):
+        text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"))
+        _style_text(text, title, builder, f"{where}.titles")
+    for spine in spec.get("spines", []):
+        _spine(ax, spine, builder, f"{where}.spines")
+    for k, node in enumerate(spec.get("artists", [])):
+        build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
+    if not spec.get("axis_on", True):
+        ax.set_axis_off()
+    return ax
+
+
+def _scale(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+    scale = spec.get("scale", "linear")
+    setter = ax.set_xscale if name == "x" else ax.set_yscale
+    if scale == "linear":
+        return
+    if scale == "function":
+        x, y = np.asarray(spec["function"]["x"], float), np.asarray(spec["function"]["y"], float)
+        order = np.argsort(y)
+        xs, ys = x[order], y[order]
+
+        def forward(v: Any) -> Any:
+            return _extrapolated(v, x, y)
+
+        def inverse(v: Any) -> Any:
+            return _extrapolated(v, ys, xs)
+
+        builder.attempt(where, setter, "function", functions=(forward, inverse))
+        return
+    kwargs = {k: spec[k] for k in ("base", "linthresh", "linscale", "linear_width") if k in spec}
+    if scale == "log":
+        kwargs = {k: v for k, v in kwargs.items() if k == "base"}
+    elif scale == "logit":
+        kwargs = {}
+    elif scale == "asinh":
+        kwargs = {k: v for k, v in kwargs.items() if k in ("base", "linear_width")}
+    builder.attempt(where, setter, scale, **kwargs)
+
+
+def _extrapolated(v: Any, x: np.ndarray, y: np.ndarray) -> Any:
+    """Piecewise-linear ``x -> y`` through the samples, extended linearly beyond them
+    (a zoom out of the recorded view keeps a monotonic, invertible scale)."""
+    v = np.asarray(v, float)
+    out = np.interp(v, x, y)
+    lo_slope = (y[1] - y[0]) / (x[1] - x[0])
+    hi_slope = (y[-1] - y[-2]) / (x[-1] - x[-2])
+    out = np.where(v < x[0], y[0] + (v - x[0]) * lo_slope, out)
+    return np.where(v > x[-1], y[-1] + (v - x[-1]) * hi_slope, out)
+
+
+def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+    axis = ax.xaxis if name == "x" else ax.yaxis
+    axis.set_visible(spec.get("visible", True))
+    if "label" in spec:
+        label = (ax.set_xlabel if name == "x" else ax.set_ylabel)(spec["label"]["text"], labelpad=spec.get("labelpad"))
+        _style_text(label, spec["label"], builder, f"{where}.label")
+    if "label_position" in spec:
+        position = spec["label_position"]
+        if (name == "x") == (position in ("bottom", "top")):
+            axis.set_label_position(position)
+    view = axis.get_view_interval()
+    default_locator, default_formatter = axis.get_major_locator(), axis.get_major_formatter()
+    major = spec.get("major")
+    if major is not None:
+        locator = native_locator(spec, default_locator)
+        formatter = native_formatter(spec, default_formatter, locator)
+        axis.set_major_locator(SnapshotLocator(major["locs"], view, locator))
+        axis.set_major_formatter(SnapshotFormatter(major["locs"], major["labels"], major.get("offset", ""), view, formatter))
+        _tick_style(ax, name, "major", major.get("style", {}), builder, where)
+    minor = spec.get("minor")
+    if minor is not None:
+        native = axis.get_minor_locator() if spec.get("locator", "default") in ("default", "log") else None
+        axis.set_minor_locator(SnapshotLocator(minor["locs"], view, native))
+        axis.set_minor_formatter(SnapshotFormatter(minor["locs"], minor["labels"], "", view, axis.get_minor_formatter()))
+        _tick_style(ax, name, "minor", minor.get("style", {}), builder, where)
+    offset = spec.get("offset_text")
+    if offset is not None:
+        text = axis.get_offset_text()
+        text.set_color(offset.get("color", "black"))
+        text.set_fontsize(offset.get("fontsize", 10.0))
+
+
+def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: Builder, where: str) -> None:
+    sides = ("bottom", "top") if name == "x" else ("left", "right")
+    kwargs: Dict[str, Any] = {
+        key: style[key]
+        for key in ("length", "width", "color", "pad", "direction", "labelsize", "labelcolor", "labelrotation",
+                    "grid_color", "grid_linewidth", "grid_linestyle")  # fmt: skip
+        if key in style
+    }
+    for flag, side in (("tick1", sides[0]), ("tick2", sides[1])):
+        if flag in style:
+            kwargs[side] = style[flag]
+    for flag, side in (("label1", sides[0]), ("label2", sides[1])):
+        if flag in style:
+            kwargs[f"label{side}"] = style[flag]
+    builder.attempt(f"{where}.{which}.style", ax.tick_params, axis=name, which=which, **kwargs)
+    if "grid" in style:
+        ax.grid(style["grid"], which=which, axis=name)
+
+
+def _spine(ax: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+    spine = ax.spines.get(spec["name"]) if hasattr(ax.spines, "get") else None
+    if spine is None:
+        return  # a spine only the producer's axes had is drawn as a path (an artist node)
+    spine.set_visible(spec.get("visible", True))
+    if "color" in spec:
+        spine.set_edgecolor(spec["color"])
+    if "linewidth" in spec:
+        spine.set_linewidth(spec["linewidth"])
+    if "linestyle" in spec:
+        spine.set_linestyle(spec["linestyle"])
+    if spec.get("position"):
+        builder.attempt(where, spine.set_position, ("outward", spec["position"][0]))
+    if "bounds" in spec:
+        builder.attempt(where, spine.set_bounds, *spec["bounds"])
+
+
+def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+    """Font and colour of a title, axis label or text node; never TeX, never a font file."""
+    text.set_usetex(False)
+    text.set_color(spec.get("color", "black"))
+    if "family" in spec and spec["family"]:
+        text.set_family(spec["family"])
+    for key, setter in (("fontsize", text.set_fontsize), ("style", text.set_style), ("variant", text.set_variant),
+                        ("weight", text.set_weight), ("stretch", text.set_stretch), ("ha", text.set_ha), ("va", text.set_va),
+                        ("rotation", text.set_rotation), ("rotation_mode", text.set_rotation_mode),
+                        ("linespacing", text.set_linespacing), ("wrap", text.set_wrap)):  # fmt: skip
+        if key in spec:
+            builder.attempt(f"{where}.{key}", setter, spec[key])
+    if "math_fontfamily" in spec and hasattr(text, "set_math_fontfamily"):
+        builder.attempt(f"{where}.math_fontfamily", text.set_math_fontfamily, spec["math_fontfamily"])
+    if "bbox" in spec:
+        _text_box(text, spec["bbox"], builder, where)
+
+
+def _text_box(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+    from matplotlib.patches import BoxStyle
+
+    style_args = {k: spec[k] for k in ("pad", "rounding_size", "tooth_size") if k in spec}
+    try:
+        style = BoxStyle(spec["boxstyle"], **style_args)
+    except (ValueError, TypeError, KeyError) as exc:
+        builder.skipped.append((f"{where}.bbox", f"box style not supported here: {exc}"))
+        style = BoxStyle("square", pad=spec.get("pad", 0.3))
+    props: Dict[str, Any] = {"boxstyle": style, "facecolor": spec.get("facecolor", "none")}
+    props.update({k: spec[k] for k in ("edgecolor", "linewidth", "linestyle") if k in spec})
+    text.set_bbox(props)

@@ -1,0 +1,258 @@
+"""Scene artist nodes -> matplotlib artists (the consumer side of §16.6).
+
+One builder per node type; each makes the artist with matplotlib's public constructors
+from checked values and adds it to its axes (or the figure), in the node's space.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional
+
+import matplotlib
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.collections import PathCollection, QuadMesh
+from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, IdentityTransform
+
+__all__ = ["build_artist"]
+
+Node = Dict[str, Any]
+_MPL = tuple(int(p) for p in matplotlib.__version__.split(".")[:2])
+#: The keyword a collection's offset transform takes (renamed in matplotlib 3.6).
+_OFFSET_KW = "offset_transform" if _MPL >= (3, 6) else "transOffset"
+
+
+def _space(name: str, fig: Any, ax: Any) -> Any:
+    if name == "figure" or ax is None:
+        return fig.transFigure
+    if name == "points":
+        return Affine2D().scale(1.0 / 72.0) + fig.dpi_scale_trans
+    return {"data": ax.transData, "axes": ax.transAxes, "xaxis": ax.get_xaxis_transform(), "yaxis": ax.get_yaxis_transform()}[name]
+
+
+def _path(spec: Node) -> Path:
+    codes = spec.get("codes")
+    return Path(np.array(spec["vertices"], float), None if codes is None else np.array(codes, np.uint8),
+                _interpolation_steps=spec.get("interpolation_steps", 1))  # fmt: skip
+
+
+def _paths(spec: Node) -> List[Path]:
+    vertices = np.array(spec["vertices"], float)
+    codes = spec.get("codes")
+    lengths = spec.get("lengths", [len(vertices)])
+    out, start = [], 0
+    steps = spec.get("interpolation_steps", 1)
+    for n in (int(k) for k in lengths):
+        part_codes = None if codes is None else np.array(codes[start : start + n], np.uint8)
+        out.append(Path(vertices[start : start + n], part_codes, _interpolation_steps=steps))
+        start += n
+    return out
+
+
+def _common(artist: Any, node: Node) -> None:
+    artist.set_zorder(node.get("zorder", artist.get_zorder()))
+    if "label" in node:
+        artist.set_label(node["label"])
+
+
+def _attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> None:
+    if ax is None:
+        fig.add_artist(artist)
+        artist.set_clip_on(False)
+        return
+    add(artist)
+    artist.set_clip_on(node.get("clip", True))
+
+
+def _dashes(node: Node) -> Any:
+    if node.get("dashes"):
+        offset, *seq = node["dashes"]
+        return (offset, seq)
+    return node.get("linestyle", "-")
+
+
+def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    xy = np.array(node["xy"], float)
+    kwargs: Dict[str, Any] = {
+        "color": node.get("color", "C0"),
+        "linewidth": node.get("linewidth", 1.5),
+        "linestyle": _dashes(node),
+        "drawstyle": node.get("drawstyle", "default"),
+        "antialiased": node.get("antialiased", True),
+        "transform": _space(node.get("space", "data"), fig, ax),
+    }
+    if "marker_path" in node:
+        kwargs["marker"] = _path(node["marker_path"])
+    elif "marker" in node:
+        kwargs["marker"] = node["marker"]
+    for key in ("markersize", "markeredgewidth", "markerfacecolor", "markerfacecoloralt", "markeredgecolor", "fillstyle"):
+        if key in node:
+            kwargs[key] = node[key]
+    if "markevery" in node:
+        kwargs["markevery"] = [int(i) for i in node["markevery"] if 0 <= i < len(xy)]
+    for key in ("capstyle", "joinstyle"):
+        if key in node:
+            kwargs[f"solid_{key}"] = kwargs[f"dash_{key}"] = node[key]
+    line = Line2D(xy[:, 0], xy[:, 1], **kwargs)
+    _common(line, node)
+    _attach(line, node, fig, ax, lambda a: ax.add_line(a))
+
+
+def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    space = node.get("space", "data")
+    kwargs: Dict[str, Any] = {}
+    if "offsets" in node:
+        kwargs["offsets"] = np.array(node["offsets"], float)
+        kwargs[_OFFSET_KW] = _space(node.get("offset_space", "data"), fig, ax)
+    if space == "points" and "sizes" in node:
+        kwargs["sizes"] = np.array(node["sizes"], float)
+        transform = IdentityTransform()
+    else:
+        transform = _space(space, fig, ax)
+    faces = node.get("facecolors")
+    edges = node.get("edgecolors")
+    coll = PathCollection(
+        _paths(node["paths"]),
+        facecolors=faces if faces is not None and len(faces) else "none",
+        edgecolors=edges if edges is not None and len(edges) else "none",
+        linewidths=np.array(node["linewidths"], float) if "linewidths" in node else 1.0,
+        antialiaseds=node.get("antialiased", True),
+        **kwargs,
+    )
+    coll.set_transform(transform)
+    styles = [(p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])]
+    if styles:
+        coll.set_linestyle(styles)
+    if "hatch" in node:
+        coll.set_hatch(node["hatch"])
+    for key in ("capstyle", "joinstyle"):
+        if key in node:
+            builder.attempt(f"{where}.{key}", getattr(coll, f"set_{key}"), node[key])
+    _common(coll, node)
+    _attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+
+
+def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    coords = np.array(node["coordinates"], float)
+    mesh = QuadMesh(coords, shading=node.get("shading", "flat"), antialiased=node.get("antialiased", False))
+    mesh.set_facecolor(np.array(node["facecolors"]))
+    edges = node.get("edgecolors")
+    mesh.set_edgecolor(edges if edges is not None and len(edges) else "none")
+    if "linewidths" in node:
+        mesh.set_linewidth(np.array(node["linewidths"], float))
+    mesh.set_transform(_space("data", fig, ax))
+    _common(mesh, node)
+    _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+
+
+def _norm(spec: Optional[Node], pixels: np.ndarray) -> Any:
+    if spec is None:
+        return mcolors.Normalize()
+    kind = spec["kind"]
+    lims = {"vmin": spec.get("vmin"), "vmax": spec.get("vmax")}
+    clip = spec.get("clip", False)
+    if kind == "linear":
+        return mcolors.Normalize(clip=clip, **lims)
+    if kind == "log":
+        return mcolors.LogNorm(clip=clip, **lims)
+    if kind == "symlog":
+        return mcolors.SymLogNorm(spec.get("linthresh", 1.0), linscale=spec.get("linscale", 1.0), clip=clip,
+                                  base=spec.get("base", 10.0), **lims)  # fmt: skip
+    if kind == "power":
+        return mcolors.PowerNorm(spec.get("gamma", 1.0), clip=clip, **lims)
+    if kind == "twoslope":
+        return mcolors.TwoSlopeNorm(spec.get("vcenter", 0.0), **lims)
+    if kind == "boundary":
+        return mcolors.BoundaryNorm(np.array(spec["boundaries"], float), spec.get("ncolors", 256), clip=clip,
+                                    extend=spec.get("extend", "neither"))  # fmt: skip
+    return mcolors.NoNorm(**lims)
+
+
+def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    if ax is None:
+        builder.skipped.append((where, "a figure-level image is not built"))
+        return
+    pixels = np.array(node["pixels"])
+    kwargs: Dict[str, Any] = {"origin": node.get("origin", "upper"), "extent": node["extent"]}
+    if pixels.ndim == 2:
+        lut = np.array(node.get("lut", [[0, 0, 0, 1], [1, 1, 1, 1]]), float)
+        if lut.dtype.kind == "u" or lut.max() > 1.0:
+            lut = lut / 255.0
+        cmap = mcolors.ListedColormap(lut)
+        for key in ("over", "under", "bad"):
+            if key in node:
+                getattr(cmap, f"set_{key}")(node[key])
+        kwargs.update(cmap=cmap, norm=_norm(node.get("norm"), pixels))
+        if "mask" in node and np.shape(node["mask"]) == pixels.shape:
+            pixels = np.ma.masked_array(pixels, np.array(node["mask"], bool))
+    image = AxesImage(ax, **kwargs)
+    builder.attempt(f"{where}.interpolation", image.set_interpolation, node.get("interpolation", "antialiased"))
+    if "interpolation_stage" in node and hasattr(image, "set_interpolation_stage"):
+        builder.attempt(f"{where}.interpolation_stage", image.set_interpolation_stage, node["interpolation_stage"])
+    image.set_data(pixels)
+    if "alpha" in node:
+        image.set_alpha(node["alpha"])
+    if node.get("space", "data") == "axes":
+        image.set_transform(ax.transAxes)
+    _common(image, node)
+    _attach(image, node, fig, ax, lambda a: ax.add_image(a))
+
+
+def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    kwargs: Dict[str, Any] = {
+        "facecolor": node.get("facecolor", "none"),
+        "edgecolor": node.get("edgecolor", "none"),
+        "fill": "facecolor" in node,
+        "linewidth": node.get("linewidth", 1.0),
+        "linestyle": _dashes(node),
+        "antialiased": node.get("antialiased", True),
+        "transform": _space(node.get("space", "data"), fig, ax),
+    }
+    for key in ("hatch", "capstyle", "joinstyle"):
+        if key in node:
+            kwargs[key] = node[key]
+    if "hatch_color" in node:
+        patch = _with_hatch_color(_path(node["path"]), kwargs, node["hatch_color"])
+    else:
+        patch = PathPatch(_path(node["path"]), **kwargs)
+    _common(patch, node)
+    _attach(patch, node, fig, ax, lambda a: ax.add_patch(a))
+
+
+def _with_hatch_color(path: Path, kwargs: Dict[str, Any], color: Any) -> PathPatch:
+    """matplotlib >= 3.10 takes ``hatchcolor``; before it, a patch reads ``hatch.color``
+    when it is made."""
+    if _MPL >= (3, 10):
+        return PathPatch(path, hatchcolor=color, **kwargs)
+    with matplotlib.rc_context({"hatch.color": color}):
+        return PathPatch(path, **kwargs)
+
+
+def _text(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    from ._build import _style_text
+
+    x, y = node.get("xy", [0.0, 0.0])
+    text = Text(x, y, node["text"], transform=_space(node.get("space", "data"), fig, ax))
+    _style_text(text, node, builder, where)
+    _common(text, node)
+    _attach(text, node, fig, ax, lambda a: ax.add_artist(a))
+
+
+_BUILDERS: Dict[str, Callable[..., None]] = {
+    "line": _line,
+    "collection": _collection,
+    "mesh": _mesh,
+    "image": _image,
+    "patch": _patch,
+    "text": _text,
+}
+
+
+def build_artist(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+    """Build one checked artist node into ``ax`` (or the figure when ``ax`` is None)."""
+    _BUILDERS[node["type"]](node, fig, ax, builder, where)

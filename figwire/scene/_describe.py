@@ -1,0 +1,376 @@
+"""A drawn figure -> a scene document (the producer side of §16): plain data, no code.
+
+The figure is described as it was last drawn (layout, aspect, colour mapping, legends
+and contour labels resolved), so the caller draws it first; ``pack`` shares the PNG
+fallback's draw when that was made at the figure's own dpi. Axes are frozen at their
+drawn positions (the consumer does not re-run layout), artists are written in their
+own coordinate space or baked (``_artists``), ticks as a snapshot of the recorded view
+with the kind of locator and formatter that takes over after a pan or zoom.
+
+A figure the scene has no form for (3D axes, a third-party projection) raises
+``Undescribable``; the producer then leaves the scene out and says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+from matplotlib import ticker
+from matplotlib.axis import Axis
+
+from . import _private
+from ._artists import Node, Place, _color, describe_leaf, text_style
+from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION
+
+__all__ = ["Undescribable", "describe", "draw_for_scene"]
+
+
+class Undescribable(Exception):
+    """The figure has something a scene cannot carry; the message is why."""
+
+
+def draw_for_scene(fig: Any) -> None:
+    """Draw ``fig`` at its own dpi without rendering pixels (where matplotlib can)."""
+    draw = getattr(fig, "draw_without_rendering", None)
+    if draw is not None:
+        draw()
+    else:  # matplotlib < 3.6
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+        canvas.draw()
+
+
+def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
+    """``(scene document, skipped)`` of a drawn figure."""
+    place = Place(fig)
+    axes_list = _all_axes(fig)
+    for ax in axes_list:
+        if ax.name not in PROJECTIONS:
+            raise Undescribable(f"the figure has {ax.name!r} axes, which a scene does not carry")
+    patch = fig.patch
+    figure: Dict[str, Any] = {
+        "size_inches": [float(v) for v in fig.get_size_inches()],
+        "dpi": float(fig.dpi),
+        "facecolor": _color(patch.get_facecolor()),
+        "edgecolor": _color(patch.get_edgecolor()),
+        "linewidth": float(patch.get_linewidth()),
+        "frameon": bool(fig.get_frameon()),
+    }
+    if isinstance(fig.get_label(), str) and fig.get_label():
+        figure["label"] = fig.get_label()
+    figure["axes"] = [_axes(ax, i, axes_list, place) for i, ax in enumerate(axes_list)]
+    figure["artists"] = _figure_artists(fig, place, set(axes_list))
+    doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
+    if place.skipped:
+        doc["skipped"] = [{"node": n, "reason": r} for n, r in place.skipped]
+    return doc, list(place.skipped)
+
+
+def _all_axes(fig: Any) -> List[Any]:
+    """Every axes drawn: the figure's, its subfigures', and child axes (insets, secondary
+    axes) right after their parent."""
+    out: List[Any] = []
+
+    def add(ax: Any) -> None:
+        if ax in out or not ax.get_visible():
+            return
+        out.append(ax)
+        for child in getattr(ax, "child_axes", ()):
+            add(child)
+
+    def walk(container: Any) -> None:
+        for ax in container.axes:
+            add(ax)
+        for sub in getattr(container, "subfigs", ()):
+            if sub.get_visible():
+                walk(sub)
+
+    walk(fig)
+    return out
+
+
+def _figure_artists(fig: Any, place: Place, axes: set) -> List[Node]:
+    """Figure-level artists (suptitles, figure legends, subfigure backgrounds), baked to
+    figure fraction where they are not in it already."""
+    nodes: List[Node] = []
+
+    def walk(container: Any, depth: int) -> None:
+        for child in container.get_children():
+            if child in axes or child is fig.patch or not child.get_visible():
+                continue
+            if hasattr(child, "subfigs") and hasattr(child, "axes") and child is not fig:
+                walk(child, depth + 1)  # a subfigure: its patch and texts, then its own subfigures
+                continue
+            nodes.extend(_artist(child, place, None, f"artists[{len(nodes)}]"))
+
+    walk(fig, 0)
+    return nodes
+
+
+def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> List[Node]:
+    """A leaf's nodes, or its visible children's (legends, offset boxes, tables), which
+    keep the container's zorder so that they stay together in drawing order."""
+    if not artist.get_visible():
+        return []
+    leaf = describe_leaf(artist, place, zorder)
+    if leaf is not None:
+        return leaf
+    children = artist.get_children()
+    text = getattr(artist, "get_text", None)
+    extra = [text()] if callable(text) and hasattr(text(), "draw") else []
+    if not children and not extra:
+        place.skip(where, f"a {type(artist).__name__} is not carried (no scene form)")
+        return []
+    z = float(artist.get_zorder()) if zorder is None else zorder
+    out: List[Node] = []
+    for child in [*children, *extra]:
+        out.extend(_artist(child, place, z, where))
+    return out
+
+
+def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dict[str, Any]:
+    fig = figure_place.figure
+    where = f"axes[{index}]"
+    place = Place(fig, ax, where, figure_place.skipped)
+    bbox = fig.transFigure.inverted().transform_bbox(ax.bbox)
+    out: Dict[str, Any] = {
+        "position": [float(bbox.x0), float(bbox.y0), float(bbox.width), float(bbox.height)],
+        "projection": ax.name,
+        "xlim": [float(v) for v in ax.get_xlim()],
+        "ylim": [float(v) for v in ax.get_ylim()],
+        "facecolor": _color(ax.patch.get_facecolor()),
+        "patch_visible": bool(ax.patch.get_visible()),
+        "frame_on": bool(ax.get_frame_on()),
+        "axis_on": bool(ax.axison),
+        "axisbelow": {True: "true", False: "false"}.get(ax.get_axisbelow(), "line"),
+        "zorder": float(ax.get_zorder()),
+        "navigate": bool(ax.get_navigate()),
+    }
+    for share, group in (("sharex", ax.get_shared_x_axes()), ("sharey", ax.get_shared_y_axes())):
+        for j in range(index):
+            if group.joined(ax, axes_list[j]):
+                out[share] = j
+                break
+    if ax.name == "polar":
+        out["polar"] = {
+            "theta_offset": float(ax.get_theta_offset()),
+            "theta_direction": int(ax.get_theta_direction()),
+            "rorigin": float(ax.get_rorigin()),
+            "rlabel_position": float(ax.get_rlabel_position()),
+        }
+    out["xaxis"] = _axis(ax.xaxis, ax, place)
+    out["yaxis"] = _axis(ax.yaxis, ax, place)
+    out["titles"] = _titles(ax, place)
+    out["spines"] = _spines(ax, place)
+    skip = {*ax.spines.values(), ax.xaxis, ax.yaxis, ax.title, ax.patch, *getattr(ax, "child_axes", ())}
+    skip.update((_private.side_titles(ax) or {}).values())
+    artists: List[Node] = []
+    for child in ax.get_children():
+        if child in skip or isinstance(child, Axis):
+            continue
+        artists.extend(_artist(child, place, None, f"{where}.artists[{len(artists)}]"))
+    artists.extend(_spine_paths(ax, place))
+    out["artists"] = artists
+    label = ax.get_label()
+    if isinstance(label, str) and label and not label.startswith("<"):
+        out["label"] = label
+    return out
+
+
+def _titles(ax: Any, place: Place) -> List[Node]:
+    texts = dict(_private.side_titles(ax) or {}, center=ax.title)
+    pad = _private.title_pad(ax)
+    out = []
+    for loc, title in texts.items():
+        if title.get_text() and title.get_visible():
+            node = text_style(title, place)
+            node["loc"] = loc
+            if pad is not None:
+                node["pad"] = pad
+            out.append(node)
+    return out
+
+
+def _spines(ax: Any, place: Place) -> List[Node]:
+    out = []
+    for name, spine in ax.spines.items():
+        node: Node = {"name": name, "visible": bool(spine.get_visible())}
+        node["color"] = _color(spine.get_edgecolor())
+        node["linewidth"] = float(spine.get_linewidth())
+        style = spine.get_linestyle()
+        node["linestyle"] = style if style in LINESTYLES else "-"
+        position = spine.get_position() if name in ("left", "right", "bottom", "top") else None
+        if isinstance(position, tuple) and position[0] == "outward":
+            node["position"] = [float(position[1])]
+        elif position is not None and tuple(position) != ("outward", 0.0):
+            node["visible"] = False  # drawn by _spine_paths where it was
+        bounds = spine.get_bounds() if hasattr(spine, "get_bounds") else None
+        if bounds is not None and bounds[0] is not None:
+            node["bounds"] = [float(bounds[0]), float(bounds[1])]
+        out.append(node)
+    return out
+
+
+def _spine_paths(ax: Any, place: Place) -> List[Node]:
+    """Spines a consumer's axes may not have, or placed where only a path can say (a
+    colorbar outline, a spine at data zero): drawn as patches in axes fraction."""
+    out = []
+    for name, spine in ax.spines.items():
+        standard = name in ("left", "right", "bottom", "top") or (ax.name == "polar" and name in ("polar", "inner", "start", "end"))
+        position = spine.get_position() if name in ("left", "right", "bottom", "top") else None
+        moved = isinstance(position, tuple) and position[0] != "outward" and tuple(position) != ("outward", 0.0)
+        if (standard and not moved) or not spine.get_visible():
+            continue
+        path = spine.get_transform().transform_path(spine.get_path())
+        vertices = place.from_display(path.vertices, "axes")
+        out.append(
+            {
+                "type": "patch",
+                "zorder": float(spine.get_zorder()),
+                "clip": False,
+                "space": "axes",
+                "path": {"vertices": vertices, **({"codes": np.asarray(path.codes, np.uint8)} if path.codes is not None else {})},
+                "edgecolor": _color(spine.get_edgecolor()),
+                "linewidth": float(spine.get_linewidth()),
+            }
+        )
+    return out
+
+
+# -- axes' axis: scale, ticks, labels ---------------------------------------------
+_LOCATORS = {
+    ticker.AutoLocator: "auto", ticker.MaxNLocator: "auto", ticker.LogLocator: "log", ticker.FixedLocator: "fixed",
+    ticker.MultipleLocator: "multiple", ticker.NullLocator: "null",
+}  # fmt: skip
+_FORMATTERS = {
+    ticker.ScalarFormatter: "scalar", ticker.LogFormatterSciNotation: "log", ticker.LogFormatterMathtext: "log",
+    ticker.FixedFormatter: "fixed", ticker.NullFormatter: "null", ticker.StrMethodFormatter: "strmethod",
+    ticker.FormatStrFormatter: "formatstr", ticker.PercentFormatter: "percent", ticker.EngFormatter: "eng",
+}  # fmt: skip
+
+
+def _kind(obj: Any, table: Dict[type, str]) -> Optional[str]:
+    kind = table.get(type(obj))
+    if kind is None and type(obj).__module__.startswith("matplotlib.dates"):
+        name = type(obj).__name__
+        kind = "concise" if name == "ConciseDateFormatter" else "date" if name.endswith(("Locator", "Formatter")) else None
+    return kind
+
+
+def _axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
+    name = axis.axis_name
+    out: Dict[str, Any] = {"visible": bool(axis.get_visible())}
+    scale = axis.get_scale()
+    transform = axis.get_transform()
+    if scale in ("log", "symlog", "logit", "asinh", "linear"):
+        out["scale"] = scale
+        for attr, key in (("base", "base"), ("linthresh", "linthresh"), ("linscale", "linscale"), ("linear_width", "linear_width")):
+            value = getattr(transform, attr, None)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and scale != "linear":
+                out[key] = float(value)
+    else:  # function scales and third-party ones: the transform sampled over the view
+        lo, hi = sorted(ax.get_xlim() if name == "x" else ax.get_ylim())
+        x = np.linspace(lo, hi, 512)
+        with np.errstate(all="ignore"):
+            y = np.asarray(transform.transform(x), float)
+        dy = np.diff(y)
+        if np.isfinite(y).all() and ((dy > 0).all() or (dy < 0).all()):
+            out["scale"], out["function"] = "function", {"x": x, "y": y}
+        else:
+            out["scale"] = "linear"
+            place.skip(f"{name}axis", f"scale {scale!r} could not be sampled: drawn linear")
+    label = axis.get_label()
+    if label.get_text():
+        out["label"] = text_style(label, place)
+    out["label_position"] = axis.get_label_position()
+    out["labelpad"] = float(axis.labelpad)
+    for which, locator_, formatter_ in (("major", axis.get_major_locator(), axis.get_major_formatter()),
+                                        ("minor", axis.get_minor_locator(), axis.get_minor_formatter())):  # fmt: skip
+        ticks = _ticks(axis, which, place)
+        if ticks is not None:
+            out[which] = ticks
+        if which == "major":
+            out.update(_handover(locator_, formatter_, axis, place))
+    offset = axis.get_offset_text()
+    out["offset_text"] = text_style(offset, place)
+    return out
+
+
+def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str, Any]:
+    """Which native locator and formatter take over after a pan or zoom."""
+    out: Dict[str, Any] = {}
+    kind = _kind(locator, _LOCATORS)
+    if type(locator).__name__.startswith("StrCategory"):
+        kind = "fixed"
+    out["locator"] = kind or "default"
+    if kind == "multiple":
+        step = _private.multiple_base(locator)
+        if step is not None:
+            out["locator_base"] = float(step)
+        else:
+            out["locator"] = "auto"
+    fkind = _kind(formatter, _FORMATTERS)
+    if type(formatter).__name__.startswith("StrCategory"):
+        fkind = "fixed"
+    if fkind == "strmethod":
+        out["format"] = formatter.fmt
+    elif fkind == "formatstr":
+        out["format"] = formatter.fmt
+    elif fkind == "percent":
+        out.update(xmax=float(formatter.xmax), unit=str(formatter.symbol or ""))
+        if isinstance(formatter.decimals, int):
+            out["decimals"] = formatter.decimals
+    elif fkind == "eng":
+        out["unit"] = str(formatter.unit)
+        if isinstance(formatter.places, int):
+            out["places"] = formatter.places
+    if fkind is None:
+        place.skip(f"{axis.axis_name}axis", f"tick labels by {type(formatter).__name__} are kept at the recorded view only")
+    out["formatter"] = fkind or "default"
+    return out
+
+
+def _ticks(axis: Any, which: str, place: Place) -> Optional[Dict[str, Any]]:
+    locs = np.asarray(axis.get_majorticklocs() if which == "major" else axis.get_minorticklocs(), float)
+    ticks = axis.get_major_ticks(len(locs)) if which == "major" else axis.get_minor_ticks(len(locs))
+    labels = [t.label1.get_text() if t.label1.get_text() or not t.label2.get_text() else t.label2.get_text() for t in ticks]
+    finite = np.isfinite(locs)
+    out: Dict[str, Any] = {"locs": locs[finite], "labels": [lab for lab, ok in zip(labels, finite) if ok]}
+    if which == "major":
+        offset = axis.get_offset_text().get_text()
+        if offset:
+            out["offset"] = offset
+    if ticks:
+        out["style"] = _tick_style(ticks[0])
+    elif not len(locs):
+        out["style"] = _tick_style(axis.get_major_ticks(1)[0] if which == "major" else axis.get_minor_ticks(1)[0])
+    return out
+
+
+def _tick_style(tick: Any) -> Dict[str, Any]:
+    line, label = tick.tick1line, tick.label1
+    out: Dict[str, Any] = {
+        "length": float(line.get_markersize()),
+        "width": float(line.get_markeredgewidth()),
+        "color": _color(line.get_color(), line.get_alpha()),
+        "pad": float(tick.get_pad()),
+        "labelsize": float(label.get_fontsize()),
+        "labelcolor": _color(label.get_color(), label.get_alpha()),
+        "labelrotation": float(label.get_rotation()),
+        "tick1": bool(tick.tick1line.get_visible()),
+        "tick2": bool(tick.tick2line.get_visible()),
+        "label1": bool(tick.label1.get_visible()),
+        "label2": bool(tick.label2.get_visible()),
+        "grid": bool(tick.gridline.get_visible()),
+        "grid_color": _color(tick.gridline.get_color(), tick.gridline.get_alpha()),
+        "grid_linewidth": float(tick.gridline.get_linewidth()),
+    }
+    style = tick.gridline.get_linestyle()
+    out["grid_linestyle"] = style if style in LINESTYLES else "-"
+    direction = _private.tick_direction(tick)
+    if direction is not None:
+        out["direction"] = direction
+    return out
+
