@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib import font_manager
 from matplotlib.collections import Collection, PathCollection, QuadMesh
+from matplotlib.contour import ContourSet
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
@@ -258,6 +259,8 @@ def collection(artist: Collection, place: Place, zorder: Optional[float]) -> Lis
     node["paths"] = _path_fields(paths)
     node["facecolors"] = _rgba_array(artist.get_facecolor())
     node["edgecolors"] = _rgba_array(artist.get_edgecolor())
+    if isinstance(artist, ContourSet):
+        return _contour_set(artist, node, paths)
     widths = np.atleast_1d(np.asarray(artist.get_linewidth(), float))
     node["linewidths"] = widths
     node["linestyles"] = [_unscaled(style, widths[i % len(widths)]) for i, style in enumerate(artist.get_linestyle())]
@@ -270,6 +273,29 @@ def collection(artist: Collection, place: Place, zorder: Optional[float]) -> Lis
             node[name] = value
     node["antialiased"] = bool(np.any(artist.get_antialiased()))
     return [node]
+
+
+def _contour_set(artist: Any, node: Node, paths: List[Any]) -> List[Node]:
+    """A ContourSet (a Collection from matplotlib 3.8) draws path by path, each with its
+    level's colour and hatch, so its facecolors after a draw are the last level's only:
+    the colours come from its levels, and levels with different hatches become nodes."""
+    colors = _rgba_array(artist.to_rgba(np.asarray(artist.get_array()), artist.get_alpha()))
+    node["facecolors" if artist.filled else "edgecolors"] = colors
+    if artist.filled:
+        node["edgecolors"] = np.zeros((0, 4))
+    hatches = list(artist.hatches or [None])
+    if len(set(hatches)) <= 1:
+        if hatches[0]:
+            node["hatch"] = hatches[0]
+        return [node]
+    out = []
+    for i, path in enumerate(paths):
+        part = dict(node, paths=_path_fields([path]), facecolors=colors[i : i + 1] if artist.filled else node["facecolors"])
+        part.pop("hatch", None)
+        if hatches[i % len(hatches)]:
+            part["hatch"] = hatches[i % len(hatches)]
+        out.append(part)
+    return out
 
 
 def _affine(matrix: np.ndarray) -> Any:
@@ -299,12 +325,15 @@ def mesh(artist: QuadMesh, place: Place, zorder: Optional[float]) -> List[Node]:
         edgecolors=_rgba_array(artist.get_edgecolor()),
         linewidths=np.atleast_1d(np.asarray(artist.get_linewidth(), float)),
         shading=_private.mesh_shading(artist) or "flat",
-        antialiased=bool(np.any(artist.get_antialiased())),
+        antialiased=bool(_private.mesh_antialiased(artist)),
     )
     return [node]
 
 
 # -- images ------------------------------------------------------------------------
+#: Parts of composite artists that do not list them as children.
+_PARTS = {"QuiverKey": ("vector", "text"), "InsetIndicator": ("rectangle", "connectors")}
+
 _NORMS = {"Normalize": "linear", "CenteredNorm": "linear", "LogNorm": "log", "SymLogNorm": "symlog", "PowerNorm": "power",
           "TwoSlopeNorm": "twoslope", "BoundaryNorm": "boundary", "NoNorm": "none"}  # fmt: skip
 
@@ -344,6 +373,8 @@ def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     node["extent"] = [float(v) for v in artist.get_extent()]
     node["origin"] = artist.origin
     node["interpolation"] = artist.get_interpolation()
+    node["resample"] = bool(artist.get_resample())
+    node["filterrad"] = float(artist.get_filterrad())
     stage = getattr(artist, "get_interpolation_stage", lambda: None)()
     if isinstance(stage, str):
         node["interpolation_stage"] = stage
@@ -370,19 +401,22 @@ def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
 def _baked_image(artist: Any, place: Place, node: Node) -> List[Node]:
     """An image the scene has no exact form for (a custom norm, a resampled image class),
     as the RGBA pixels of the recorded draw, placed where they were drawn."""
-    renderer = place.figure.canvas.get_renderer()
+    renderer = _private.renderer(place.figure)
+    if renderer is None:
+        place.skip("image", f"a {type(artist).__name__} could not be drawn to be carried")
+        return []
     made = artist.make_image(renderer, unsampled=False)
     rgba, x, y = made[0], float(made[1]), float(made[2])
     if rgba is None or rgba.size == 0:
         return []
-    height, width = rgba.shape[:2]
-    space = "axes" if place.axes is not None else "figure"
-    (x0, y0), (x1, y1) = place.from_display(np.array([[x, y], [x + width, y + height]]), space)
-    node.update(space=space if space == "axes" else "data", extent=[x0, x1, y0, y1], origin="lower",
-                interpolation="nearest", pixels=np.ascontiguousarray(np.asarray(rgba, np.uint8)[::-1]))  # fmt: skip
-    if space == "figure":  # figure images travel as axes-less patches of pixels: not in this version
+    if place.axes is None:  # figure images (figimage): not in this version
         place.skip("image", "a figure-level image is not carried")
         return []
+    height, width = rgba.shape[:2]  # row 0 is the bottom row of pixels
+    space = "data" if place.axes.name == "rectilinear" else "axes"
+    (x0, y0), (x1, y1) = place.from_display(np.array([[x, y], [x + width, y + height]]), space)
+    node.update(space=space, extent=[x0, x1, y0, y1], origin="lower", interpolation="nearest",
+                pixels=np.ascontiguousarray(np.asarray(rgba, np.uint8)))  # fmt: skip
     place.skip("image", f"a {type(artist).__name__} is carried as its drawn pixels (no resampling on zoom)")
     return [node]
 

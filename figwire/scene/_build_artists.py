@@ -194,6 +194,9 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     builder.attempt(f"{where}.interpolation", image.set_interpolation, node.get("interpolation", "antialiased"))
     if "interpolation_stage" in node and hasattr(image, "set_interpolation_stage"):
         builder.attempt(f"{where}.interpolation_stage", image.set_interpolation_stage, node["interpolation_stage"])
+    image.set_resample(node.get("resample", False))
+    if "filterrad" in node and node["filterrad"] > 0:
+        image.set_filterrad(node["filterrad"])
     image.set_data(pixels)
     if "alpha" in node:
         image.set_alpha(node["alpha"])

@@ -20,7 +20,7 @@ from matplotlib import ticker
 from matplotlib.axis import Axis
 
 from . import _private
-from ._artists import Node, Place, _color, describe_leaf, text_style
+from ._artists import _PARTS, Node, Place, _color, describe_leaf, text_style
 from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION
 
 __all__ = ["Undescribable", "describe", "draw_for_scene"]
@@ -100,13 +100,23 @@ def _figure_artists(fig: Any, place: Place, axes: set) -> List[Node]:
         for child in container.get_children():
             if child in axes or child is fig.patch or not child.get_visible():
                 continue
+            if child is getattr(container, "patch", None) and container is not fig:
+                continue
             if hasattr(child, "subfigs") and hasattr(child, "axes") and child is not fig:
-                walk(child, depth + 1)  # a subfigure: its patch and texts, then its own subfigures
+                # a subfigure draws as a unit, its background under its axes: that patch goes
+                # below every axes; then its texts and legends, then its own subfigures
+                if child.patch.get_visible():
+                    nodes.extend(_artist(child.patch, place, _SUBFIGURE_Z + depth, f"artists[{len(nodes)}]"))
+                walk(child, depth + 1)
                 continue
             nodes.extend(_artist(child, place, None, f"artists[{len(nodes)}]"))
 
     walk(fig, 0)
     return nodes
+
+
+#: zorder of subfigure backgrounds: below everything a figure draws (scene zorders are >= -1e6).
+_SUBFIGURE_Z = -1e5
 
 
 def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> List[Node]:
@@ -117,7 +127,13 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
     leaf = describe_leaf(artist, place, zorder)
     if leaf is not None:
         return leaf
-    children = artist.get_children()
+    # a container draws its background first (a legend's frame, a box's patch), whatever
+    # order get_children lists it in
+    backgrounds = [getattr(artist, name, None) for name in ("legendPatch", "patch", "arrow_patch")]
+    children = sorted(artist.get_children(), key=lambda c: not any(c is b for b in backgrounds))
+    for name in _PARTS.get(type(artist).__name__, ()):
+        part = getattr(artist, name, None)
+        children.extend(part if isinstance(part, (list, tuple)) else [part] if part is not None else [])
     text = getattr(artist, "get_text", None)
     extra = [text()] if callable(text) and hasattr(text(), "draw") else []
     if not children and not extra:
@@ -244,6 +260,9 @@ _LOCATORS = {
     ticker.AutoLocator: "auto", ticker.MaxNLocator: "auto", ticker.LogLocator: "log", ticker.FixedLocator: "fixed",
     ticker.MultipleLocator: "multiple", ticker.NullLocator: "null",
 }  # fmt: skip
+#: Scales' own tickers: a consumer's scale of the same kind brings the same ones.
+_DEFAULTS = frozenset({"LogitLocator", "LogitFormatter", "ThetaLocator", "ThetaFormatter", "RadialLocator",
+                       "SymmetricalLogLocator", "AsinhLocator", "LogFormatterSciNotation", "AutoMinorLocator"})  # fmt: skip
 _FORMATTERS = {
     ticker.ScalarFormatter: "scalar", ticker.LogFormatterSciNotation: "log", ticker.LogFormatterMathtext: "log",
     ticker.FixedFormatter: "fixed", ticker.NullFormatter: "null", ticker.StrMethodFormatter: "strmethod",
@@ -252,6 +271,8 @@ _FORMATTERS = {
 
 
 def _kind(obj: Any, table: Dict[type, str]) -> Optional[str]:
+    if type(obj).__name__ in _DEFAULTS:
+        return "default"
     kind = table.get(type(obj))
     if kind is None and type(obj).__module__.startswith("matplotlib.dates"):
         name = type(obj).__name__
@@ -329,6 +350,8 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
     if fkind is None:
         place.skip(f"{axis.axis_name}axis", f"tick labels by {type(formatter).__name__} are kept at the recorded view only")
     out["formatter"] = fkind or "default"
+    if fkind == "default":
+        del out["formatter"]
     return out
 
 

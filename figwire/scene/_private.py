@@ -23,9 +23,11 @@ PRIVATE_READS: Dict[str, str] = {
     "marker_style": "Line2D._marker: get_marker returns what was passed, not the resolved MarkerStyle",
     "clip_patch": "TransformedPatchPath._patch: whether an artist is clipped to its axes' own patch",
     "mesh_shading": "QuadMesh._shading: flat or gouraud has no getter",
+    "mesh_antialiased": "QuadMesh._antialiased: what draw_quad_mesh uses (get_antialiased is the Collection's)",
     "arrow_paths": "FancyArrowPatch._get_path_in_displaycoord: an arrow's sub-paths and which are filled",
     "symlog_norm": "SymLogNorm._scale: linthresh, linscale and base (no public getters before 3.7)",
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
+    "renderer": "Figure._get_renderer: the renderer of the last draw, for a baked image (canvas.get_renderer before 3.6)",
     "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
 }
 
@@ -95,6 +97,11 @@ def mesh_shading(mesh: Any) -> Optional[str]:
 
 
 @_guarded
+def mesh_antialiased(mesh: Any) -> Optional[bool]:
+    return bool(mesh._antialiased)
+
+
+@_guarded
 def arrow_paths(arrow: Any) -> Any:
     """``(paths, fillables)`` of an arrow in display pixels."""
     reader = getattr(arrow, "_get_path_in_displaycoord", None) or arrow.get_path_in_displaycoord
@@ -115,6 +122,12 @@ def multiple_base(locator: Any) -> Optional[float]:
 
 
 @_guarded
+def renderer(figure: Any) -> Any:
+    getter = getattr(figure, "_get_renderer", None)
+    return getter() if getter is not None else figure.canvas.get_renderer()
+
+
+@_guarded
 def side_titles(axes: Any) -> Any:
     return {"left": axes._left_title, "right": axes._right_title}
 
@@ -130,9 +143,12 @@ READERS = {
     "marker_style": marker_style,
     "clip_patch": clip_patch,
     "mesh_shading": mesh_shading,
+    "mesh_antialiased": mesh_antialiased,
     "arrow_paths": arrow_paths,
     "symlog_norm": symlog_norm,
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
+    "renderer": "Figure._get_renderer: the renderer of the last draw, for a baked image (canvas.get_renderer before 3.6)",
     "side_titles": side_titles,
+    "renderer": renderer,
     "multiple_base": multiple_base,
 }

@@ -166,6 +166,8 @@ IMAGE_FIELDS = (
     SField("origin", "enum", False, "where row 0 goes", choices=("upper", "lower")),
     SField("interpolation", "enum", False, "resampling filter", choices=INTERPOLATIONS),
     SField("interpolation_stage", "enum", False, "resample data or colours", choices=("data", "rgba", "auto")),
+    SField("resample", "bool", False, "resample with the full filter (``imshow`` sets it from ``image.resample``)"),
+    SField("filterrad", "num", False, "filter radius of the radius-taking filters", range=(0.0, 100.0)),
     SField("lut", "rgba", False, "scalar images: the colormap's colours, low to high (at most 4096)"),
     SField("over", "color", False, "colour above the range"),
     SField("under", "color", False, "colour below the range"),
