@@ -115,6 +115,12 @@ class Part:
     dpi: Optional[float] = None
 
     @property
+    def name(self) -> str:
+        """How ``pack(parts=...)`` and ``missing`` name this part: ``"pickle"``, ``"scene"``,
+        or a fallback's media type."""
+        return self.role if self.role in (Role.PICKLE.value, Role.SCENE.value) else self.media_type
+
+    @property
     def nbytes(self) -> int:
         """Bytes this part occupies once decoded."""
         return sum(self.raw_sizes if self.raw_sizes is not None else self.sizes)
@@ -260,6 +266,11 @@ class Header:
         return next(
             (p for p in self.parts if p.role == Role.PICKLE.value and p.media_type == MediaType.PICKLE.value), None
         )
+
+    @property
+    def scene(self) -> Optional[Part]:
+        """The scene part (§16), if the message has one."""
+        return next((p for p in self.parts if p.role == Role.SCENE.value and p.media_type == MediaType.SCENE.value), None)
 
     @property
     def fallbacks(self) -> Tuple[Part, ...]:

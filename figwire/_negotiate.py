@@ -35,7 +35,8 @@ from ._version import __version__
 __all__ = ["capabilities", "strip"]
 
 #: Every part name a client may accept, in figwire's default preference order.
-ALL_PARTS = ("pickle",) + FALLBACK_TYPES
+#: Every part a producer can make: the two live ones, then the fallbacks.
+ALL_PARTS = ("pickle", "scene") + FALLBACK_TYPES
 
 
 def capabilities(
@@ -133,8 +134,9 @@ class Advert:
         )
 
     def plan(self, requested: Sequence[str], codec: Optional[str], protocol: int) -> Plan:
-        """The pickle if requested, accepted and loadable by protocol, then the client's
-        favourite fallback among those requested; the codec only if the client has it."""
+        """The pickle if requested, accepted and loadable by protocol; the scene if
+        requested and accepted; then the client's favourite fallback among those
+        requested; the codec only if the client has it."""
         left_out: Dict[str, str] = {}
         chosen: List[str] = []
         if "pickle" in requested:
@@ -144,7 +146,9 @@ class Advert:
                 left_out["pickle"] = f"not sent: the client reads pickle protocols up to {self.highest_protocol}"
             else:
                 chosen.append("pickle")
-        fallbacks = [p for p in self.accept if p != "pickle" and p in requested]
+        if "scene" in requested and "scene" in self.accept:
+            chosen.append("scene")  # pack drops it again when the client can load the pickle
+        fallbacks = [p for p in self.accept if p not in ("pickle", "scene") and p in requested]
         chosen.extend(fallbacks[:1])
         for name in requested:
             if name not in chosen and name not in left_out:
@@ -170,7 +174,7 @@ def strip(
     key: Optional[KeyLike] = None,
     reason: str = "removed by a forwarder",
 ) -> List[Frame]:
-    """The same message with only the parts named in ``keep`` (``"pickle"`` or media types).
+    """The same message with only the parts named in ``keep`` (``"pickle"``, ``"scene"`` or media types).
 
     Only the envelope is rewritten: kept frames are passed through as the same objects,
     and the envelope's ``missing`` gives ``reason`` for each part removed. A changed
@@ -183,9 +187,8 @@ def strip(
     parts = []
     missing = dict(header.missing)
     for part in header.parts:
-        name = "pickle" if part.role == "pickle" else part.media_type
-        if name not in keep:
-            missing[name] = reason
+        if part.name not in keep:
+            missing[part.name] = reason
             continue
         parts.append(replace(part, frames=tuple(range(len(out), len(out) + len(part.frames)))))
         out.extend(frames[i] for i in part.frames)

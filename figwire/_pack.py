@@ -16,7 +16,6 @@ from ._negotiate import ALL_PARTS, Advert
 from ._spec import (
     DEFAULT_PARTS,
     DEFAULT_PICKLE_PROTOCOL,
-    FALLBACK_TYPES,
     FORMAT_VERSION,
     PICKLE_PROTOCOLS,
     Codec,
@@ -31,11 +30,9 @@ _COMPRESSIBLE = frozenset({MediaType.PICKLE.value, MediaType.SVG.value})
 def _check_args(parts: Sequence[str], protocol: int, codec: Optional[str]) -> None:
     if isinstance(parts, str):
         raise EncodeError(f"parts must be a sequence of names, not the string {parts!r}")
-    unknown = [p for p in parts if p != "pickle" and p not in FALLBACK_TYPES]
+    unknown = [p for p in parts if p not in ALL_PARTS]
     if unknown or len(set(parts)) != len(parts):
-        raise EncodeError(
-            f"parts must name each of 'pickle', {', '.join(FALLBACK_TYPES)} at most once; got {list(parts)!r}"
-        )
+        raise EncodeError(f"parts must name each of {', '.join(ALL_PARTS)} at most once; got {list(parts)!r}")
     if protocol not in PICKLE_PROTOCOLS:
         raise EncodeError(f"protocol must be one of {sorted(PICKLE_PROTOCOLS)}, not {protocol!r}")
     if codec is not None and codec not in {c.value for c in Codec}:
@@ -60,6 +57,26 @@ def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[P
         numpy_private=pickled.numpy_private,
     )
     return PartData(descriptor, (pickled.data, *pickled.buffers))
+
+
+def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[PartData]:
+    """The scene (§16), described from the figure's last draw when that was at its own
+    dpi (the PNG's), else after a draw of its own; left out, with the reason, for a
+    figure a scene cannot carry (3D axes) or that fails to describe."""
+    from .scene import Undescribable, describe_frames, draw_for_scene
+
+    try:
+        if not drawn:
+            draw_for_scene(fig)
+        frames, _ = describe_frames(fig)
+    except Undescribable as exc:
+        missing["scene"] = str(exc)
+        return None
+    except Exception as exc:  # a figure the describer does not expect: never fail the pack
+        missing["scene"] = f"describing the figure failed: {type(exc).__name__}: {exc}"
+        return None
+    descriptor = Part(role=Role.SCENE.value, media_type=MediaType.SCENE.value, frames=(), sizes=())
+    return PartData(descriptor, tuple(frames))
 
 
 def _fallback_parts(fig: Any, media_types: List[str], dpi: Optional[float], missing: Dict[str, str]) -> List[PartData]:
@@ -101,12 +118,14 @@ def pack(
 ) -> List[Frame]:
     """Pack ``fig`` into figwire frames, ready for ``zmq`` ``send_multipart``.
 
-    ``parts`` names what to include: ``"pickle"`` (the live figure) and fallback media
-    types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``); by default the
-    pickle and a PNG, or with ``accept``, whatever the client prefers. The pickle is
-    made first, before any drawing (drawing grows it); a part that cannot be made is
-    left out and the envelope's ``missing`` says why, so an unpicklable figure still
-    packs with its fallbacks. ``accept`` is a client's ``capabilities()``: then only
+    ``parts`` names what to include: ``"pickle"`` (the live figure), ``"scene"`` (the
+    figure as plain data, live on any matplotlib and without trust: §16) and fallback
+    media types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``); by default
+    the pickle, the scene and a PNG, or with ``accept``, whatever the client can use (the
+    scene only when it cannot load the pickle). The pickle is made first, before any
+    drawing (drawing grows it); the scene is described from the PNG's draw. A part that
+    cannot be made is left out and the envelope's ``missing`` says why, so an
+    unpicklable figure still packs with its scene and fallbacks. ``accept`` is a client's ``capabilities()``: then only
     what that client can use is sent (no pickle it could not load, its favourite
     fallback, its codecs, nothing over its size limit). ``dpi`` is the fallbacks'
     resolution (default: what ``savefig`` would use). ``codec`` (``"zlib"``/``"zstd"``) compresses
@@ -134,9 +153,16 @@ def pack(
             pickled = _negotiated_pickle(fig, pickled, advert, missing)
         if pickled is not None:
             built.append(pickled)
-    wanted = [p for p in parts if p != "pickle"]
-    if wanted:
-        built.extend(_fallback_parts(fig, wanted, dpi, missing))
+    if "scene" in parts and advert is not None and built and advert.pickles:
+        parts = [p for p in parts if p != "scene"]  # negotiated: this client loads the pickle
+        missing["scene"] = "not sent: the client loads the pickle"
+    wanted = [p for p in parts if p not in ("pickle", "scene")]
+    fallbacks = _fallback_parts(fig, wanted, dpi, missing) if wanted else []
+    if "scene" in parts:
+        scene = _scene_part(fig, _drew_at_figure_dpi(fig, fallbacks), missing)
+        if scene is not None:
+            built.append(scene)
+    built.extend(fallbacks)
 
     frames: List[Frame] = []
     descriptors: List[Part] = []
@@ -145,7 +171,7 @@ def pack(
         descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)
         if advert is not None and advert.max_message_bytes is not None:
             if sum(_total(p) for p in (*descriptors, descriptor)) > advert.max_message_bytes:
-                missing[_name(descriptor)] = f"not sent: over the client's limit of {advert.max_message_bytes} bytes"
+                missing[descriptor.name] = f"not sent: over the client's limit of {advert.max_message_bytes} bytes"
                 continue
         descriptors.append(descriptor)
         frames.extend(part_frames)
@@ -166,13 +192,23 @@ def pack(
     return message
 
 
+def _drew_at_figure_dpi(fig: Any, fallbacks: List[PartData]) -> bool:
+    """Whether the figure's last draw (a fallback's) left every artist where a draw at
+    the figure's own dpi would: the PNG drawn at that dpi, with no tight bbox."""
+    import matplotlib
+
+    png = next((p for p in fallbacks if p.descriptor.media_type == MediaType.PNG.value), None)
+    return (
+        png is not None
+        and png is fallbacks[-1]
+        and png.descriptor.dpi == float(fig.dpi)
+        and matplotlib.rcParams["savefig.bbox"] != "tight"
+    )
+
+
 def _total(part: Part) -> int:
     """A part's share of the §10 total a receiver checks: bytes sent plus bytes decoded."""
     return sum(part.sizes) + sum(part.raw_sizes or ())
-
-
-def _name(part: Part) -> str:
-    return "pickle" if part.role == Role.PICKLE.value else part.media_type
 
 
 def _negotiated_pickle(fig: Any, pickled: PartData, advert: Advert, missing: Dict[str, str]) -> Optional[PartData]:

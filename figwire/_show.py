@@ -8,15 +8,12 @@ its first draw is closed again, so nothing half-built stays registered with pypl
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from ._errors import DecodeError
 from ._gui import BackendUnavailable, show_image, show_live
-from ._spec import ErrorCode, MediaType
-from ._unpack import Unpacked
-
-#: Fallbacks a window can show, best first (PDF is kept as bytes only).
-SHOWABLE = (MediaType.PNG.value, MediaType.SVG.value)
+from ._spec import ErrorCode
+from ._unpack import SHOWABLE, Unpacked
 
 
 def show(result: Unpacked, backend: str) -> Unpacked:
@@ -26,9 +23,9 @@ def show(result: Unpacked, backend: str) -> Unpacked:
         if failure is None:
             return replace(result, notes=tuple(notes + [f"backend: live in {backend}"]))
         notes.append(f"backend: {failure}")
-        result = replace(result, figure=None, live=False, reason=failure.args[0])
-    figure = _show_fallback(result, backend, notes)
-    return replace(result, figure=figure, notes=tuple(notes))
+        result = replace(result, figure=None, live=False, reason=failure.args[0], skipped=())
+    figure, shown = _show_fallback(result, backend, notes)
+    return replace(result, figure=figure, notes=tuple(notes), tier=shown)
 
 
 def _show_live(result: Unpacked, backend: str) -> Optional[DecodeError]:
@@ -46,7 +43,7 @@ def _show_live(result: Unpacked, backend: str) -> Optional[DecodeError]:
     return None
 
 
-def _show_fallback(result: Unpacked, backend: str, notes: List[str]) -> Optional[object]:
+def _show_fallback(result: Unpacked, backend: str, notes: List[str]) -> Tuple[Optional[object], Optional[str]]:
     label = result.header.figure.label or f"figure {result.header.id[:8]}"
     title = f"{label} (not live: {result.reason})"
     dpis = {p.media_type: p.dpi for p in result.header.fallbacks}
@@ -60,6 +57,6 @@ def _show_fallback(result: Unpacked, backend: str, notes: List[str]) -> Optional
             notes.append(f"backend: {media_type} not shown: {exc}")
             continue
         notes.append(f"backend: {media_type} fallback shown in {backend}")
-        return figure
+        return figure, media_type
     notes.append("backend: no fallback could be shown")
-    return None
+    return None, None

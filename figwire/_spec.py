@@ -16,7 +16,7 @@ from typing import Tuple
 #: The format version this implementation writes: ``(major, minor)``. It is not the
 #: package version; a minor only adds optional fields, a major may change anything
 #: after the magic.
-FORMAT_VERSION: Tuple[int, int] = (1, 2)
+FORMAT_VERSION: Tuple[int, int] = (1, 3)
 
 #: Majors this implementation reads (any minor of them).
 READABLE_MAJORS = frozenset({1})
@@ -59,6 +59,7 @@ class Role(str, enum.Enum):
     """What a part is for (§5)."""
 
     PICKLE = "pickle"
+    SCENE = "scene"  # since 1.3 (§16)
     FALLBACK = "fallback"
 
 
@@ -66,6 +67,7 @@ class MediaType(str, enum.Enum):
     """Media types of the parts this implementation writes (§5)."""
 
     PICKLE = "application/vnd.figwire.pickle"
+    SCENE = "application/vnd.figwire.scene"
     PNG = "image/png"
     SVG = "image/svg+xml"
     PDF = "application/pdf"
@@ -75,7 +77,7 @@ class MediaType(str, enum.Enum):
 FALLBACK_TYPES = (MediaType.PNG.value, MediaType.SVG.value, MediaType.PDF.value)
 
 #: The ``parts`` argument of ``pack`` when none is given.
-DEFAULT_PARTS = ("pickle", MediaType.PNG.value)
+DEFAULT_PARTS = ("pickle", "scene", MediaType.PNG.value)
 
 
 class Codec(str, enum.Enum):
@@ -276,7 +278,7 @@ FIGURE_FIELDS = (
 )
 
 PART_FIELDS = (
-    Field("role", "str", True, (1, 0), "pickle or fallback; a decoder skips roles it does not know"),
+    Field("role", "str", True, (1, 0), "pickle, scene (since 1.3) or fallback; a decoder skips roles it does not know"),
     Field("type", "str", True, (1, 0), "media type"),
     Field("frames", "array of int", True, (1, 0), "indices of the frames holding this part, in order"),
     Field("sizes", "array of int", True, (1, 0), "byte length of each of those frames as sent"),

@@ -1,9 +1,9 @@
 """``unpack``: frames -> the live figure if it can be had, else the fallbacks; always why.
 
-The decision is an ordered list of tiers, best first: today the pickle, then the
-images. A tier either yields a figure or says why it could not; the first that yields
-wins. A further live tier (say, a version-neutral description of the figure) slots in
-between without touching the others.
+The decision is an ordered list of tiers, best first: the pickle (authenticated or
+opted in, a compatible environment), then the scene (plain data, rebuilt on any
+matplotlib with no trust needed, §16), then the images. A tier either yields a figure
+or says why it could not; the first that yields wins, and the result names it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ._envelope import Header, Part
 from ._errors import DecodeError, FigwireError
 from ._loadpolicy import DEFAULT_LOAD_POLICY, LoadPolicy
 from ._replay import ReplayGuard
-from ._spec import DEFAULT_LIMITS, ErrorCode, Limits
+from ._spec import DEFAULT_LIMITS, ErrorCode, Limits, MediaType
 
 __all__ = ["Unpacked", "unpack", "inspect"]
 
@@ -30,6 +30,10 @@ class Unpacked:
     ``backend``, the figure showing the fallback image); ``reason`` says why the figure
     is not live (None when it is); ``fallbacks`` maps media type to bytes for every
     fallback part that decoded; ``notes`` records each tier's outcome, in order.
+    ``tier`` is what the user gets: ``"pickle"`` or ``"scene"`` when live, else the
+    media type of the image shown (with a backend) or the best one to show, None when
+    there is none. ``skipped`` lists ``(node, reason)`` for what a scene-rebuilt figure
+    could not carry exactly (path effects, a custom clip path...).
     """
 
     figure: Any
@@ -39,6 +43,8 @@ class Unpacked:
     fallbacks: Mapping[str, memoryview] = field(default_factory=dict)
     notes: Tuple[str, ...] = ()
     authenticated: bool = False
+    tier: Optional[str] = None
+    skipped: Tuple[Tuple[str, str], ...] = ()
 
 
 def inspect(frames: Sequence[Frame], *, key: Optional[KeyLike] = None, limits: Limits = DEFAULT_LIMITS) -> Header:
@@ -65,6 +71,8 @@ class _Context:
     policy: LoadPolicy
     #: what a tier made safe in the figure it returns (``LoadPolicy`` notes).
     notes: List[str] = field(default_factory=list)
+    #: what the scene tier could not carry exactly.
+    skipped: List[Tuple[str, str]] = field(default_factory=list)
 
 
 def _pickle_tier(ctx: _Context) -> Any:
@@ -201,8 +209,31 @@ def _unregister(gcf: Any, before: Set[Any]) -> None:
             gcf.figs.pop(num, None)
 
 
+def _scene_tier(ctx: _Context) -> Any:
+    """Rebuild the scene: plain data, checked before use, so no trust is needed."""
+    part = ctx.header.scene
+    if part is None:
+        raise DecodeError(ErrorCode.PART_MISSING, ctx.header.missing.get("scene", "the message has no scene part"))
+    from .scene import rebuild
+
+    buffers = part_buffers(ctx.frames, part)
+    try:
+        figure, skipped = rebuild(buffers)
+    except FigwireError:
+        raise
+    except Exception as exc:  # this matplotlib could not build or draw it: the image instead
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"rebuilding the scene raised {_describe(exc)}") from None
+    ctx.skipped.extend(skipped)
+    if skipped:
+        ctx.notes.append(f"{len(skipped)} node(s) approximated or left out (see skipped)")
+    return figure
+
+
 #: Live tiers, best first: (name, attempt). Each returns a figure or raises FigwireError.
-LIVE_TIERS: Tuple[Tuple[str, Callable[[_Context], Any]], ...] = (("pickle", _pickle_tier),)
+LIVE_TIERS: Tuple[Tuple[str, Callable[[_Context], Any]], ...] = (("pickle", _pickle_tier), ("scene", _scene_tier))
+
+#: Fallback media types in the order a client shows them (PDF is kept as bytes only).
+SHOWABLE = (MediaType.PNG.value, MediaType.SVG.value)
 
 
 def _decode_fallbacks(frames: Sequence[Frame], header: Header, notes: List[str]) -> Dict[str, memoryview]:
@@ -282,9 +313,11 @@ def unpack(
             continue
         notes.extend(f"{name}: {note}" for note in ctx.notes)
         notes.append(f"{name}: live")
-        return _finish(Unpacked(figure, True, None, header, fallbacks, tuple(notes), authenticated), backend)
+        result = Unpacked(figure, True, None, header, fallbacks, tuple(notes), authenticated, name, tuple(ctx.skipped))
+        return _finish(result, backend)
     reason = "; ".join(reasons) if reasons else "the message has no live part"
-    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes), authenticated), backend)
+    shown = next((m for m in SHOWABLE if m in fallbacks), None)
+    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes), authenticated, shown), backend)
 
 
 def _finish(result: Unpacked, backend: Optional[str]) -> Unpacked:
