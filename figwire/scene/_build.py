@@ -70,8 +70,13 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, whe
     for share in ("sharex", "sharey"):
         if share in spec and projection == "rectilinear":
             kwargs[share] = made[spec[share]]
-    ax = fig.add_axes(spec["position"], **kwargs)
+    ax = fig.add_axes(spec.get("original_position", spec["position"]), **kwargs)
     ax.set_autoscale_on(False)
+    if "box_aspect" in spec:
+        builder.attempt(f"{where}.box_aspect", ax.set_box_aspect, spec["box_aspect"])
+    if "aspect" in spec:
+        builder.attempt(f"{where}.aspect", ax.set_aspect, spec["aspect"], adjustable=spec.get("adjustable", "box"),
+                        anchor=tuple(spec.get("anchor", (0.5, 0.5))))  # fmt: skip
     ax.set_zorder(spec.get("zorder", 0.0))
     ax.set_facecolor(spec.get("facecolor", "white"))
     ax.patch.set_visible(spec.get("patch_visible", True))

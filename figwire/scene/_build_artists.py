@@ -183,10 +183,8 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         lut = np.array(node.get("lut", [[0, 0, 0, 1], [1, 1, 1, 1]]), float)
         if lut.dtype.kind == "u" or lut.max() > 1.0:
             lut = lut / 255.0
-        cmap = mcolors.ListedColormap(lut)
-        for key in ("over", "under", "bad"):
-            if key in node:
-                getattr(cmap, f"set_{key}")(node[key])
+        extremes = {key: node[key] for key in ("over", "under", "bad") if key in node}
+        cmap = mcolors.ListedColormap(lut).with_extremes(**extremes)
         kwargs.update(cmap=cmap, norm=_norm(node.get("norm"), pixels))
         if "mask" in node and np.shape(node["mask"]) == pixels.shape:
             pixels = np.ma.masked_array(pixels, np.array(node["mask"], bool))

@@ -273,7 +273,8 @@ def _paths_consistent(doc: Dict[str, Any]) -> None:
 
 def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     """``(checked document, skipped)``: only known fields, every one checked; ``skipped``
-    lists the optional nodes left out. Raises ``DecodeError`` for anything else."""
+    lists what the producer reported it could not describe exactly, then the optional
+    nodes left out here. Raises ``DecodeError`` for anything else."""
     if not isinstance(doc, dict) or not isinstance(doc.get("scene"), str) or not _VERSION.match(doc["scene"]):
         raise _bad("document", "lacks its version string 'scene'")
     major = int(doc["scene"].partition(".")[0])
@@ -302,4 +303,5 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                 if len(x) != len(y) or len(x) < 2 or not (np.diff(x) > 0).all() or not ((dy > 0).all() or (dy < 0).all()):
                     raise _bad(f"figure.axes[{i}].{name}.function", "must be two equally long strictly monotonic samples")
     _paths_consistent(checked)
-    return checked, checker.skipped
+    producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
+    return checked, producer + checker.skipped

@@ -164,6 +164,7 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
         "zorder": float(ax.get_zorder()),
         "navigate": bool(ax.get_navigate()),
     }
+    out.update(_aspect(ax, fig))
     for share, group in (("sharex", ax.get_shared_x_axes()), ("sharey", ax.get_shared_y_axes())):
         for j in range(index):
             if group.joined(ax, axes_list[j]):
@@ -192,6 +193,32 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
     label = ax.get_label()
     if isinstance(label, str) and label and not label.startswith("<"):
         out["label"] = label
+    return out
+
+
+def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:
+    """An axes' aspect, so that it keeps it under zoom as the producer's would (the box
+    is reshaped from its original position). Axes placed by a locator (colorbars,
+    dividers) are frozen where they were drawn instead."""
+    from matplotlib.transforms import Bbox, TransformedBbox
+
+    if ax.get_axes_locator() is not None:
+        return {}
+    out: Dict[str, Any] = {}
+    aspect = ax.get_aspect()
+    box = ax.get_box_aspect() if hasattr(ax, "get_box_aspect") else None
+    if aspect != "auto":
+        out["aspect"] = float(aspect)
+        out["adjustable"] = ax.get_adjustable()
+    if box is not None:
+        out["box_aspect"] = float(box)
+    if out:
+        anchor = ax.get_anchor()
+        out["anchor"] = [float(v) for v in (Bbox.coefs[anchor] if isinstance(anchor, str) else anchor)]
+        parent = ax.figure  # the (sub)figure the position is a fraction of
+        original = TransformedBbox(ax.get_position(original=True), parent.transSubfigure)
+        bounds = fig.transFigure.inverted().transform_bbox(original)
+        out["original_position"] = [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)]
     return out
 
 

@@ -294,6 +294,11 @@ POLAR_FIELDS = (
 
 AXES_FIELDS = (
     SField("position", "num[4]", True, "left, bottom, width, height as drawn, in figure fraction (layout is not re-run)"),
+    SField("original_position", "num[4]", False, "with an aspect: the position before the aspect shrank it (figure fraction)"),
+    SField("aspect", "num", False, "data aspect ratio (y unit / x unit); absent: auto", range=(1e-9, 1e9)),
+    SField("adjustable", "enum", False, "what keeps the aspect: the box or the data limits", choices=("box", "datalim")),
+    SField("anchor", "num[2]", False, "where a shrunk box sits in its original position (fractions)", range=(0.0, 1.0)),
+    SField("box_aspect", "num", False, "axes box height / width", range=(1e-9, 1e9)),
     SField("projection", "enum", False, "projection (default rectilinear)", choices=PROJECTIONS),
     SField("xlim", "num[2]", True, "x view limits (order gives inversion)"),
     SField("ylim", "num[2]", True, "y view limits"),

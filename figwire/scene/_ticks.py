@@ -30,7 +30,7 @@ class SnapshotLocator(ticker.Locator):
     """The recorded tick locations at the recorded view; ``native`` at any other."""
 
     def __init__(self, locs: np.ndarray, view: Sequence[float], native: Optional[ticker.Locator]) -> None:
-        self.locs = np.array(locs, float)
+        self.recorded = np.array(locs, float)
         self.view = tuple(view)
         self.native = native
 
@@ -41,12 +41,12 @@ class SnapshotLocator(ticker.Locator):
 
     def __call__(self) -> Any:
         if self.native is None or _same_view(self.axis, self.view):
-            return self.locs
+            return self.recorded
         return self.native()
 
     def tick_values(self, vmin: float, vmax: float) -> Any:
         if self.native is None:
-            return self.locs
+            return self.recorded
         return self.native.tick_values(vmin, vmax)
 
 
@@ -54,7 +54,7 @@ class SnapshotFormatter(ticker.Formatter):
     """The recorded labels (and offset text) at the recorded view; ``native`` at any other."""
 
     def __init__(self, locs: np.ndarray, labels: List[str], offset: str, view: Sequence[float], native: Optional[ticker.Formatter]) -> None:
-        self.locs = np.array(locs, float)
+        self.recorded = np.array(locs, float)
         self.labels = list(labels)
         self.offset = offset
         self.view = tuple(view)
@@ -67,9 +67,9 @@ class SnapshotFormatter(ticker.Formatter):
             self.native.set_axis(axis)
 
     def _label(self, value: float) -> str:
-        if len(self.locs):
-            i = int(np.argmin(np.abs(self.locs - value)))
-            if np.isclose(self.locs[i], value, rtol=1e-9, atol=1e-12):
+        if len(self.recorded):
+            i = int(np.argmin(np.abs(self.recorded - value)))
+            if np.isclose(self.recorded[i], value, rtol=1e-9, atol=1e-12):
                 return self.labels[i]
         return ""
 
