@@ -71,20 +71,22 @@ def convert(
     dpi: Optional[float] = None,
 ) -> Tuple[Path, str]:
     """Write ``source``'s figure to ``target`` (``.png``, ``.svg`` or ``.pdf``):
-    rendered from the live figure when it loads, else the message's own fallback of
-    that type, copied byte for byte. Returns ``(target, how)``; ``EncodeError`` when
-    neither is possible (with the reason the figure is not live)."""
+    rendered from the pickled figure when it loads; else the message's own fallback of
+    that type, copied byte for byte (the producer's exact pixels); else rendered from
+    the scene-rebuilt figure. Returns ``(target, how)``; ``EncodeError`` when none is
+    possible (with the reason the figure is not live)."""
     target = Path(target)
     media_type = SUFFIX_TYPES.get(target.suffix.lower())
     if media_type is None:
         raise EncodeError(f"cannot write {target.suffix or 'a file without a suffix'}: use .png, .svg or .pdf")
     result = load(source, key=key, trust_unsigned=trust_unsigned)
-    if result.live:
-        result.figure.savefig(target, dpi=dpi if dpi is not None else "figure")
-        return target, "rendered from the live figure"
     data = result.fallbacks.get(media_type)
+    if result.tier == "pickle" or (result.live and (data is None or dpi is not None)):
+        result.figure.savefig(target, dpi=dpi if dpi is not None else "figure")
+        return target, f"rendered from the live figure ({result.tier})"
     if data is None:
         have = ", ".join(result.fallbacks) or "no fallbacks"
         raise EncodeError(f"the figure is not live ({result.reason}) and the file has no {media_type} (it has {have})")
     target.write_bytes(data)
-    return target, f"the file's own {media_type} fallback (not live: {result.reason})"
+    why = "the scene is live, its own image is exact" if result.live else f"not live: {result.reason}"
+    return target, f"the file's own {media_type} fallback ({why})"

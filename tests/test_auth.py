@@ -83,15 +83,17 @@ def test_unsigned_message_with_a_key_shows_images_but_never_loads_the_pickle(mon
 
     monkeypatch.setattr(_unpickler, "load", fail)
     result = figwire.unpack(UNSIGNED, key=KEY)
-    assert not result.live and not result.authenticated
-    assert "not signed" in result.reason and "image/png" in result.fallbacks
+    assert result.tier == "scene" and not result.authenticated  # the scene needs no trust
+    assert any("not signed" in n for n in result.notes) and "image/png" in result.fallbacks
+    images_only = figwire.unpack(figwire.strip(UNSIGNED, ["pickle", "image/png"]), key=KEY)
+    assert not images_only.live and "not signed" in images_only.reason
 
 
 def test_without_a_key_nothing_is_authenticated_and_the_opt_in_is_explicit(monkeypatch) -> None:
     result = figwire.unpack(SIGNED)
-    assert not result.live and "not authenticated" in result.reason and "image/png" in result.fallbacks
-    assert figwire.unpack(SIGNED, trust_unsigned=True).live
-    assert figwire.unpack(UNSIGNED, trust_unsigned=True).live
+    assert result.tier == "scene" and any("not authenticated" in n for n in result.notes)
+    assert figwire.unpack(SIGNED, trust_unsigned=True).tier == "pickle"
+    assert figwire.unpack(UNSIGNED, trust_unsigned=True).tier == "pickle"
 
 
 def test_wrong_key_is_refused_whole(nothing_decoded) -> None:
@@ -216,7 +218,7 @@ def test_strip_drops_the_tag_and_a_forwarder_can_sign_again() -> None:
     assert figwire.inspect(stripped).auth is None
     assert pytest.raises(figwire.DecodeError, figwire.verify, stripped, KEY).value.code is ErrorCode.NOT_SIGNED
     resigned = figwire.strip(SIGNED, ["image/png"], key=OTHER)
-    assert figwire.verify(resigned, OTHER).missing == {"pickle": "removed by a forwarder"}
+    assert figwire.verify(resigned, OTHER).missing == {"pickle": "removed by a forwarder", "scene": "removed by a forwarder"}
     (png,) = [p for p in figwire.inspect(SIGNED).parts if p.media_type == "image/png"]
     assert resigned[1] is SIGNED[png.frames[0]]  # passed on, not copied
 

@@ -49,8 +49,8 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     path = figwire.save(_figure(), tmp_path / "figure", key=KEY)
     assert path.suffix == ".fgw" and not list(tmp_path.glob("*.partial"))
     assert figwire.load(path, key=KEY).live
-    unsigned = figwire.load(path)  # no key given: a file is not trusted by default
-    assert not unsigned.live and "image/png" in unsigned.fallbacks
+    unsigned = figwire.load(path)  # no key given: a file is not trusted by default, its scene needs no trust
+    assert unsigned.tier == "scene" and "image/png" in unsigned.fallbacks
     assert figwire.load(figwire.save(_figure(), tmp_path / "mine.fgw"), trust_unsigned=True).live
 
 
@@ -67,11 +67,14 @@ def test_convert_renders_the_live_figure_or_copies_the_fallback(tmp_path: Path) 
     done = _run("convert", str(path), str(tmp_path / "live.svg"), key=True)
     assert done.returncode == 0 and "live figure" in done.stdout, done.stderr
     assert (tmp_path / "live.svg").read_text().lstrip().startswith("<?xml")
-    done = _run("convert", str(path), str(tmp_path / "copy.png"))  # no key: the file's own PNG
+    done = _run("convert", str(path), str(tmp_path / "copy.png"))  # no key: the file's own PNG, not a re-render
     assert done.returncode == 0 and "fallback" in done.stdout, done.stderr
     assert (tmp_path / "copy.png").read_bytes() == bytes(figwire.load(path).fallbacks["image/png"])
     Image.open(io.BytesIO((tmp_path / "copy.png").read_bytes())).verify()
-    line = _one_line_error(_run("convert", str(path), str(tmp_path / "copy.pdf")))
+    done = _run("convert", str(path), str(tmp_path / "scene.pdf"))  # no PDF inside: rendered from the scene
+    assert done.returncode == 0 and "(scene)" in done.stdout, done.stderr
+    images_only = figwire.save(_figure(), tmp_path / "images.fgw", parts=["pickle", "image/png"])
+    line = _one_line_error(_run("convert", str(images_only), str(tmp_path / "copy.pdf")))
     assert "no application/pdf" in line and "not live" in line
 
 

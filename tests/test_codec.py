@@ -53,11 +53,15 @@ def test_truncated_or_missing_frames_are_frame_mismatches(frames) -> None:
 
 def test_digest_mismatch_fails_only_that_part() -> None:
     sent = figwire.pack(figures.CORPUS["lines"](), digest="sha256")
-    png = bytearray(sent[2])
-    png[100] ^= 1
-    result = figwire.unpack([*sent[:2], png], trust_unsigned=True)
-    assert result.live and "image/png" not in result.fallbacks
-    assert any(ErrorCode.DIGEST_MISMATCH.value in note for note in result.notes)
+    header = figwire.inspect(sent)
+    cases = ((header.fallbacks[0], "pickle", True), (header.scene, "image/png", False), (header.pickle, "scene", True))
+    for damaged, survivor, trusted in cases:
+        frames = list(sent)
+        frames[damaged.frames[0]] = bytearray(frames[damaged.frames[0]])
+        frames[damaged.frames[0]][-1] ^= 1
+        result = figwire.unpack(frames, trust_unsigned=trusted)
+        assert result.tier == survivor and ("image/png" in result.fallbacks) == (damaged.role != "fallback")
+        assert any(ErrorCode.DIGEST_MISMATCH.value in note for note in result.notes)
 
 
 def test_missing_codec_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,8 +69,8 @@ def test_missing_codec_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -
     sent = figwire.pack(figures.CORPUS["lines"](), codec="zstd")
     monkeypatch.setattr(_codec, "_zstd", lambda: None)
     result = figwire.unpack(sent, trust_unsigned=True)
-    assert not result.live and ErrorCode.CODEC_UNAVAILABLE.value in result.notes[0]
-    assert "image/png" in result.fallbacks  # PNG is never compressed
+    assert result.tier == "scene" and ErrorCode.CODEC_UNAVAILABLE.value in result.notes[0]
+    assert "image/png" in result.fallbacks  # PNG (and the scene: arrays) are never compressed
 
 
 def test_a_compressed_frame_cannot_inflate_past_its_declared_size() -> None:

@@ -68,9 +68,11 @@ def test_unpicklable_figure_packs_fallbacks_and_says_why(name: str) -> None:
     assert [p.media_type for p in header.fallbacks] == ["image/png"]
 
     result = figwire.unpack(frames, trust_unsigned=True)
-    assert not result.live and result.figure is None
-    assert "cannot be pickled" in result.reason
+    assert result.tier == "scene"  # still live: the scene needs no pickle
+    assert any("cannot be pickled" in note for note in result.notes)
     assert bytes(result.fallbacks["image/png"][:8]) == b"\x89PNG\r\n\x1a\n"
+    images_only = figwire.unpack(figwire.pack(fig, parts=["pickle", "image/png"]), trust_unsigned=True)
+    assert not images_only.live and images_only.figure is None and "cannot be pickled" in images_only.reason
 
 
 def test_protocol_4_round_trip_is_identical_and_in_band() -> None:

@@ -102,14 +102,17 @@ def _zoom_all(fig) -> list:
     draw_for_scene(fig)
     for ax in fig.axes:
         if ax.name == "rectilinear" and ax.get_navigate():
-            out.append((ax.get_xlim(), list(ax.get_xticks()), [t.get_text() for t in ax.get_xticklabels()]))
+            box = tuple(np.round(ax.get_position().bounds, 4))
+            out.append((ax.get_xlim(), list(ax.get_xticks()), [t.get_text() for t in ax.get_xticklabels()], box))
     return out
 
 
 @pytest.mark.parametrize("name", [n for n in FIGURES if n not in UNDESCRIBABLE])
 def test_rebuilt_figure_zooms_like_the_original(name: str) -> None:
     """Limits and ticks follow a zoom exactly as in the producer's own figure (same
-    locator kind), except where the producer's ticks were fixed or custom."""
+    locator kind), except where the producer's ticks were fixed or custom. Tick counts
+    depend on the box's size, so they are compared where the box stayed the same (a
+    layout engine or an axes locator re-runs in the producer, not in a scene)."""
     fig, frames, result = _scene_result(name)
     try:
         doc = decode_scene(_codec.part_buffers(frames, result.header.scene))
@@ -121,6 +124,8 @@ def test_rebuilt_figure_zooms_like_the_original(name: str) -> None:
                 continue
             assert got[0] == pytest.approx(want[0]), f"axes {i}: limits"
             xaxis = axes_docs[i].get("xaxis", {})
+            if got[3] != want[3]:
+                continue
             if xaxis.get("locator") in ("auto", "log", "date", "multiple") or (
                 xaxis.get("locator", "default") == "default" and xaxis.get("scale", "linear") != "function"
             ):

@@ -80,7 +80,7 @@ def test_untrusted_message_is_never_unpickled(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr("figwire._unpickler.load", fail)
     result = figwire.unpack(figwire.pack(Figure()))
-    assert not result.live and "not authenticated" in result.reason
+    assert result.tier == "scene" and any("not authenticated" in n for n in result.notes)
     assert "image/png" in result.fallbacks
 
 

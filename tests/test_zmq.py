@@ -134,10 +134,10 @@ def test_req_rep_negotiation_packs_for_the_client(ctx, tmp_path) -> None:
         finally:
             thread.join()
 
-    images_only = exchange(accept=figwire.capabilities(load_pickles=False))
+    images_only = exchange(accept=figwire.capabilities(load_pickles=False))  # a scene and an image
     header = images_only.inspect(key=KEY)
-    assert [p.media_type for p in header.parts] == ["image/png"]
-    assert "pickle" in header.missing
+    assert [p.media_type for p in header.parts] == ["application/vnd.figwire.scene", "image/png"]
+    assert "pickle" in header.missing and images_only.unpack(key=KEY).tier == "scene"
     live = exchange(message_id="m-1", accept=figwire.capabilities())
     assert live.unpack(key=KEY).live
     message, signed = exchange(message_id="gone").control(key=KEY)

@@ -237,11 +237,13 @@ def _figwire_fields(fig: Any, reference: Any, stock_render: Any, example_dir: Pa
     out["packed"], out["missing"] = header.pickle is not None, header.missing.get("pickle")
     if header.pickle is not None:
         out.update(pickled_names(frames, header.pickle))
-    result, out["unpack_ms"] = _timed(lambda: figwire.unpack(frames, trust_unsigned=True))
+    pickle_only = figwire.strip(frames, ["pickle", "image/png"])  # the pickle tier; the scene has its own fields
+    result, out["unpack_ms"] = _timed(lambda: figwire.unpack(pickle_only, trust_unsigned=True))
     out["live"], out["reason"] = result.live, result.reason
     out["refused"], module = refused_name(result.reason, out["globals"])
     out["owner"] = None if module is None else owner_class(module, example_dir)
-    if result.live:
+    out.update(_scene_fields(frames, header, reference))
+    if out["live"]:
         FigureCanvasAgg(result.figure)  # an unpacked figure has a plain FigureCanvasBase
         pixels, out["pixels"] = _render_text(result.figure, reference)
         if pixels is not None and reference is not None:
@@ -249,6 +251,37 @@ def _figwire_fields(fig: Any, reference: Any, stock_render: Any, example_dir: Pa
         if pixels is not None and stock_render is not None:
             out["pixels_vs_stock"] = compare(stock_render, pixels)[0]
     return out
+
+
+def ssim(a: Any, b: Any) -> Optional[float]:
+    """Structural similarity of two renders (scikit-image), None without it or on a size mismatch."""
+    try:
+        from skimage.metrics import structural_similarity
+    except ImportError:
+        return None
+    if a.shape != b.shape:
+        return None
+    return round(float(structural_similarity(a[..., :3], b[..., :3], channel_axis=2, data_range=255)), 4)
+
+
+def _scene_fields(frames: List[Any], header: Any, reference: Any) -> Dict[str, Any]:
+    """The scene column: the message without its pickle, unpacked with no trust at all,
+    the rebuilt figure's render against the reference."""
+    import figwire
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if header.scene is None:
+        return {"scene": f"not sent: {header.missing.get('scene', 'no scene part')}"}
+    result = figwire.unpack(figwire.strip(frames, ["scene", "image/png"]))
+    if result.tier != "scene":
+        return {"scene": f"not live: {result.reason}"}
+    FigureCanvasAgg(result.figure)
+    try:
+        pixels = render(result.figure)
+    except Exception as exc:
+        return {"scene": f"not live: the rebuilt figure failed to draw: {_error_text(exc)}"}
+    score = None if reference is None else ssim(reference, pixels)
+    return {"scene": "live", "scene_ssim": score, "scene_skipped": len(result.skipped)}
 
 
 def measure(fig: Any, number: int, example: str, example_dir: Path) -> FigureRecord:

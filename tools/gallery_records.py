@@ -55,6 +55,9 @@ class FigureRecord:
     methods: Tuple[str, ...]  # "module:Class.name" of every getattr(owner, name) it makes (Class: the owner's)
     method_functions: Tuple[str, ...]  # "module:Qualname" of the functions those bind: figwire's method-list key
     globals_error: Optional[str]  # the recording load raised
+    scene: Optional[str] = None  # "live" | "not sent: ..." | "not live: ..." (rebuilt with no trust)
+    scene_ssim: Optional[float] = None  # SSIM of the scene-rebuilt figure against the reference
+    scene_skipped: int = 0  # nodes the scene reported as approximated or left out
 
     @property
     def key(self) -> str:
@@ -64,10 +67,15 @@ class FigureRecord:
     def identical(self) -> bool:
         return self.pixels == "identical"
 
+    @property
+    def scene_good(self) -> bool:
+        """Live by scene and looking like the original (SSIM >= 0.95)."""
+        return self.scene == "live" and self.scene_ssim is not None and self.scene_ssim >= 0.95
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "FigureRecord":
         """A record from a child's JSON line; KeyError/TypeError when it is not one."""
-        values: Dict[str, Any] = {f.name: data[f.name] for f in fields(cls)}
+        values: Dict[str, Any] = {f.name: data[f.name] for f in fields(cls) if f.name in data or not f.name.startswith("scene")}
         values["globals"] = tuple(values["globals"])
         values["methods"] = tuple(values["methods"])
         values["method_functions"] = tuple(values["method_functions"])

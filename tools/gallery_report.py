@@ -132,6 +132,8 @@ def _figure_rows(figures: Sequence[FigureRecord]) -> List[Tuple[str, int, str]]:
             sum(f.stock_pixels == "identical" for f in stock_ok),
             len(stock_ok),
         ),
+        _row("live by scene, with no trust (describe + rebuild here)", sum(f.scene == "live" for f in figures), n),
+        _row("- and SSIM >= 0.95 against the original", sum(f.scene_good for f in figures), n),
         _row("redraws not stable (second != third draw)", sum(f.stable is False for f in figures), n),
         _row("first draw raised", sum(f.draw_error is not None for f in figures), n),
     ]
@@ -229,6 +231,16 @@ def _not_identical(results: Sequence[ExampleResult]) -> List[str]:
     ]
 
 
+def _scene(results: Sequence[ExampleResult]) -> List[str]:
+    """Figures the scene does not carry well: not live by scene (why), or SSIM < 0.95."""
+    figures = [f for f in _figures(results) if not f.scene_good]
+    rows = sorted(
+        ((f.key, f.scene or "", "" if f.scene_ssim is None else f"{f.scene_ssim:.3f}", f.scene_skipped) for f in figures),
+        key=lambda row: row[0],
+    )
+    return ["## Scene: not live, or SSIM < 0.95", "", *_table(("figure", "scene", "SSIM", "skipped nodes"), rows, limit=400)]
+
+
 def _failures(results: Sequence[ExampleResult]) -> List[str]:
     rows = [(r.status, f"`{r.example}`", r.detail) for s in STATUSES[1:-1] for r in results if r.status == s]
     return ["## Examples that failed", "", *_table(("status", "example", "detail"), rows)]
@@ -268,6 +280,7 @@ def report(info: RunInfo, results: Sequence[ExampleResult], skip_rule: str) -> s
         _no_pickle(results),
         _not_live_other(results),
         _not_identical(results),
+        _scene(results),
         _failures(results),
         _skipped(results),
         _slowest(results),
@@ -285,5 +298,6 @@ def summary(results: Sequence[ExampleResult]) -> str:
         f"{statuses['error'] + statuses['crashed']} errors, {statuses['timeout']} timeouts; {len(figures)} figures, "
         f"{_pct(sum(f.packed for f in figures), len(figures))} packed, {_pct(len(live), len(figures))} live, "
         f"{_pct(sum(bool(f.refused) for f in figures), len(figures))} refused, "
-        f"{_pct(sum(f.identical for f in live), len(live))} of live identical"
+        f"{_pct(sum(f.identical for f in live), len(live))} of live identical; "
+        f"{_pct(sum(f.scene_good for f in figures), len(figures))} live by scene at SSIM >= 0.95"
     )
