@@ -55,10 +55,12 @@ class Shown:
     first_pixels: Optional[float]  # seconds until the early image was up, if one was
     figure: Any = None
     message_id: str = ""
+    tier: Optional[str] = None  # "pickle", "scene", or the image's media type
 
     def line(self) -> str:
         canvas = type(self.figure.canvas).__name__ if self.figure is not None else "no window"
-        what = f"live in {canvas}" if self.live else f"image in {canvas} (not live: {self.reason})"
+        by = " (by scene: rebuilt from plain data)" if self.tier == "scene" else ""
+        what = f"live in {canvas}{by}" if self.live else f"image in {canvas} (not live: {self.reason})"
         early = "" if self.first_pixels is None else f", image after {self.first_pixels * 1e3:.0f} ms"
         return f"{self.key}: {what}, {self.nbytes / 1e6:.2f} MB, {self.seconds * 1e3:.0f} ms{early}"
 
@@ -211,6 +213,7 @@ class Viewer:
             early.get("at"),
             result.figure,
             result.header.id,
+            result.tier,
         )
         if result.figure is not None or not quiet_if_nothing:
             self.log(shown.line())

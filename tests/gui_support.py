@@ -100,11 +100,16 @@ if result.live:
     want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
 else:
     want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
+from skimage.metrics import structural_similarity
+from gui_support import _zoom_works
+same_shape = got.shape == want.shape
 print("RESULT " + json.dumps({
     "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
-    "title": canvas.manager.get_window_title(), "fignums": fignums,
-    "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
+    "title": canvas.manager.get_window_title(), "fignums": fignums, "tier": result.tier,
+    "same_pixels": same_shape and bool((got[..., :3] == want[..., :3]).all()),
+    "ssim": float(structural_similarity(got[..., :3], want[..., :3], channel_axis=2)) if same_shape else 0.0,
     "toolbar": canvas.manager.toolbar is not None,
+    "zoom_works": bool(result.live and _zoom_works(fig)),
 }))
 """
 

@@ -29,14 +29,15 @@ pytestmark = pytest.mark.gui
 CANVAS = {"TkAgg": "FigureCanvasTkAgg", "QtAgg": "FigureCanvasQTAgg"}
 
 
-def _message(tmp_path: Path, producer_matplotlib: str) -> Path:
+def _message(tmp_path: Path, producer_matplotlib: str, parts: str = "pickle,scene,image/png") -> Path:
     code = (
         "import sys, matplotlib; matplotlib.use('Agg'); sys.path.insert(0, sys.argv[2]);"
         "import figures, figwire;"
-        "open(sys.argv[1], 'wb').write(figwire.join(figwire.pack(figures.CORPUS['imshow_cbar']())))"
+        "frames = figwire.pack(figures.CORPUS['imshow_cbar'](), parts=sys.argv[3].split(','));"
+        "open(sys.argv[1], 'wb').write(figwire.join(frames))"
     )
     path = tmp_path / "m.fgw"
-    subprocess.run([sys.executable, "-c", code, str(path), str(REPO / "tests")], check=True)
+    subprocess.run([sys.executable, "-c", code, str(path), str(REPO / "tests"), parts], check=True)
     if producer_matplotlib != matplotlib.__version__:
         frames = figwire.split(path.read_bytes())
         header = figwire.inspect(frames)
@@ -87,9 +88,22 @@ def test_live_window_from_same_minor(tmp_path: Path, backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", list(_backends()))
-def test_fallback_window_from_other_minor(tmp_path: Path, backend: str) -> None:
+def test_scene_window_from_other_minor(tmp_path: Path, backend: str) -> None:
+    """Another minor's message is live by its scene: a real window, toolbar zoom and home."""
     major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
     path = _message(tmp_path, f"{major}.{minor - 1}.8")
+    with xvfb() as display:
+        got = _run(path, backend, display)
+    assert got["live"] and got["tier"] == "scene" and got["reason"] is None
+    assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["toolbar"]
+    assert got["ssim"] >= 0.95, got["ssim"]
+    assert got["zoom_works"], "the toolbar zooms the rebuilt axes and goes home"
+
+
+@pytest.mark.parametrize("backend", list(_backends()))
+def test_fallback_window_from_other_minor(tmp_path: Path, backend: str) -> None:
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    path = _message(tmp_path, f"{major}.{minor - 1}.8", parts="pickle,image/png")
     with xvfb() as display:
         got = _run(path, backend, display)
     assert not got["live"] and "minor" in got["reason"]

@@ -77,7 +77,7 @@ print("RESULT " + json.dumps({
     "first_pixels": first.first_pixels, "seconds": first.seconds,
     "replaced": first.figure.canvas.manager not in Gcf.figs.values() and again.figure.canvas.manager in Gcf.figs.values(),
     "same_window": again.figure.canvas.manager.window is first_window,
-    "unsigned_live": unsigned.live, "unsigned_reason": unsigned.reason,
+    "unsigned_live": unsigned.live, "unsigned_tier": unsigned.tier, "unsigned_line": unsigned.line(),
     "fignums": plt.get_fignums(), "lines": seen,
 }))
 """
@@ -157,8 +157,9 @@ def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: 
     assert got["replaced"], "a figure sent again under its label replaces its window"
     if backend == "TkAgg":
         assert got["same_window"], "Tk: in the same toplevel window (Qt: a new one at its place)"
-    assert not got["unsigned_live"] and "sign" in got["unsigned_reason"], got["unsigned_reason"]
-    assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned image; no leftovers
+    # an unsigned message never loads its pickle; its scene needs no trust
+    assert got["unsigned_live"] and got["unsigned_tier"] == "scene" and "by scene" in got["unsigned_line"], got
+    assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned figure; no leftovers
 
 
 LIVE_ON_DEMAND = r"""

@@ -401,11 +401,10 @@ def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
 def _baked_image(artist: Any, place: Place, node: Node) -> List[Node]:
     """An image the scene has no exact form for (a custom norm, a resampled image class),
     as the RGBA pixels of the recorded draw, placed where they were drawn."""
-    renderer = _private.renderer(place.figure)
-    if renderer is None:
-        place.skip("image", f"a {type(artist).__name__} could not be drawn to be carried")
-        return []
-    made = artist.make_image(renderer, unsampled=False)
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    width, height = place.figure.bbox.size
+    made = artist.make_image(RendererAgg(int(width), int(height), place.figure.dpi), unsampled=False)
     rgba, x, y = made[0], float(made[1]), float(made[2])
     if rgba is None or rgba.size == 0:
         return []

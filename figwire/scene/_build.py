@@ -70,6 +70,8 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, whe
     for share in ("sharex", "sharey"):
         if share in spec and projection == "rectilinear":
             kwargs[share] = made[spec[share]]
+    if "secondary" in spec:
+        return _secondary(fig, spec, made, builder, where)
     ax = fig.add_axes(spec.get("original_position", spec["position"]), **kwargs)
     ax.set_autoscale_on(False)
     if "box_aspect" in spec:
@@ -110,23 +112,42 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, whe
     return ax
 
 
+def _secondary(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, where: str) -> Any:
+    """A secondary axis of an earlier axes, through the parent's own ``secondary_?axis``."""
+    follows = spec["secondary"]
+    parent = made[follows["parent"]]
+    forward, inverse = _sampled(follows["function"])
+    make = parent.secondary_xaxis if follows["orientation"] == "x" else parent.secondary_yaxis
+    ax = make(follows["location"], functions=(forward, inverse))
+    name = follows["orientation"]
+    _axis(ax, name, spec.get(f"{name}axis", {}), builder, f"{where}.{name}axis")
+    for spine in spec.get("spines", []):
+        _spine(ax, spine, builder, f"{where}.spines")
+    return ax
+
+
+def _sampled(function: Dict[str, Any]) -> Tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """``(forward, inverse)`` through a function's samples, extended linearly beyond them."""
+    x, y = np.asarray(function["x"], float), np.asarray(function["y"], float)
+    order = np.argsort(y)
+    xs, ys = x[order], y[order]
+
+    def forward(v: Any) -> Any:
+        return _extrapolated(v, x, y)
+
+    def inverse(v: Any) -> Any:
+        return _extrapolated(v, ys, xs)
+
+    return forward, inverse
+
+
 def _scale(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str) -> None:
     scale = spec.get("scale", "linear")
     setter = ax.set_xscale if name == "x" else ax.set_yscale
     if scale == "linear":
         return
     if scale == "function":
-        x, y = np.asarray(spec["function"]["x"], float), np.asarray(spec["function"]["y"], float)
-        order = np.argsort(y)
-        xs, ys = x[order], y[order]
-
-        def forward(v: Any) -> Any:
-            return _extrapolated(v, x, y)
-
-        def inverse(v: Any) -> Any:
-            return _extrapolated(v, ys, xs)
-
-        builder.attempt(where, setter, "function", functions=(forward, inverse))
+        builder.attempt(where, setter, "function", functions=_sampled(spec["function"]))
         return
     kwargs = {k: spec[k] for k in ("base", "linthresh", "linscale", "linear_width") if k in spec}
     if scale == "log":

@@ -291,17 +291,21 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         for share in ("sharex", "sharey"):
             if share in axes and not 0 <= axes[share] < i:
                 raise _bad(f"figure.axes[{i}].{share}", "must name an earlier axes")
+        if "secondary" in axes and not 0 <= axes["secondary"]["parent"] < i:
+            raise _bad(f"figure.axes[{i}].secondary.parent", "must name an earlier axes")
+        functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
+        functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):
             ticks = [axes.get(name, {}).get(w) for w in ("major", "minor")]
             for t in ticks:
                 if t is not None and len(t["labels"]) != len(t["locs"]):
                     raise _bad(f"figure.axes[{i}].{name}", "has a tick label count different from its tick count")
-            function = axes.get(name, {}).get("function")
+        for function in functions:
             if function is not None:
                 x, y = function["x"], function["y"]
                 dy = np.diff(y)
                 if len(x) != len(y) or len(x) < 2 or not (np.diff(x) > 0).all() or not ((dy > 0).all() or (dy < 0).all()):
-                    raise _bad(f"figure.axes[{i}].{name}.function", "must be two equally long strictly monotonic samples")
+                    raise _bad(f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples")
     _paths_consistent(checked)
     producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
     return checked, producer + checker.skipped

@@ -31,15 +31,23 @@ class Undescribable(Exception):
 
 
 def draw_for_scene(fig: Any) -> None:
-    """Draw ``fig`` at its own dpi without rendering pixels (where matplotlib can)."""
-    draw = getattr(fig, "draw_without_rendering", None)
-    if draw is not None:
-        draw()
-    else:  # matplotlib < 3.6
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """Lay ``fig`` out as Agg draws it at the figure's own dpi, without rendering pixels.
 
-        canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
-        canvas.draw()
+    Not ``Figure.draw_without_rendering``: it draws with the figure's canvas' renderer,
+    and a PDF or SVG canvas draws at 72 dpi, which leaves every display-space position
+    (arrows, legends, offset texts) at the wrong scale for a figure of another dpi. An
+    Agg renderer of the figure's size is used instead, and the figure's canvas is left
+    alone."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    width, height = fig.bbox.size
+    renderer = RendererAgg(int(width), int(height), fig.dpi)
+    disabled = _private.draw_disabled(renderer)
+    if disabled is None:
+        fig.draw(renderer)
+    else:
+        with disabled:
+            fig.draw(renderer)
 
 
 def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
@@ -170,6 +178,13 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
             if group.joined(ax, axes_list[j]):
                 out[share] = j
                 break
+    follows = _private.secondary(ax)
+    if follows is not None and follows[0] in axes_list[:index]:
+        secondary = _secondary(follows, axes_list.index(follows[0]))
+        if secondary is None:
+            place.skip(where, "a secondary axis whose function is not monotonic: frozen, it does not follow zoom")
+        else:
+            out["secondary"] = secondary
     if ax.name == "polar":
         out["polar"] = {
             "theta_offset": float(ax.get_theta_offset()),
@@ -194,6 +209,36 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
     if isinstance(label, str) and label and not label.startswith("<"):
         out["label"] = label
     return out
+
+
+def _secondary(follows: Any, parent_index: int) -> Optional[Dict[str, Any]]:
+    """A secondary axis as its parent, side, place and function, so that it follows the
+    parent under zoom. The function is sampled over the parent's view, keeping its
+    longest monotonic stretch (``np.square`` over a view from -0.1: from 0 on), linear
+    beyond; None when that is less than half the view."""
+    parent, orientation, location, forward = follows
+    lo, hi = sorted(parent.get_xlim() if orientation == "x" else parent.get_ylim())
+    x = np.linspace(lo, hi, 513)
+    with np.errstate(all="ignore"):
+        y = np.asarray(forward(x), float)
+    start, stop = _monotonic_run(y)
+    if stop - start < len(x) // 2:
+        return None
+    function = {"x": x[start:stop], "y": y[start:stop]}
+    return {"parent": parent_index, "orientation": orientation, "location": location, "function": function}
+
+
+def _monotonic_run(y: np.ndarray) -> Tuple[int, int]:
+    """``(start, stop)`` of the longest strictly monotonic run of finite samples."""
+    sign = np.sign(np.diff(y))
+    sign[~np.isfinite(sign)] = 0
+    best, start = (0, 0), 0
+    for i in range(1, len(sign) + 1):
+        if i == len(sign) or sign[i] == 0 or sign[i] != sign[start]:
+            if sign[start] != 0 and i + 1 - start > best[1] - best[0]:
+                best = (start, i + 1)
+            start = i
+    return best
 
 
 def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:

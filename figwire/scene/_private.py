@@ -27,7 +27,8 @@ PRIVATE_READS: Dict[str, str] = {
     "arrow_paths": "FancyArrowPatch._get_path_in_displaycoord: an arrow's sub-paths and which are filled",
     "symlog_norm": "SymLogNorm._scale: linthresh, linscale and base (no public getters before 3.7)",
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
-    "renderer": "Figure._get_renderer: the renderer of the last draw, for a baked image (canvas.get_renderer before 3.6)",
+    "secondary": "SecondaryAxis._parent/_orientation/_loc/_functions: what a secondary axis follows (no getters)",
+    "draw_disabled": "RendererBase._draw_disabled: lay a figure out without rasterizing (draw_without_rendering uses it)",
     "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
 }
 
@@ -122,9 +123,21 @@ def multiple_base(locator: Any) -> Optional[float]:
 
 
 @_guarded
-def renderer(figure: Any) -> Any:
-    getter = getattr(figure, "_get_renderer", None)
-    return getter() if getter is not None else figure.canvas.get_renderer()
+def secondary(axes: Any) -> Optional[Tuple[Any, str, float, Callable[[Any], Any]]]:
+    """``(parent axes, "x" or "y", location in parent axes fraction, forward)`` of a
+    secondary axis, None for any other axes."""
+    if type(axes).__name__ != "SecondaryAxis":
+        return None
+    location = axes._loc
+    location = {"top": 1.0, "right": 1.0, "bottom": 0.0, "left": 0.0}.get(location, location)
+    functions = axes._functions
+    forward = functions.transform if hasattr(functions, "transform") else functions[0]
+    return axes._parent, axes._orientation, float(location), forward
+
+
+@_guarded
+def draw_disabled(renderer: Any) -> Any:
+    return renderer._draw_disabled()
 
 
 @_guarded
@@ -147,8 +160,10 @@ READERS = {
     "arrow_paths": arrow_paths,
     "symlog_norm": symlog_norm,
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
-    "renderer": "Figure._get_renderer: the renderer of the last draw, for a baked image (canvas.get_renderer before 3.6)",
+    "secondary": "SecondaryAxis._parent/_orientation/_loc/_functions: what a secondary axis follows (no getters)",
+    "draw_disabled": "RendererBase._draw_disabled: lay a figure out without rasterizing (draw_without_rendering uses it)",
     "side_titles": side_titles,
-    "renderer": renderer,
+    "draw_disabled": draw_disabled,
+    "secondary": secondary,
     "multiple_base": multiple_base,
 }

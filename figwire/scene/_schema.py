@@ -285,6 +285,13 @@ AXIS_FIELDS = (
     SField("offset_text", "text", False, "the offset text's look"),
 )
 
+SECONDARY_FIELDS = (
+    SField("parent", "int", True, "index of the parent axes (an earlier one)"),
+    SField("orientation", "enum", True, "which of the parent's axes it mirrors", choices=("x", "y")),
+    SField("location", "num", True, "where it sits, in the parent's axes fraction", range=(-10.0, 10.0)),
+    SField("function", "function", True, "parent data -> secondary data, sampled over the parent's view"),
+)
+
 POLAR_FIELDS = (
     SField("theta_offset", "num", False, "radians", range=(-1e3, 1e3)),
     SField("theta_direction", "int", False, "1 counter-clockwise, -1 clockwise", range=(-1, 1)),
@@ -313,6 +320,7 @@ AXES_FIELDS = (
     SField("sharex", "int", False, "index of an earlier axes whose x view this one shares"),
     SField("sharey", "int", False, "index of an earlier axes whose y view this one shares"),
     SField("polar", "polar", False, "polar axes settings"),
+    SField("secondary", "secondary", False, "a secondary axis of an earlier axes: it follows its parent's view"),
     SField("titles", "list of title", False, "titles (left, center, right)"),
     SField("spines", "list of spine", False, "spines"),
     SField("artists", "nodes", False, "artists, in drawing order"),
@@ -360,6 +368,7 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "tickstyle": TICKSTYLE_FIELDS,
     "function": FUNCTION_FIELDS,
     "polar": POLAR_FIELDS,
+    "secondary": SECONDARY_FIELDS,
     "spine": SPINE_FIELDS,
     "title": TITLE_FIELDS,
     "text": TEXT_FIELDS[:1] + TEXT_FIELDS[3:],  # labels: no anchor of their own

@@ -1,0 +1,105 @@
+"""Judging a scene-rebuilt figure: SSIM against a native render, and zoom liveness.
+
+Shared by ``tests/test_scene.py`` and the cross-version harness's workers
+(``tools/xver_scene.py``), which run in environments that have numpy and matplotlib
+but not scikit-image: ``ssim`` is a numpy transcription of scikit-image's
+``structural_similarity`` defaults (7x7 uniform window, K1 = 0.01, K2 = 0.03, sample
+covariance, data range 255, the mean over windows inside the image), checked against
+scikit-image itself in ``tests/test_scene.py``. Imports on Python 3.9 with numpy >= 1.20.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+#: The share of figures that must reach this SSIM, per pair of matplotlib minors.
+SSIM_GOOD = 0.95
+
+
+def _ssim_channel(x: np.ndarray, y: np.ndarray, win: int = 7) -> float:
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def mean(z: np.ndarray) -> np.ndarray:
+        return sliding_window_view(z, (win, win)).mean(axis=(-1, -2))
+
+    norm = win * win / (win * win - 1.0)
+    ux, uy = mean(x), mean(y)
+    vx = norm * (mean(x * x) - ux * ux)
+    vy = norm * (mean(y * y) - uy * uy)
+    vxy = norm * (mean(x * y) - ux * uy)
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    s = ((2 * ux * uy + c1) * (2 * vxy + c2)) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
+    return float(s.mean())
+
+
+def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean SSIM of the RGB channels of two H x W x 4 uint8 renders; 0.0 if their sizes differ."""
+    if a.shape != b.shape or min(a.shape[:2]) < 7:
+        return 0.0
+    a, b = a[..., :3].astype(np.float64), b[..., :3].astype(np.float64)
+    return float(np.mean([_ssim_channel(a[..., c], b[..., c]) for c in range(3)]))
+
+
+def _zoomable(ax: Any) -> bool:
+    return ax.name == "rectilinear" and ax.get_navigate() and ax.get_visible()
+
+
+def zoom(fig: Any) -> Dict[Tuple[float, ...], Optional[Tuple[Tuple[float, float], List[float], Tuple[float, ...]]]]:
+    """Zoom every navigable rectilinear axes into the middle half of its x view, draw, and
+    return, keyed by where each axes was drawn before (its pixel box), (xlim, x tick
+    locations inside the view, box after)."""
+    from figwire.scene import draw_for_scene
+    from figwire.scene._describe import _all_axes
+
+    draw_for_scene(fig)
+    axes = _all_axes(fig)
+    keys = [tuple(np.round(ax.bbox.bounds, 1)) for ax in axes]
+    for ax in axes:
+        if not _zoomable(ax):
+            continue
+        lo, hi = ax.get_xlim()
+        if ax.get_xscale() == "log" and lo > 0 and hi > 0:
+            lo, hi = np.log10(lo), np.log10(hi)
+            ax.set_xlim(10 ** (lo + (hi - lo) / 4), 10 ** (hi - (hi - lo) / 4))
+        else:
+            ax.set_xlim(lo + (hi - lo) / 4, hi - (hi - lo) / 4)
+    draw_for_scene(fig)
+    out: Dict[Tuple[float, ...], Any] = {}
+    for key, ax in zip(keys, axes):
+        if not _zoomable(ax):
+            out[key] = None
+            continue
+        lo, hi = sorted(ax.get_xlim())
+        ticks = [float(t) for t in ax.get_xticks() if lo - 1e-9 * abs(hi - lo) <= t <= hi + 1e-9 * abs(hi - lo)]
+        out[key] = (tuple(ax.get_xlim()), ticks, tuple(np.round(ax.get_position().bounds, 4)))
+    return out
+
+
+def _native_ticks(axis_doc: Dict[str, Any]) -> bool:
+    """Whether the scene hands this axis over to a native locator a zoom can be compared with."""
+    locator = axis_doc.get("locator", "default")
+    return locator in ("auto", "log", "date", "multiple") or (
+        locator == "default" and axis_doc.get("scale", "linear") != "function"
+    )
+
+
+def zoom_problems(native: Any, rebuilt: Any, doc: Dict[str, Any]) -> List[str]:
+    """What differs when both figures are zoomed alike: limits always; tick locations where
+    the scene uses a native locator and the box is the same (a producer's layout engine
+    or axes locator re-runs after a zoom, a scene's frozen positions do not)."""
+    want, got = zoom(native), zoom(rebuilt)
+    if set(want) != set(got):
+        return [f"axes rebuilt at {sorted(set(got) - set(want))}, native at {sorted(set(want) - set(got))}"]
+    problems = []
+    for i, (key, w) in enumerate(want.items()):  # native order is the scene's order
+        g = got[key]
+        if w is None or g is None:
+            continue
+        if not np.allclose(w[0], g[0], rtol=1e-9, atol=1e-12):
+            problems.append(f"axes {i}: x limits {g[0]} after a zoom, native {w[0]}")
+        elif w[2] == g[2] and _native_ticks(doc["figure"]["axes"][i].get("xaxis", {})):
+            if len(w[1]) != len(g[1]) or not np.allclose(w[1], g[1]):
+                problems.append(f"axes {i}: x ticks {g[1]} after a zoom, native {w[1]}")
+    return problems
