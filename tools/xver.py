@@ -15,20 +15,23 @@ what every other one wrote. The phases, each one process per environment:
 2. **info**: exact versions, the corpus this matplotlib builds, and, once figwire
    has it, the environment's ``figwire.capabilities()`` advert.
 3. **produce**: per figure, the native render (``render_rgba`` of a fresh figure,
-   as ``.npy``) and the default pack (pickle + PNG) of another fresh figure as a
+   as ``.npy``) and the default pack (pickle + scene + PNG) of another fresh figure as a
    ``.fgw`` file; with adverts, also a pack negotiated for each consumer.
 4. **consume**: every producer's every pack (signed) is unpacked with the key (``key=XVER_KEY``). A live
    figure must render exactly like the consumer's own native render of the same
    figure; a refused one must come with a PNG fallback that decodes; a negotiated
    pack's pickle must load live. For refused pickles the harness loads them anyway,
    bypassing the verdict, to find verdicts stricter than needed (reported, never a
-   failure).
+   failure). Each default pack is also unpacked with no key at all: live by its scene,
+   or its image (``tools/xver_scene.py``: SSIM against the native render, and zoom).
 
 Pass criteria (else exit status 1): no errors; every default pack the verdict lets
 load renders identically to the consumer's own render, except that pixels may differ
 between patch releases of one matplotlib minor, or between numpy versions (the live
 figure holds what the producer's numpy computed); every other one falls back with a
-usable PNG; no negotiated pack carries a pickle its consumer cannot load. The report
+usable PNG; no negotiated pack carries a pickle its consumer cannot load; across
+matplotlib minors, at least ``--scene-share`` of the figures live by scene at SSIM >=
+0.95 (and zooming like the consumer's own copy), the rest an image with a reason. The report
 (``--out``) has the matrix, the violations, the reasons and the timings; with
 ``--work`` the packs, renders and every record (``results.json``) are kept.
 
@@ -70,6 +73,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import xver_scene  # noqa: E402  (this file's directory is on sys.path: it runs as a script)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENVS_FILE = Path(__file__).with_name("xver_envs.json")
@@ -511,18 +516,20 @@ class _Consume:
         header = figwire.inspect(frames)
         said = figwire.verdict(header)
         result = figwire.unpack(frames, key=XVER_KEY, allow=ALLOW)
-        if result.live and not result.authenticated:
-            raise AssertionError("a live figure from a message that did not verify")
+        if result.tier == "pickle" and not result.authenticated:
+            raise AssertionError("a pickle loaded from a message that did not verify")
         record: Dict[str, Any] = {
             "unpack_s": time.perf_counter() - start,
             "pickle": header.pickle is not None,
             "verdict": {"ok": said.ok, "rule": said.rule, "reason": said.reason},
             "notes": list(result.notes),
-            "reason": result.reason,
+            # why the pickle did not load, also when the scene made the figure live
+            "reason": result.reason if result.tier != "scene" else next(n for n in result.notes if n.startswith("pickle:")),
         }
-        if result.live and item["kind"] == "negotiated":
+        pickled = result.tier == "pickle"  # this matrix is about the pickle; the scene has its own column
+        if pickled and item["kind"] == "negotiated":
             record["outcome"] = "live"  # the criterion for negotiated packs; pixels are the default packs' job
-        elif result.live:
+        elif pickled:
             record.update(self._rendered(item["figure"], result.figure))
         elif item["kind"] == "negotiated":
             record["outcome"] = "fallback"  # a pickle-only request: no fallback to check
@@ -531,6 +538,8 @@ class _Consume:
             record["fallback_problem"] = _png_problem(result)
             if header.pickle is not None:
                 record["probe"] = self._probe(item["figure"], frames, header)
+        if item["kind"] == "default":
+            record["scene"] = xver_scene.consume(figwire, frames, item["figure"], self.native / f"{item['figure']}.npy")
         return record
 
     def _rendered(self, name: str, fig: Any) -> Dict[str, Any]:
@@ -681,14 +690,17 @@ def report(
     timings: Dict[str, float],
     figures: List[str],
     negotiation: Optional[str],
+    records: Sequence[Dict[str, Any]] = (),
+    scene_violations: Sequence[str] = (),
 ) -> str:
-    """The markdown report: matrix, violations, reasons, negotiation, producer checks, timings."""
+    """The markdown report: matrix, violations, reasons, negotiation, scene, producer checks, timings."""
     names = [e.spec.name for e in envs]
     default = [j for j in judged if j.record["kind"] == "default"]
     negotiated = [j for j in judged if j.record["kind"] == "negotiated"]
     violations = [j for j in judged if j.violation]
     made = [dict(r, producer=n) for n, run in produced.items() for r in run.records]
-    verdict = "PASS" if not violations else f"FAIL: {len(violations)} violations of the pass criteria"
+    count = len(violations) + len(scene_violations)
+    verdict = "PASS" if not count else f"FAIL: {count} violations of the pass criteria"
     out = [
         "# figwire cross-version matrix",
         "",
@@ -713,7 +725,7 @@ def report(
         "",
         f"Figures ({len(figures)}): {', '.join(figures)}.",
         "",
-        "## Matrix: default packs (pickle + PNG), producer rows x consumer columns",
+        "## Matrix: default packs (pickle + scene + PNG), the pickle tier, producer rows x consumer columns",
         "",
         "Each cell counts the producer's figures by outcome: `=` live and pixel-identical to the consumer's own render of the same "
         "figure; `~` live, pixels differ; `F` fallback (the pickle was not loaded and the PNG fallback decodes); `E` error "
@@ -732,8 +744,10 @@ def report(
     if violations:
         out += ["| count | violation (versions replaced by X) | producer -> consumer: figure |", "|---|---|---|"]
         out += _grouped((_template(j.violation or ""), _pair(j.record)) for j in violations)
-    else:
+    out += [f"- {v}" for v in scene_violations]
+    if not count:
         out.append("None.")
+    out += ["", *xver_scene.report(records, names, infos)]
     differs = [j for j in default if j.record["outcome"] == "live-differs" and not j.violation]
     out += ["", "## Allowed pixel differences (matplotlib patch releases of one minor, or numpy versions)", ""]
     out += [f"- {_pair(j.record)}: {j.record['diff']}" for j in differs] or ["None."]
@@ -974,12 +988,13 @@ def _matrix(args: argparse.Namespace, envs: List[Env], work: Path, timings: Dict
         )
     )
     judged = [judge(r, infos) for r in records]
-    text = report(envs, infos, produced, consumed, judged, timings, every, negotiation)
+    scene_violations = xver_scene.judge(records, infos, args.scene_share)
+    text = report(envs, infos, produced, consumed, judged, timings, every, negotiation, records, scene_violations)
     sys.stdout.write(text)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)
-    return 1 if any(j.violation for j in judged) else 0
+    return 1 if any(j.violation for j in judged) or scene_violations else 0
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -1002,6 +1017,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="environments processed at once")
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds without progress before a worker counts as hung"
+    )
+    parser.add_argument(
+        "--scene-share",
+        type=float,
+        default=0.9,
+        help="share of figures that must be live by scene at SSIM >= 0.95 per pair of matplotlib minors (default 0.9)",
     )
     try:
         return run(parser.parse_args(argv))
