@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from scene_support import toolbar_zoom_works
 
 RESULT_TAG = "FIGWIRE-GUI-RESULT "
 REPO = Path(__file__).resolve().parent.parent
@@ -100,16 +101,15 @@ if result.live:
     want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
 else:
     want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
-from skimage.metrics import structural_similarity
-from gui_support import _zoom_works
+from scene_support import ssim, toolbar_zoom_works
 same_shape = got.shape == want.shape
 print("RESULT " + json.dumps({
     "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
     "title": canvas.manager.get_window_title(), "fignums": fignums, "tier": result.tier,
     "same_pixels": same_shape and bool((got[..., :3] == want[..., :3]).all()),
-    "ssim": float(structural_similarity(got[..., :3], want[..., :3], channel_axis=2)) if same_shape else 0.0,
+    "ssim": ssim(got, want),
     "toolbar": canvas.manager.toolbar is not None,
-    "zoom_works": bool(result.live and _zoom_works(fig)),
+    "zoom_works": bool(result.live and toolbar_zoom_works(fig)),
 }))
 """
 
@@ -211,22 +211,6 @@ def _screen_diff(fig: Any, want: Any) -> int:
     return _diff(np.asarray(shot.crop((x, y, x + w, y + h))), want)
 
 
-def _zoom_works(fig: Any) -> bool:
-    """Drag a zoom rectangle through the toolbar's handlers; then go home."""
-    from matplotlib.backend_bases import MouseButton, MouseEvent
-
-    toolbar, ax = fig.canvas.manager.toolbar, fig.axes[0]
-    before = ax.get_xlim()
-    toolbar.zoom()
-    (x0, y0), (x1, y1) = ax.transAxes.transform([(0.3, 0.3), (0.6, 0.7)])
-    for name, x, y in [("button_press_event", x0, y0), ("button_release_event", x1, y1)]:
-        fig.canvas.callbacks.process(name, MouseEvent(name, fig.canvas, x, y, MouseButton.LEFT))
-    zoomed = ax.get_xlim()
-    toolbar.zoom()
-    toolbar.home()
-    return zoomed != before and ax.get_xlim() == before
-
-
 def _client_figures(client: str, backend: str) -> tuple[Any, Any]:
     """The client's own figures 1 and 5, on `backend` or on Agg."""
     import matplotlib.pyplot as plt
@@ -266,7 +250,7 @@ def scenario_live(backend: str, client: str) -> dict[str, Any]:
         **window,
         "buffer_diff": _diff(np.asarray(fig.canvas.buffer_rgba()), reference),
         "screen_diff": _screen_diff(fig, reference),
-        "zoom_works": _zoom_works(fig),
+        "zoom_works": toolbar_zoom_works(fig),
     }
 
 

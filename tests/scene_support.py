@@ -103,3 +103,19 @@ def zoom_problems(native: Any, rebuilt: Any, doc: Dict[str, Any]) -> List[str]:
             if len(w[1]) != len(g[1]) or not np.allclose(w[1], g[1]):
                 problems.append(f"axes {i}: x ticks {g[1]} after a zoom, native {w[1]}")
     return problems
+
+
+def toolbar_zoom_works(fig: Any) -> bool:
+    """Drag a zoom rectangle through the toolbar's handlers; then go home."""
+    from matplotlib.backend_bases import MouseButton, MouseEvent
+
+    toolbar, ax = fig.canvas.manager.toolbar, fig.axes[0]
+    before = ax.get_xlim()
+    toolbar.zoom()
+    (x0, y0), (x1, y1) = ax.transAxes.transform([(0.3, 0.3), (0.6, 0.7)])
+    for name, x, y in [("button_press_event", x0, y0), ("button_release_event", x1, y1)]:
+        fig.canvas.callbacks.process(name, MouseEvent(name, fig.canvas, x, y, MouseButton.LEFT))
+    zoomed = ax.get_xlim()
+    toolbar.zoom()
+    toolbar.home()
+    return zoomed != before and ax.get_xlim() == before

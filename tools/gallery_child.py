@@ -267,8 +267,9 @@ def ssim(a: Any, b: Any) -> Optional[float]:
 def _scene_fields(frames: List[Any], header: Any, reference: Any) -> Dict[str, Any]:
     """The scene column: the message without its pickle, unpacked with no trust at all,
     the rebuilt figure's render against the reference."""
-    import figwire
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import figwire
 
     if header.scene is None:
         return {"scene": f"not sent: {header.missing.get('scene', 'no scene part')}"}

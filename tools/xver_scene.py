@@ -75,7 +75,9 @@ def judge(records: Sequence[Dict[str, Any]], infos: Dict[str, Dict[str, Any]], s
             continue
         good = sum(r["scene"]["outcome"] == "scene" for r in mine)
         if good < share * len(mine):
-            out.append(f"scene: {p} -> {c}: {good} of {len(mine)} live by scene at SSIM >= {SSIM_GOOD}, below {share:.0%}")
+            out.append(
+                f"scene: {p} -> {c}: {good} of {len(mine)} live by scene at SSIM >= {SSIM_GOOD}, below {share:.0%}"
+            )
     return out
 
 
@@ -104,7 +106,10 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
                 across[1] += len(mine)
         out.append(f"| **{p}** | " + " | ".join(cells) + " |")
     if across[1]:
-        out += ["", f"Across matplotlib minors: {across[0]} of {across[1]} ({100 * across[0] / across[1]:.1f} %) live by scene at SSIM >= {SSIM_GOOD}."]
+        out += [
+            "",
+            f"Across matplotlib minors: {across[0]} of {across[1]} ({100 * across[0] / across[1]:.1f} %) live by scene at SSIM >= {SSIM_GOOD}.",
+        ]
     missed = [r for r in scene if r["scene"]["outcome"] != "scene"]
     out += ["", "### Not live by scene, or below the bar", ""]
     if not missed:
@@ -114,5 +119,7 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
         s = r["scene"]
         why = str(s.get("reason") or "").rpartition("scene: ")[2] or "; ".join(s.get("zoom", []) + s.get("skipped", []))
         why = str(why).replace("|", "/")[:300]
-        out.append(f"| {r['producer']} -> {r['consumer']}: {r['figure']} | {s['outcome']} | {s.get('ssim', '')} | {why} |")
+        out.append(
+            f"| {r['producer']} -> {r['consumer']}: {r['figure']} | {s['outcome']} | {s.get('ssim', '')} | {why} |"
+        )
     return out

@@ -130,7 +130,12 @@ def _common(artist: Any, place: Place, zorder: Optional[float]) -> Node:
     clip = bool(artist.get_clip_on()) and (artist.get_clip_box() is not None or artist.get_clip_path() is not None)
     node["clip"] = clip
     clip_path = artist.get_clip_path()
-    if clip and clip_path is not None and place.axes is not None and _private.clip_patch(clip_path) is not place.axes.patch:
+    if (
+        clip
+        and clip_path is not None
+        and place.axes is not None
+        and _private.clip_patch(clip_path) is not place.axes.patch
+    ):
         place.skip(type(artist).__name__, "a custom clip path is not carried: clipped to the axes instead")
     if artist.get_path_effects():
         place.skip(type(artist).__name__, "path effects (strokes, shadows) are not carried")
@@ -167,7 +172,7 @@ def _geometry(place: Place, transform: Any, xy: np.ndarray) -> Tuple[str, np.nda
 
 
 # -- lines -------------------------------------------------------------------------
-def line(artist: Line2D, place: Place, zorder: Optional[float]) -> List[Node]:
+def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     node = _common(artist, place, zorder)
     space, xy = _geometry(place, artist.get_transform(), artist.get_xydata())
     alpha = artist.get_alpha()
@@ -216,7 +221,7 @@ def _markevery(every: Any, n: int) -> Optional[np.ndarray]:
 
 
 # -- collections -------------------------------------------------------------------
-def collection(artist: Collection, place: Place, zorder: Optional[float]) -> List[Node]:
+def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     if isinstance(artist, QuadMesh):
         return mesh(artist, place, zorder)
     node = _common(artist, place, zorder)
@@ -290,7 +295,9 @@ def _contour_set(artist: Any, node: Node, paths: List[Any]) -> List[Node]:
         return [node]
     out = []
     for i, path in enumerate(paths):
-        part = dict(node, paths=_path_fields([path]), facecolors=colors[i : i + 1] if artist.filled else node["facecolors"])
+        part = dict(
+            node, paths=_path_fields([path]), facecolors=colors[i : i + 1] if artist.filled else node["facecolors"]
+        )
         part.pop("hatch", None)
         if hatches[i % len(hatches)]:
             part["hatch"] = hatches[i % len(hatches)]
@@ -312,7 +319,7 @@ def _unscaled(style: Any, width: float) -> Dict[str, Any]:
     return {"dashes": [float(offset) / width, *(float(s) / width for s in seq)]}
 
 
-def mesh(artist: QuadMesh, place: Place, zorder: Optional[float]) -> List[Node]:
+def mesh(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     node = _common(artist, place, zorder)
     coords = np.asarray(artist.get_coordinates(), float)
     space, flat = _geometry(place, artist.get_transform(), coords.reshape(-1, 2))
@@ -421,7 +428,7 @@ def _baked_image(artist: Any, place: Place, node: Node) -> List[Node]:
 
 
 # -- patches -----------------------------------------------------------------------
-def patch(artist: Patch, place: Place, zorder: Optional[float]) -> List[Node]:
+def patch(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     base = _common(artist, place, zorder)
     base["type"] = "patch"
     alpha = artist.get_alpha()
@@ -522,7 +529,7 @@ def _bbox(box: Any, place: Place) -> Optional[Node]:
     return out
 
 
-def text(artist: Text, place: Place, zorder: Optional[float]) -> List[Node]:
+def text(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     if not artist.get_text():
         return []
     node = _common(artist, place, zorder)

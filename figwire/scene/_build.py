@@ -187,13 +187,17 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
         locator = native_locator(spec, default_locator)
         formatter = native_formatter(spec, default_formatter, locator)
         axis.set_major_locator(SnapshotLocator(major["locs"], view, locator))
-        axis.set_major_formatter(SnapshotFormatter(major["locs"], major["labels"], major.get("offset", ""), view, formatter))
+        axis.set_major_formatter(
+            SnapshotFormatter(major["locs"], major["labels"], major.get("offset", ""), view, formatter)
+        )
         _tick_style(ax, name, "major", major.get("style", {}), builder, where)
     minor = spec.get("minor")
     if minor is not None:
         native = axis.get_minor_locator() if spec.get("locator", "default") in ("default", "log") else None
         axis.set_minor_locator(SnapshotLocator(minor["locs"], view, native))
-        axis.set_minor_formatter(SnapshotFormatter(minor["locs"], minor["labels"], "", view, axis.get_minor_formatter()))
+        axis.set_minor_formatter(
+            SnapshotFormatter(minor["locs"], minor["labels"], "", view, axis.get_minor_formatter())
+        )
         _tick_style(ax, name, "minor", minor.get("style", {}), builder, where)
     offset = spec.get("offset_text")
     if offset is not None:
@@ -206,8 +210,19 @@ def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: 
     sides = ("bottom", "top") if name == "x" else ("left", "right")
     kwargs: Dict[str, Any] = {
         key: style[key]
-        for key in ("length", "width", "color", "pad", "direction", "labelsize", "labelcolor", "labelrotation",
-                    "grid_color", "grid_linewidth", "grid_linestyle")  # fmt: skip
+        for key in (
+            "length",
+            "width",
+            "color",
+            "pad",
+            "direction",
+            "labelsize",
+            "labelcolor",
+            "labelrotation",
+            "grid_color",
+            "grid_linewidth",
+            "grid_linestyle",
+        )  # fmt: skip
         if key in style
     }
     for flag, side in (("tick1", sides[0]), ("tick2", sides[1])):

@@ -32,7 +32,12 @@ def _space(name: str, fig: Any, ax: Any) -> Any:
         return fig.transFigure
     if name == "points":
         return Affine2D().scale(1.0 / 72.0) + fig.dpi_scale_trans
-    return {"data": ax.transData, "axes": ax.transAxes, "xaxis": ax.get_xaxis_transform(), "yaxis": ax.get_yaxis_transform()}[name]
+    return {
+        "data": ax.transData,
+        "axes": ax.transAxes,
+        "xaxis": ax.get_xaxis_transform(),
+        "yaxis": ax.get_yaxis_transform(),
+    }[name]
 
 
 def _path(spec: Node) -> Path:
@@ -90,7 +95,14 @@ def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         kwargs["marker"] = _path(node["marker_path"])
     elif "marker" in node:
         kwargs["marker"] = node["marker"]
-    for key in ("markersize", "markeredgewidth", "markerfacecolor", "markerfacecoloralt", "markeredgecolor", "fillstyle"):
+    for key in (
+        "markersize",
+        "markeredgewidth",
+        "markerfacecolor",
+        "markerfacecoloralt",
+        "markeredgecolor",
+        "fillstyle",
+    ):
         if key in node:
             kwargs[key] = node[key]
     if "markevery" in node:
@@ -125,7 +137,7 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None
         **kwargs,
     )
     coll.set_transform(transform)
-    styles = [(p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])]
+    styles: Any = [(p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])]
     if styles:
         coll.set_linestyle(styles)
     if "hatch" in node:
@@ -140,11 +152,13 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None
 def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     coords = np.array(node["coordinates"], float)
     mesh = QuadMesh(coords, shading=node.get("shading", "flat"), antialiased=node.get("antialiased", False))
-    mesh.set_facecolor(np.array(node["facecolors"]))
+    faces: Any = np.array(node["facecolors"])
+    mesh.set_facecolor(faces)
     edges = node.get("edgecolors")
     mesh.set_edgecolor(edges if edges is not None and len(edges) else "none")
     if "linewidths" in node:
-        mesh.set_linewidth(np.array(node["linewidths"], float))
+        widths: Any = np.array(node["linewidths"], float)
+        mesh.set_linewidth(widths)
     mesh.set_transform(_space("data", fig, ax))
     _common(mesh, node)
     _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
@@ -170,7 +184,7 @@ def _norm(spec: Optional[Node], pixels: np.ndarray) -> Any:
     if kind == "boundary":
         return mcolors.BoundaryNorm(np.array(spec["boundaries"], float), spec.get("ncolors", 256), clip=clip,
                                     extend=spec.get("extend", "neither"))  # fmt: skip
-    return mcolors.NoNorm(**lims)
+    return mcolors.NoNorm(vmin=lims["vmin"], vmax=lims["vmax"])
 
 
 def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:

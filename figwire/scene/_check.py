@@ -98,7 +98,9 @@ class _Checker:
         if len(value) > self.limits.max_text:
             raise LimitExceededError(f"scene: {where} characters", len(value), self.limits.max_text)
         if f.name == "hatch" and (len(value) > self.limits.max_hatch or not set(value) <= HATCH_CHARS):
-            raise _bad(where, f"must be a hatch pattern of at most {self.limits.max_hatch} of {''.join(sorted(HATCH_CHARS))}")
+            raise _bad(
+                where, f"must be a hatch pattern of at most {self.limits.max_hatch} of {''.join(sorted(HATCH_CHARS))}"
+            )
         self._count_strings(1)
         return value
 
@@ -158,9 +160,15 @@ class _Checker:
         if value.dtype.kind not in kinds:
             raise _bad(where, f"must hold {kinds!r} numbers, not {value.dtype.str}")
         if shape is not None:
-            if value.ndim != len(shape) or any(want is not None and got != want for want, got in zip(shape, value.shape)):
+            if value.ndim != len(shape) or any(
+                want is not None and got != want for want, got in zip(shape, value.shape)
+            ):
                 raise _bad(where, f"must have shape {tuple('n' if s is None else s for s in shape)}, not {value.shape}")
-        if value.dtype.kind == "f" and not np.isfinite(value).all() and where.rsplit(".", 1)[-1] not in ("xy", "pixels", "vertices", "offsets"):
+        if (
+            value.dtype.kind == "f"
+            and not np.isfinite(value).all()
+            and where.rsplit(".", 1)[-1] not in ("xy", "pixels", "vertices", "offsets")
+        ):
             raise _bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
         return value
 
@@ -185,8 +193,11 @@ class _Checker:
         count = pixels.shape[0] * pixels.shape[1]
         if count > self.limits.max_image_pixels:
             raise LimitExceededError(f"scene: {where} pixels", count, self.limits.max_image_pixels)
-        if pixels.ndim == 3 and pixels.dtype.kind == "f" and pixels.size and not (
-            np.nanmin(pixels) >= 0.0 and np.nanmax(pixels) <= 1.0
+        if (
+            pixels.ndim == 3
+            and pixels.dtype.kind == "f"
+            and pixels.size
+            and not (np.nanmin(pixels) >= 0.0 and np.nanmax(pixels) <= 1.0)
         ):
             raise _bad(where, "RGB(A) float pixels must be in [0, 1]")
         if pixels.ndim == 3 and pixels.dtype.kind in "iu" and pixels.dtype.itemsize != 1:
@@ -239,7 +250,9 @@ class _Checker:
             fields = NODE_TYPES.get(node["type"])
             if fields is None:
                 if node.get("optional") is True:
-                    self.skipped.append((here, f"node type {node['type'][:40]!r} is not known here (optional: left out)"))
+                    self.skipped.append(
+                        (here, f"node type {node['type'][:40]!r} is not known here (optional: left out)")
+                    )
                     continue
                 raise _bad(here, f"has node type {node['type'][:40]!r}, which this consumer does not know")
             out.append(self.struct(node, ARTIST_FIELDS + fields, here))
@@ -304,8 +317,15 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
             if function is not None:
                 x, y = function["x"], function["y"]
                 dy = np.diff(y)
-                if len(x) != len(y) or len(x) < 2 or not (np.diff(x) > 0).all() or not ((dy > 0).all() or (dy < 0).all()):
-                    raise _bad(f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples")
+                if (
+                    len(x) != len(y)
+                    or len(x) < 2
+                    or not (np.diff(x) > 0).all()
+                    or not ((dy > 0).all() or (dy < 0).all())
+                ):
+                    raise _bad(
+                        f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples"
+                    )
     _paths_consistent(checked)
     producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
     return checked, producer + checker.skipped

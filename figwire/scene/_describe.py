@@ -306,7 +306,9 @@ def _spine_paths(ax: Any, place: Place) -> List[Node]:
     colorbar outline, a spine at data zero): drawn as patches in axes fraction."""
     out = []
     for name, spine in ax.spines.items():
-        standard = name in ("left", "right", "bottom", "top") or (ax.name == "polar" and name in ("polar", "inner", "start", "end"))
+        standard = name in ("left", "right", "bottom", "top") or (
+            ax.name == "polar" and name in ("polar", "inner", "start", "end")
+        )
         position = spine.get_position() if name in ("left", "right", "bottom", "top") else None
         moved = isinstance(position, tuple) and position[0] != "outward" and tuple(position) != ("outward", 0.0)
         if (standard and not moved) or not spine.get_visible():
@@ -319,7 +321,10 @@ def _spine_paths(ax: Any, place: Place) -> List[Node]:
                 "zorder": float(spine.get_zorder()),
                 "clip": False,
                 "space": "axes",
-                "path": {"vertices": vertices, **({"codes": np.asarray(path.codes, np.uint8)} if path.codes is not None else {})},
+                "path": {
+                    "vertices": vertices,
+                    **({"codes": np.asarray(path.codes, np.uint8)} if path.codes is not None else {}),
+                },
                 "edgecolor": _color(spine.get_edgecolor()),
                 "linewidth": float(spine.get_linewidth()),
             }
@@ -348,7 +353,9 @@ def _kind(obj: Any, table: Dict[type, str]) -> Optional[str]:
     kind = table.get(type(obj))
     if kind is None and type(obj).__module__.startswith("matplotlib.dates"):
         name = type(obj).__name__
-        kind = "concise" if name == "ConciseDateFormatter" else "date" if name.endswith(("Locator", "Formatter")) else None
+        kind = (
+            "concise" if name == "ConciseDateFormatter" else "date" if name.endswith(("Locator", "Formatter")) else None
+        )
     return kind
 
 
@@ -359,7 +366,12 @@ def _axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
     transform = axis.get_transform()
     if scale in ("log", "symlog", "logit", "asinh", "linear"):
         out["scale"] = scale
-        for attr, key in (("base", "base"), ("linthresh", "linthresh"), ("linscale", "linscale"), ("linear_width", "linear_width")):
+        for attr, key in (
+            ("base", "base"),
+            ("linthresh", "linthresh"),
+            ("linscale", "linscale"),
+            ("linear_width", "linear_width"),
+        ):
             value = getattr(transform, attr, None)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and scale != "linear":
                 out[key] = float(value)
@@ -420,7 +432,9 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
         if isinstance(formatter.places, int):
             out["places"] = formatter.places
     if fkind is None:
-        place.skip(f"{axis.axis_name}axis", f"tick labels by {type(formatter).__name__} are kept at the recorded view only")
+        place.skip(
+            f"{axis.axis_name}axis", f"tick labels by {type(formatter).__name__} are kept at the recorded view only"
+        )
     out["formatter"] = fkind or "default"
     if fkind == "default":
         del out["formatter"]
@@ -430,7 +444,9 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
 def _ticks(axis: Any, which: str, place: Place) -> Optional[Dict[str, Any]]:
     locs = np.asarray(axis.get_majorticklocs() if which == "major" else axis.get_minorticklocs(), float)
     ticks = axis.get_major_ticks(len(locs)) if which == "major" else axis.get_minor_ticks(len(locs))
-    labels = [t.label1.get_text() if t.label1.get_text() or not t.label2.get_text() else t.label2.get_text() for t in ticks]
+    labels = [
+        t.label1.get_text() if t.label1.get_text() or not t.label2.get_text() else t.label2.get_text() for t in ticks
+    ]
     finite = np.isfinite(locs)
     out: Dict[str, Any] = {"locs": locs[finite], "labels": [lab for lab, ok in zip(labels, finite) if ok]}
     if which == "major":
@@ -468,4 +484,3 @@ def _tick_style(tick: Any) -> Dict[str, Any]:
     if direction is not None:
         out["direction"] = direction
     return out
-

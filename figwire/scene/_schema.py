@@ -39,7 +39,19 @@ PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide
 SCALES = ("linear", "log", "symlog", "logit", "asinh", "function")
 #: How a consumer places ticks after a pan or zoom (the recorded ticks hold until then).
 LOCATORS = ("auto", "log", "date", "fixed", "multiple", "null", "default")
-FORMATTERS = ("scalar", "log", "date", "concise", "fixed", "null", "strmethod", "formatstr", "percent", "eng", "default")
+FORMATTERS = (
+    "scalar",
+    "log",
+    "date",
+    "concise",
+    "fixed",
+    "null",
+    "strmethod",
+    "formatstr",
+    "percent",
+    "eng",
+    "default",
+)
 NORMS = ("linear", "log", "symlog", "power", "twoslope", "boundary", "none")
 LINESTYLES = ("-", "--", "-.", ":", "None")
 DRAWSTYLES = ("default", "steps", "steps-pre", "steps-mid", "steps-post")
@@ -96,7 +108,9 @@ PATH_FIELDS = (
     SField("vertices", "xy", True, "vertices, in the node's space"),
     SField("codes", "codes", False, "path codes (matplotlib ``Path`` codes), one per vertex; absent: a polyline"),
     SField("lengths", "ints", False, "collections: vertices per path, summing to the vertex count"),
-    SField("interpolation_steps", "int", False, "curve straight segments in non-affine spaces (polar)", range=(1, 1000)),
+    SField(
+        "interpolation_steps", "int", False, "curve straight segments in non-affine spaces (polar)", range=(1, 1000)
+    ),
 )
 
 LINE_FIELDS = (
@@ -118,7 +132,13 @@ LINE_FIELDS = (
 
 COLLECTION_FIELDS = (
     SField("paths", "path", True, "every path, concatenated, with ``lengths``"),
-    SField("space", "enum", False, "space of the paths (default data); ``points``: glyphs at ``offsets``", choices=GLYPH_SPACES),
+    SField(
+        "space",
+        "enum",
+        False,
+        "space of the paths (default data); ``points``: glyphs at ``offsets``",
+        choices=GLYPH_SPACES,
+    ),
     SField("sizes", "vec", False, "with ``points``: marker areas in points², scaling the paths as a scatter does"),
     SField("offsets", "xy", False, "anchor of each path, in ``offset_space``"),
     SField("offset_space", "enum", False, "space of the offsets (default data)", choices=SPACES),
@@ -132,7 +152,9 @@ COLLECTION_FIELDS = (
     SField("antialiased", "bool", False, "antialiased drawing"),
 )
 
-DASHPATTERN_FIELDS = (SField("dashes", "nums", False, "offset then on/off lengths in points; absent: solid", range=(0.0, 1e4)),)
+DASHPATTERN_FIELDS = (
+    SField("dashes", "nums", False, "offset then on/off lengths in points; absent: solid", range=(0.0, 1e4)),
+)
 
 MESH_FIELDS = (
     SField("coordinates", "mesh", True, "quad corners in data space, (rows + 1, columns + 1, 2)"),
@@ -220,14 +242,26 @@ TEXT_FIELDS = (
 )
 
 SPINE_FIELDS = (
-    SField("name", "name", True, "which spine: left, right, bottom, top, or a projection's own (polar: polar, inner, start, end)"),
+    SField(
+        "name",
+        "name",
+        True,
+        "which spine: left, right, bottom, top, or a projection's own (polar: polar, inner, start, end)",
+    ),
     SField("visible", "bool", False, "drawn"),
     SField("color", "color", False, "edge colour"),
     SField("linewidth", "num", False, "points", range=_POSITIVE_SIZE),
     SField("linestyle", "enum", False, "style", choices=LINESTYLES),
-    SField("position", "nums", False, "outward offset in points (the only position carried; others are drawn as ``path``)"),
+    SField(
+        "position", "nums", False, "outward offset in points (the only position carried; others are drawn as ``path``)"
+    ),
     SField("bounds", "num[2]", False, "the spine's data interval, when set"),
-    SField("path", "path", False, "a spine the consumer's axes may lack (a colorbar outline): drawn as this path in axes space"),
+    SField(
+        "path",
+        "path",
+        False,
+        "a spine the consumer's axes may lack (a colorbar outline): drawn as this path in axes space",
+    ),
 )
 
 TICKSTYLE_FIELDS = (
@@ -262,7 +296,9 @@ FUNCTION_FIELDS = (
 )
 
 AXIS_FIELDS = (
-    SField("scale", "enum", False, "axis scale (default linear); ``function``: sampled, see ``function``", choices=SCALES),
+    SField(
+        "scale", "enum", False, "axis scale (default linear); ``function``: sampled, see ``function``", choices=SCALES
+    ),
     SField("base", "num", False, "log and symlog: base", range=(1.000001, 1e6)),
     SField("linthresh", "num", False, "symlog: linear threshold", range=(1e-300, 1e300)),
     SField("linscale", "num", False, "symlog: linear scale", range=(1e-300, 1e300)),
@@ -300,10 +336,19 @@ POLAR_FIELDS = (
 )
 
 AXES_FIELDS = (
-    SField("position", "num[4]", True, "left, bottom, width, height as drawn, in figure fraction (layout is not re-run)"),
-    SField("original_position", "num[4]", False, "with an aspect: the position before the aspect shrank it (figure fraction)"),
+    SField(
+        "position", "num[4]", True, "left, bottom, width, height as drawn, in figure fraction (layout is not re-run)"
+    ),
+    SField(
+        "original_position",
+        "num[4]",
+        False,
+        "with an aspect: the position before the aspect shrank it (figure fraction)",
+    ),
     SField("aspect", "num", False, "data aspect ratio (y unit / x unit); absent: auto", range=(1e-9, 1e9)),
-    SField("adjustable", "enum", False, "what keeps the aspect: the box or the data limits", choices=("box", "datalim")),
+    SField(
+        "adjustable", "enum", False, "what keeps the aspect: the box or the data limits", choices=("box", "datalim")
+    ),
     SField("anchor", "num[2]", False, "where a shrunk box sits in its original position (fractions)", range=(0.0, 1.0)),
     SField("box_aspect", "num", False, "axes box height / width", range=(1e-9, 1e9)),
     SField("projection", "enum", False, "projection (default rectilinear)", choices=PROJECTIONS),

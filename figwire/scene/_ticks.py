@@ -53,7 +53,14 @@ class SnapshotLocator(ticker.Locator):
 class SnapshotFormatter(ticker.Formatter):
     """The recorded labels (and offset text) at the recorded view; ``native`` at any other."""
 
-    def __init__(self, locs: np.ndarray, labels: List[str], offset: str, view: Sequence[float], native: Optional[ticker.Formatter]) -> None:
+    def __init__(
+        self,
+        locs: np.ndarray,
+        labels: List[str],
+        offset: str,
+        view: Sequence[float],
+        native: Optional[ticker.Formatter],
+    ) -> None:
         self.recorded = np.array(locs, float)
         self.labels = list(labels)
         self.offset = offset
@@ -164,7 +171,9 @@ def native_formatter(axis_doc: Dict[str, Any], default: ticker.Formatter, locato
     if kind == "formatstr" and _formatstr_ok(fmt):
         return ticker.FormatStrFormatter(fmt)
     if kind == "percent":
-        return ticker.PercentFormatter(xmax=axis_doc.get("xmax", 100.0), decimals=axis_doc.get("decimals"), symbol=axis_doc.get("unit", "%"))
+        return ticker.PercentFormatter(
+            xmax=axis_doc.get("xmax", 100.0), decimals=axis_doc.get("decimals"), symbol=axis_doc.get("unit", "%")
+        )
     if kind == "eng":
         return ticker.EngFormatter(unit=axis_doc.get("unit", ""), places=axis_doc.get("places"))
     return default

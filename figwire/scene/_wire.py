@@ -33,7 +33,7 @@ def encode_scene(doc: Dict[str, Any], threshold: int = SCENE_OOB_THRESHOLD) -> L
         out: Dict[str, Any] = {ARRAY_TAG: array.dtype.str, "shape": list(array.shape)}
         if array.nbytes >= threshold:
             out["frame"] = len(frames)
-            frames.append(memoryview(array).cast("B"))
+            frames.append(array.data.cast("B"))
         else:
             out["data"] = array.tobytes()
         return out
@@ -102,7 +102,9 @@ def decode_scene(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMI
         if "frame" in ref:
             index = ref["frame"]
             if not isinstance(index, int) or isinstance(index, bool) or not 1 <= index <= len(views):
-                raise DecodeError(ErrorCode.FRAME_MISMATCH, f"{where}: array frame {index!r} is not a frame of the part")
+                raise DecodeError(
+                    ErrorCode.FRAME_MISMATCH, f"{where}: array frame {index!r} is not a frame of the part"
+                )
             if index in used:
                 raise DecodeError(ErrorCode.FRAME_MISMATCH, f"{where}: array frame {index} is used twice")
             used[index] = 1
