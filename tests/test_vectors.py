@@ -257,7 +257,7 @@ def reason_of(text: str) -> str:
 
 
 def test_requested_null_is_every_part_in_table_order() -> None:
-    assert ALL_PARTS == ("pickle",) + FALLBACK_TYPES
+    assert ALL_PARTS == ("pickle", "scene") + FALLBACK_TYPES
 
 
 @pytest.mark.parametrize("case", params("negotiate", having="requested"))

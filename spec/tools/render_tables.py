@@ -133,6 +133,8 @@ def block_constants() -> str:
 def _role_of(media_type: _spec.MediaType) -> str:
     if media_type is _spec.MediaType.PICKLE:
         return _spec.Role.PICKLE.value
+    if media_type is _spec.MediaType.SCENE:
+        return _spec.Role.SCENE.value
     if media_type.value in _spec.FALLBACK_TYPES:
         return _spec.Role.FALLBACK.value
     raise ValueError(f"MediaType.{media_type.name} has no role: say which in render_tables._role_of")

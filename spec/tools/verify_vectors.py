@@ -526,7 +526,7 @@ ADVERT = (
 )
 WRITE_MAJOR = 1
 PICKLE_PROTOCOLS = (4, 5)
-PART_NAMES = ("pickle",) + FALLBACK_TYPES  # §12.3: what "every part it can make" is, in order
+PART_NAMES = ("pickle", "scene") + FALLBACK_TYPES  # §12.3: what "every part it can make" is, in order
 CODEC_NAMES = ("zlib", "zstd")
 
 
@@ -570,6 +570,8 @@ def plan(advert: Any, requested: Optional[Sequence[str]], codec: Optional[str], 
             left_out["pickle"] = "protocol"
         else:
             parts.append("pickle")
+    if "scene" in requested and "scene" in caps["accept"]:
+        parts.append("scene")
     fallbacks = [p for p in caps["accept"] if p in FALLBACK_TYPES and p in requested]
     parts.extend(fallbacks[:1])
     for name in requested:
