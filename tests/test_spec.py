@@ -113,7 +113,7 @@ def test_array_functions_are_specified_with_their_parameters(prose: str) -> None
 def test_section_references_resolve(text: str) -> None:
     """Every "§n" in the spec and in figwire's code names a heading of the spec."""
     sections = spec_sections()
-    sources = [text] + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "figwire").glob("*.py"))]
+    sources = [text] + [p.read_text(encoding="utf-8") for p in sorted((ROOT / "figwire").rglob("*.py"))]
     cited = {ref for source in sources for ref in re.findall(r"§(\d+(?:\.\d+)*)", source)}
     assert cited - sections == set()
 

@@ -1,4 +1,4 @@
-"""Scene artist nodes -> matplotlib artists (the consumer side of §16.6).
+"""Scene artist nodes -> matplotlib artists (the consumer side of §16.7).
 
 One builder per node type; each makes the artist with matplotlib's public constructors
 from checked values and adds it to its axes (or the figure), in the node's space.

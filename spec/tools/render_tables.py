@@ -35,6 +35,7 @@ SCHEMA = ROOT / "spec" / "envelope.schema.json"
 sys.path.insert(0, str(ROOT))
 
 from figwire import _compat, _spec  # noqa: E402  (the repository's figwire, not an installed one)
+from figwire.scene import _schema as _scene  # noqa: E402  (matplotlib-free: the scene's tables)
 
 # -- text the tables need that _spec does not hold ---------------------------------------
 # Each dict below must name every member of what it describes: rendering fails on a new
@@ -209,6 +210,69 @@ def block_verdict_rules() -> str:
     return _list_table(("Order", "Rule", "The pickle may load when"), rows, (8, 14, 78))
 
 
+SCENE_LIMIT_MEANINGS: Dict[str, str] = {
+    "max_nodes": "artist nodes in the whole figure",
+    "max_axes": "axes in the figure",
+    "max_text": "characters of one string",
+    "max_strings": "strings in the whole scene (tick labels, font families, texts)",
+    "max_array_items": "elements of one array",
+    "max_array_bytes": "bytes of every array together",
+    "max_image_pixels": "pixels (rows x columns) of one image",
+    "max_lut": "colours of a colormap's lookup table",
+    "max_dashes": "on/off lengths of one dash pattern",
+    "min_dash_cycle": "the least total length, in points, of one dash cycle (finer dashes cost unbounded drawing time)",
+    "max_hatch": "characters of a hatch pattern",
+    "max_figure_pixels": "the figure's width x height x dpi\ :sup:`2`",
+    "max_depth": "nesting of maps and arrays",
+}
+
+
+def _scene_meaning(f: Any) -> str:
+    text = f.meaning
+    if f.choices:
+        text += "; one of " + ", ".join(f"``{c}``" for c in f.choices)
+    if f.range is not None:
+        text += f"; in [{f.range[0]:g}, {f.range[1]:g}]"
+    return text
+
+
+def _scene_table(fields: Sequence[Any]) -> str:
+    rows = [(f"``{f.name}``", f"``{f.type}``", "yes" if f.required else "no", _scene_meaning(f)) for f in fields]
+    return _list_table(("Field", "Type", "Required", "Meaning"), rows, (18, 16, 9, 57))
+
+
+def block_scene_structs() -> str:
+    """Every map type of the scene (§16.4), then every artist node type (§16.6)."""
+    out = []
+    for name, fields in _scene.STRUCTS.items():
+        out += [f"``{name}``", "", _scene_table(fields), ""]
+    out += ["Every artist node (an entry of a ``nodes`` list) has these fields, then those of its type:", "", _scene_table(_scene.ARTIST_FIELDS), ""]
+    for name, fields in _scene.NODE_TYPES.items():
+        out += [f"node type ``{name}``", "", _scene_table(fields), ""]
+    return "\n".join(out).rstrip()
+
+
+def block_scene_limits() -> str:
+    rows = []
+    for f in dataclasses.fields(_scene.SceneLimits):
+        if f.name not in SCENE_LIMIT_MEANINGS:
+            raise ValueError(f"SceneLimits.{f.name} has no entry in render_tables.SCENE_LIMIT_MEANINGS")
+        default = getattr(_scene.DEFAULT_SCENE_LIMITS, f.name)
+        rows.append((f"``{f.name}``", _with_power(default) if isinstance(default, int) else f"{default:g}", SCENE_LIMIT_MEANINGS[f.name]))
+    return _list_table(("Limit", "Default", "Bounds"), rows, (22, 22, 56))
+
+
+def block_scene_constants() -> str:
+    rows = [
+        ("scene version", f"``{_scene.SCENE_VERSION[0]}.{_scene.SCENE_VERSION[1]}``", "what this implementation writes; it reads majors " + ", ".join(str(m) for m in sorted(_scene.SCENE_MAJORS))),
+        ("spaces", ", ".join(f"``{s}``" for s in _scene.GLYPH_SPACES), "coordinate spaces (§16.2); ``points`` only for collection paths"),
+        ("projections", ", ".join(f"``{p}``" for p in _scene.PROJECTIONS), "axes projections a consumer rebuilds"),
+        ("array dtypes", ", ".join(f"``{d}``" for d in sorted(_scene.ARRAY_DTYPES)), "array element types, with a byte-order prefix ``<``, ``>``, ``|`` or ``=`` (§16.3)"),
+        ("out-of-band threshold", f"``{_scene.SCENE_OOB_THRESHOLD}``", "bytes from which an array SHOULD travel as a frame of its own"),
+    ]
+    return _list_table(("Name", "Value", "Meaning"), rows, (20, 45, 35))
+
+
 BLOCKS: Dict[str, Callable[[], str]] = {
     "version": block_version,
     "constants": block_constants,
@@ -227,6 +291,9 @@ BLOCKS: Dict[str, Callable[[], str]] = {
     "verdict-rules": block_verdict_rules,
     "advert-fields": block_advert_fields,
     "default-parts": block_default_parts,
+    "scene-constants": block_scene_constants,
+    "scene-structs": block_scene_structs,
+    "scene-limits": block_scene_limits,
 }
 
 _MARKER = re.compile(r"^\.\. BEGIN GENERATED: (?P<name>[a-z-]+)\n.*?^\.\. END GENERATED: (?P=name)\n", re.MULTILINE | re.DOTALL)
