@@ -38,7 +38,7 @@ from ._negotiate import capabilities
 from ._replay import ReplayGuard
 from ._show import show
 from ._spec import MediaType
-from ._unpack import unpack
+from ._unpack import inspect, unpack
 
 __all__ = ["Viewer", "Shown"]
 
@@ -154,10 +154,15 @@ class Viewer:
 
         started = time.perf_counter()
         early: Dict[str, Any] = {}
+        peek = inspect(frames)  # the envelope alone: the images of a figure already live are not unpacked
+        if peek.related is not None and peek.related in self._live:
+            nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
+            return Shown(_window_key(peek), False, "its live part is already shown", nbytes, time.perf_counter() - started, None)
 
         def on_verified(header: Header, fallbacks: Mapping[str, memoryview]) -> None:
             png = fallbacks.get(MediaType.PNG.value)
-            if not (self.progressive and png is not None and _has(header, MediaType.PICKLE.value)):
+            live_part = _has(header, MediaType.PICKLE.value) or _has(header, MediaType.SCENE.value)
+            if not (self.progressive and png is not None and live_part):
                 return
             try:
                 fig = self._image(png, _window_key(header), _png_dpi(header), self.windows.get(_window_key(header)))
@@ -182,9 +187,6 @@ class Viewer:
         nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
         if result.live:
             self._remember(self._live, header.id, "")
-        elif header.related is not None and header.related in self._live:
-            # the images of a figure whose live part is already up: nothing to do
-            return Shown(key, False, "its live part is already shown", nbytes, time.perf_counter() - started, None)
         elif header.related is not None and not result.fallbacks:
             # the live part that could not load; its images follow in the related message
             self._remember(self._waiting, header.related, result.reason or "")

@@ -126,15 +126,17 @@ class _Sender:
         atexit.register(self.close)
 
     def send(self, fig: Any) -> None:
-        """Send ``fig`` as two messages: its live part at once, then its PNG, drawn after
-        the live part has left (a viewer that loads the pickle never waits for a draw
-        here; one that cannot shows the PNG). Each names the other (``related``)."""
+        """Send ``fig`` as two messages: its pickle at once, then its scene and PNG, which
+        share one draw made after the pickle has left (a viewer that loads the pickle
+        never waits for a draw here; one on another matplotlib, or without the key, gets
+        the figure live by its scene; either way it has the PNG). Each names the other
+        (``related``)."""
         from .zmq import send
 
         live_id, image_id = uuid.uuid4().hex, uuid.uuid4().hex
         with self._lock:
             try:
-                for parts, msg_id, related in ((["pickle"], live_id, image_id), (["image/png"], image_id, live_id)):
+                for parts, msg_id, related in ((["pickle"], live_id, image_id), (["scene", "image/png"], image_id, live_id)):
                     # copy=True: the script goes on changing its figures after show()
                     send(
                         self._socket,

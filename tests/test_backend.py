@@ -60,13 +60,14 @@ def test_figures_wait_for_a_viewer_that_starts_later(tmp_path: Path) -> None:
     finally:
         context.destroy(linger=0)
     assert proc.wait(30) == 0, proc.stderr.read()
-    # each figure as two messages, in order: its live part, then its PNG; each names the other
-    assert [(r.header.figure.label, r.live) for r in got] == [
-        (f"figure {i}", live) for i in range(3) for live in (True, False)
+    # each figure as two messages, in order: its pickle, then its scene and PNG (one draw);
+    # each names the other
+    assert [(r.header.figure.label, r.tier) for r in got] == [
+        (f"figure {i}", tier) for i in range(3) for tier in ("pickle", "scene")
     ]
     for live, image in zip(got[::2], got[1::2]):
         assert live.header.related == image.header.id and image.header.related == live.header.id
-        assert "image/png" in image.fallbacks and not live.fallbacks
+        assert "image/png" in image.fallbacks and not live.fallbacks and image.header.pickle is None
 
 
 def test_with_no_viewer_the_script_exits_and_says_so(tmp_path: Path) -> None:

@@ -36,6 +36,10 @@ __all__ = ["FigwireKernel", "load", "unload", "TARGET"]
 
 DEFAULT_LIVE_MAX_BYTES = 64 << 20
 #: Image formatters that may hold matplotlib's Figure printer, in the order tried.
+#: What a comm message carries: the pickle, and the scene for a client that cannot load
+#: it (negotiation leaves the scene out for one that can; a client without an advert
+#: gets both). The images reach every client in the ordinary display_data.
+LIVE_PARTS = ("pickle", "scene")
 _FORMATS = ("image/png", "image/svg+xml", "image/jpeg", "application/pdf")
 
 
@@ -121,7 +125,7 @@ class FigwireKernel:
         client = self.clients.get(comm_id)
         if client is None:
             return
-        _, reply = self.store.respond(msg.get("buffers") or [], key=self.key, accept=client.accept, parts=["pickle"])
+        _, reply = self.store.respond(msg.get("buffers") or [], key=self.key, accept=client.accept, parts=LIVE_PARTS)
         self._send(client, reply)
 
     def _send(self, client: _Client, frames: List[Any]) -> None:
@@ -141,7 +145,7 @@ class FigwireKernel:
             groups.setdefault(json.dumps(client.accept, sort_keys=True, default=str), []).append(client)
         for clients in groups.values():
             message_id = uuid.uuid4().hex
-            frames = pack(fig, parts=["pickle"], accept=clients[0].accept, key=self.key, msg_id=message_id)
+            frames = pack(fig, parts=LIVE_PARTS, accept=clients[0].accept, key=self.key, msg_id=message_id)
             nbytes = sum(memoryview(f).nbytes for f in frames)
             if nbytes > limit:
                 why = (

@@ -36,12 +36,14 @@ def describe_frames(fig: Any) -> Tuple[List[Any], List[Tuple[str, str]]]:
 
 
 def rebuild(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Any, List[Tuple[str, str]]]:
-    """``(live figure, skipped)`` from a scene part's frames: decoded, checked, built,
-    and drawn once without rendering, so that a figure this matplotlib cannot draw
-    fails here (and the caller shows the image) rather than in the user's window."""
+    """``(live figure, skipped)`` from a scene part's frames: decoded, checked, built.
+
+    Everything a first draw could trip on is settled while building (values checked,
+    settings this matplotlib refuses left at their defaults, mathtext it cannot parse
+    drawn plain), so the figure is not drawn here; a window's first draw is still
+    checked (``unpack(backend=...)`` shows the image if it fails)."""
     from ._build import build
 
     doc, skipped = check_scene(decode_scene(frames, limits), limits)
     figure, unbuilt = build(doc)
-    draw_for_scene(figure)
     return figure, skipped + unbuilt

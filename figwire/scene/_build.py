@@ -247,7 +247,7 @@ def _spine(ax: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
         spine.set_linewidth(spec["linewidth"])
     if "linestyle" in spec:
         spine.set_linestyle(spec["linestyle"])
-    if spec.get("position"):
+    if spec.get("position") and spec["position"][0] != 0.0:  # set_position resets the axis' ticks: only when moved
         builder.attempt(where, spine.set_position, ("outward", spec["position"][0]))
     if "bounds" in spec:
         builder.attempt(where, spine.set_bounds, *spec["bounds"])
@@ -256,6 +256,7 @@ def _spine(ax: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
 def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
     """Font and colour of a title, axis label or text node; never TeX, never a font file."""
     text.set_usetex(False)
+    _check_math(text, builder, where)
     text.set_color(spec.get("color", "black"))
     if "family" in spec and spec["family"]:
         text.set_family(spec["family"])
@@ -269,6 +270,21 @@ def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -
         builder.attempt(f"{where}.math_fontfamily", text.set_math_fontfamily, spec["math_fontfamily"])
     if "bbox" in spec:
         _text_box(text, spec["bbox"], builder, where)
+
+
+def _check_math(text: Any, builder: Builder, where: str) -> None:
+    """Mathtext this matplotlib cannot parse (a command added later) would fail the first
+    draw: such a text is drawn as its plain characters instead, and reported."""
+    string = text.get_text()
+    if string.count("$") < 2 or string.count("$") == string.count("\\$"):
+        return
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(string, 72, text.get_fontproperties())
+    except Exception as exc:
+        text.set_parse_math(False) if hasattr(text, "set_parse_math") else text.set_text(string.replace("$", ""))
+        builder.skipped.append((where, f"mathtext this matplotlib cannot parse is drawn as plain text: {exc}"[:300]))
 
 
 def _text_box(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:

@@ -9,6 +9,7 @@ chosen from fixed tables, and format strings are checked before they are used.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from typing import Any, Dict, List, Optional, Sequence
@@ -23,7 +24,7 @@ def _same_view(axis: Any, view: Sequence[float]) -> bool:
     if axis is None:
         return False
     lo, hi = axis.get_view_interval()
-    return bool(np.allclose([lo, hi], view, rtol=1e-9, atol=0.0))
+    return math.isclose(lo, view[0], rel_tol=1e-9) and math.isclose(hi, view[1], rel_tol=1e-9)
 
 
 class SnapshotLocator(ticker.Locator):
@@ -74,9 +75,10 @@ class SnapshotFormatter(ticker.Formatter):
             self.native.set_axis(axis)
 
     def _label(self, value: float) -> str:
+        """The recorded label of the recorded location nearest ``value``, if it is that one."""
         if len(self.recorded):
             i = int(np.argmin(np.abs(self.recorded - value)))
-            if np.isclose(self.recorded[i], value, rtol=1e-9, atol=1e-12):
+            if math.isclose(self.recorded[i], value, rel_tol=1e-9, abs_tol=1e-12):
                 return self.labels[i]
         return ""
 

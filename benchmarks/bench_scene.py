@@ -1,0 +1,124 @@
+"""The scene tier against what it replaces, in the same run, as ratios (issue: the scene tier).
+
+Run from the repository root::
+
+    python benchmarks/bench_scene.py            # rewrites benchmarks/results-scene.md
+    python benchmarks/bench_scene.py --quick    # smoke test, prints only
+
+Rows, for ``benchmarks/bench.py``'s figures (drawn once before measuring, as an inline
+backend leaves them) and its method (round-robin rounds, medians of per-round ratios):
+
+1. **pack**: the default ``figwire.pack(fig)`` (pickle + scene + PNG) vs the pickle + PNG
+   pack it replaced (``parts=("pickle", "image/png")``); target <= 1.2x. The scene shares
+   the PNG's draw.
+2. **rebuild + first draw**: ``figwire.unpack`` of the scene-only message (no trust)
+   plus an Agg draw, vs ``pickle.loads`` of the plain pickle plus an Agg draw; target <= 1.5x.
+3. **bytes**: the scene part next to the pickle part and the PNG.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+import bench
+from bench import Report, cell, dumps, fmt_b, get, per_round, round_robin
+
+import figwire
+
+NAMES = ("line 1e3", "line 1e5", "imshow 256", "imshow 2048", "scatter 1e3", "scatter 1e5", "dashboard 3x3")
+QUICK = ("line 1e3", "imshow 256", "dashboard 3x3")
+PACK_TARGET, REBUILD_TARGET = 1.2, 1.5
+OUTPUT = Path(__file__).with_name("results-scene.md")
+
+
+def _scene_only(fig) -> List[bytes]:
+    frames = figwire.pack(fig, parts=("scene",))
+    return [bytes(memoryview(f)) for f in frames]
+
+
+def section_pack(report: Report, names: Sequence[str], repeat: int) -> None:
+    report.out("## 1. pack: default (pickle + scene + PNG) vs pickle + PNG")
+    report.out()
+    report.out("| figure | default pack | pickle + PNG | ratio (per-round) | target |")
+    report.out("|---|---|---|---|---|")
+    for name in names:
+        fig = get(name).fig
+        s = round_robin(
+            {"default": lambda: figwire.pack(fig), "old": lambda: figwire.pack(fig, parts=("pickle", "image/png"))},
+            repeat,
+        )
+        ratio = per_round(s["default"], s["old"])
+        mark = report.target(f"pack with scene {name}", ratio, PACK_TARGET)
+        report.out(f"| {name} | {cell(s['default'])} | {cell(s['old'])} | {ratio:.2f} | {mark} |")
+    report.out()
+
+
+def section_rebuild(report: Report, names: Sequence[str], repeat: int) -> None:
+    report.out("## 2. rebuild + first draw: scene (no trust) vs `pickle.loads` + first draw")
+    report.out()
+    report.out("| figure | scene unpack + draw | pickle.loads + draw | ratio (per-round) | target |")
+    report.out("|---|---|---|---|---|")
+    for name in names:
+        fig = get(name).fig
+        frames, blob = _scene_only(fig), dumps(fig)
+        result = figwire.unpack(frames)
+        if result.tier != "scene":
+            report.error(f"{name}: the scene did not rebuild: {result.reason}")
+            continue
+        gc.collect()
+        s = round_robin(
+            {
+                "scene": lambda: bench._draw(figwire.unpack(frames).figure),
+                "pickle": lambda: bench._draw(__import__("pickle").loads(blob)),
+            },
+            repeat,
+        )
+        ratio = per_round(s["scene"], s["pickle"])
+        mark = report.target(f"rebuild+draw {name}", ratio, REBUILD_TARGET)
+        report.out(f"| {name} | {cell(s['scene'])} | {cell(s['pickle'])} | {ratio:.2f} | {mark} |")
+    report.out()
+
+
+def section_bytes(report: Report, names: Sequence[str]) -> None:
+    report.out("## 3. bytes: the scene part next to the pickle part and the PNG")
+    report.out()
+    report.out("| figure | scene | pickle | scene / pickle | PNG |")
+    report.out("|---|---|---|---|---|")
+    for name in names:
+        header_frames = figwire.pack(get(name).fig)
+        header = figwire.inspect(header_frames)
+        sizes = {p.name: sum(p.sizes) for p in header.parts}
+        scene, pickled, png = sizes.get("scene", 0), sizes.get("pickle", 0), sizes.get("image/png", 0)
+        ratio = f"{scene / pickled:.2f}" if pickled else "—"
+        report.out(f"| {name} | {fmt_b(scene)} | {fmt_b(pickled)} | {ratio} | {fmt_b(png)} |")
+    report.out()
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="three figures, three rounds; prints only")
+    parser.add_argument("--repeat", type=int, default=None, help="timed rounds after the warm-up (default 9)")
+    args = parser.parse_args(argv)
+    names = QUICK if args.quick else NAMES
+    repeat = args.repeat or (3 if args.quick else 9)
+    report = Report()
+    report.out(f"# figwire scene benchmark ({bench.loadavg()} load)")
+    report.out()
+    report.out("\n".join(f"- {k}: {v}" for k, v in bench.machine()))
+    report.out(f"- repeat: {repeat}")
+    report.out()
+    section_pack(report, names, repeat)
+    section_rebuild(report, names, repeat)
+    section_bytes(report, names)
+    if not args.quick:
+        OUTPUT.write_text("\n".join(report.lines) + "\n")
+        print(f"wrote {OUTPUT}")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
