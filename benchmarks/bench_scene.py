@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import pickle
 import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
@@ -73,7 +74,7 @@ def section_rebuild(report: Report, names: Sequence[str], repeat: int) -> None:
         s = round_robin(
             {
                 "scene": lambda: bench._draw(figwire.unpack(frames).figure),
-                "pickle": lambda: bench._draw(__import__("pickle").loads(blob)),
+                "pickle": lambda: bench._draw(pickle.loads(blob)),
             },
             repeat,
         )
