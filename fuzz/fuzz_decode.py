@@ -4,7 +4,7 @@ The invariant, for any input: ``split``, ``inspect``, ``verify`` and ``unpack`` 
 result or raise a ``FigwireError``; never another exception, never a hang, never
 unbounded memory. libFuzzer enforces the last two (``-timeout``, ``-rss_limit_mb``).
 
-Each input is read as one of five shapes (its first byte chooses):
+Each input is read as one of six shapes (its first byte chooses):
 
 0. a joined message (``.fgw`` bytes): ``split``, then ``inspect`` and ``unpack`` with a key;
 1. a signed seed message with bytes of the input written over one frame, or frames
@@ -13,7 +13,9 @@ Each input is read as one of five shapes (its first byte chooses):
 3. a seed message with an input pickle stream, loaded with ``trust_unsigned=True``:
    figwire's hardened loader on arbitrary bytes, which must fall back, not raise;
 4. a control message (spec §15.2) with an input map, alone or followed by the tag of a
-   signed request: ``decode_control`` with and without the key.
+   signed request: ``decode_control`` with and without the key;
+5. a seed message whose scene document (spec §16) is the input: ``unpack`` with no key
+   (the scene needs none), and a figure it rebuilds must draw.
 
 Run (from the repository root; ``pip install -e ".[test,fuzz]"``)::
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -34,8 +37,10 @@ import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["figwire"]):
     import figwire
+    from figwire._codec import encode_envelope
     from figwire._control import Request, decode_control, encode_control
     from figwire._spec import CONTROL_MAGIC, ENVELOPE_MAGIC
+    from figwire.scene import _build, draw_for_scene  # noqa: F401  (_build: instrumented too)
 
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -51,7 +56,22 @@ def _seed_figure() -> Figure:
     return fig
 
 
+def _scene_seed_figure() -> Figure:
+    """Small arrays only, so that the whole scene is the one document frame the input replaces."""
+    fig = Figure(figsize=(2, 1.5), dpi=40)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 3], [2, 1, 4], "o--", label="line")
+    ax.scatter([1, 2], [3, 1], c=[0.2, 0.8], s=[10, 40])
+    ax.imshow(np.arange(16.0).reshape(4, 4), extent=(0, 3, 0, 4))
+    ax.bar([0.5, 2.5], [1, 2], hatch="/")
+    ax.annotate("peak", (3, 4), (1, 3.5), arrowprops={"arrowstyle": "->"})
+    ax.legend()
+    ax.set_title("$x^2$ scene")
+    return fig
+
+
 SIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), key=KEY)]
+SCENE = [bytes(f) for f in figwire.pack(_scene_seed_figure(), parts=("scene", "image/png"))]
 UNSIGNED = [bytes(f) for f in figwire.pack(_seed_figure(), parts=("pickle",))]
 LIMITS = figwire.Limits(max_message_bytes=1 << 24, max_frames=64)
 REQUEST = encode_control(Request(label="seed"), key=KEY)
@@ -71,14 +91,14 @@ def _decode(frames: list) -> None:
         result = figwire.unpack(frames, key=KEY, limits=LIMITS)
     except figwire.FigwireError:
         return
-    if result.live and not result.authenticated:
+    if result.tier == "pickle" and not result.authenticated:
         raise AssertionError("a pickle loaded from an unauthenticated message")
 
 
 def test_one_input(data: bytes) -> None:
     if not data:
         return
-    shape = data[0] % 5  # the first byte, plainly: seeds below rely on it
+    shape = data[0] % 6  # the first byte, plainly: seeds below rely on it
     fdp = atheris.FuzzedDataProvider(data[1:])
     if shape == 0:
         try:
@@ -111,6 +131,8 @@ def test_one_input(data: bytes) -> None:
         raise AssertionError("a tampered signed message was accepted")
     elif shape == 2:
         _decode([ENVELOPE_MAGIC + fdp.ConsumeBytes(fdp.remaining_bytes()), *UNSIGNED[1:]])
+    elif shape == 5:
+        _scene(fdp.ConsumeBytes(fdp.remaining_bytes()))
     elif shape == 4:
         with_tag = fdp.ConsumeBool()
         frames = [CONTROL_MAGIC + fdp.ConsumeBytes(fdp.remaining_bytes())] + ([REQUEST[1]] if with_tag else [])
@@ -130,6 +152,21 @@ def test_one_input(data: bytes) -> None:
         assert result.live or result.reason
 
 
+def _scene(document: bytes) -> None:
+    """The seed message with ``document`` as its scene's document frame (the envelope
+    re-encoded with that frame's size, so that the scene itself is what is tested)."""
+    header = figwire.inspect(SCENE)
+    scene = header.scene
+    parts = tuple(replace(p, sizes=(len(document),)) if p is scene else p for p in header.parts)
+    frames = [encode_envelope(replace(header, parts=parts)), *SCENE[1:]]
+    frames[scene.frames[0]] = document
+    result = figwire.unpack(frames, limits=LIMITS)  # no key, no opt-in: never a pickle, never an exception
+    if result.tier == "scene":
+        draw_for_scene(result.figure)  # a figure the scene tier returns draws
+    elif result.live:
+        raise AssertionError(f"live by {result.tier} without authentication")
+
+
 def seeds() -> dict:
     """Starting inputs, one per shape: libFuzzer mutates real messages far sooner than it
     would invent one."""
@@ -141,6 +178,7 @@ def seeds() -> dict:
         "envelope": b"\x02" + UNSIGNED[0][len(ENVELOPE_MAGIC) :],
         "pickle": b"\x03" + UNSIGNED[1],
         "control": b"\x04\x01" + REQUEST[0][len(CONTROL_MAGIC) :],
+        "scene": b"\x05" + SCENE[figwire.inspect(SCENE).scene.frames[0]],
     }
 
 

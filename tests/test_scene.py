@@ -282,3 +282,93 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     assert [name for name, value in answers.items() if value is None] == []
     for f in (fig, extra, mesh_fig):
         close(f)
+
+
+# -- properties: any change to a valid scene gives a figure that draws, or a FigwireError -------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**64 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.binary(max_size=20),
+    st.lists(st.floats(allow_nan=True), max_size=6),
+    st.dictionaries(st.sampled_from(["type", "@array", "shape", "frame", "data", "x"]), st.integers(-3, 5), max_size=3),
+    st.builds(lambda n: np.full((n, 2), 1e308), st.integers(0, 4)),
+    st.builds(lambda n: np.zeros(n, np.uint8), st.integers(0, 4)),
+)
+
+
+@pytest.fixture(scope="module")
+def varied_doc():
+    fig = CORPUS["mpl_complete"]()
+    draw_for_scene(fig)
+    doc = describe(fig)[0]
+    close(fig)
+    return doc
+
+
+def _paths(value, prefix=()):
+    """Every (path, value) in a document, maps and lists alike."""
+    yield prefix, value
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*prefix, i))
+
+
+def _replaced(doc, path, value):
+    if not path:
+        return value
+    head, *rest = path
+    copy = dict(doc) if isinstance(doc, dict) else list(doc)
+    copy[head] = _replaced(doc[head], rest, value)
+    return copy
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_field_draws_or_is_refused(varied_doc, data) -> None:
+    paths = [p for p, _ in _paths(varied_doc)]
+    path = data.draw(st.sampled_from(paths))
+    doc = _replaced(varied_doc, path, data.draw(_VALUES))
+    try:
+        frames = encode_scene(doc) if isinstance(doc, dict) else None
+    except Exception:
+        return  # not a document the encoder writes (an int where a map was): the wire tests cover bytes
+    if frames is None:
+        return
+    try:
+        figure, _ = rebuild(frames)
+    except figwire.FigwireError:
+        return
+    draw_for_scene(figure)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=400), at=st.integers(0, 10_000))
+def test_any_bytes_in_a_scene_message_never_raise(data, at) -> None:
+    """Through ``unpack``: damage anywhere in the document frame gives a result, and a
+    scene-live result draws."""
+    frames = [bytes(memoryview(f)) for f in SCENE_MESSAGE]
+    header = figwire.inspect(frames)
+    index = header.scene.frames[0]
+    doc = frames[index]
+    at %= max(1, len(doc))
+    damaged = doc[:at] + data + doc[at + len(data) :]
+    parts = tuple(dataclasses.replace(p, sizes=(len(damaged),)) if p.name == "scene" else p for p in header.parts)
+    frames = [_codec.encode_envelope(dataclasses.replace(header, parts=parts)), *frames[1:]]
+    frames[index] = damaged
+    result = figwire.unpack(frames)
+    assert result.tier != "pickle"
+    if result.tier == "scene":
+        draw_for_scene(result.figure)
+
+
+SCENE_MESSAGE = figwire.pack(CORPUS["mpl_complete"](), parts=["scene", "image/png"])

@@ -140,7 +140,7 @@ class _Checker:
         return out
 
     def _enum(self, value: Any, where: str, f: SField) -> str:
-        if value not in f.choices or not isinstance(value, str):
+        if not isinstance(value, str) or value not in f.choices:
             raise _bad(where, f"must be one of {', '.join(f.choices)}; not {value!r}")
         return value
 
