@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional
 
 import jsonschema
+import matplotlib.colors
 import msgpack
 import numpy as np
 import pytest
@@ -34,7 +35,7 @@ from figwire._spec import ENVELOPE_MAGIC, FALLBACK_TYPES, Codec, MediaType, Role
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "figwire-1.rst"
 VECTORS = ROOT / "spec" / "vectors"
-KINDS = ("valid", "invalid", "join", "verdict", "negotiate", "auth", "control")
+KINDS = ("valid", "invalid", "join", "verdict", "negotiate", "auth", "control", "scene")
 
 #: Where figwire departs from the spec today, by "<file>/<case id>" (a skip ledger, as
 #: python-jsonschema keeps one). Each runs as a strict xfail: once figwire is fixed the
@@ -189,6 +190,49 @@ def test_control(case: Dict[str, Any]) -> None:
     assert signed == expected.pop("signed") and type(message).__name__.lower() == expected.pop("type")
     for name, value in expected.items():
         assert getattr(message, name) == value, name
+
+
+@pytest.mark.parametrize("case", params("scene"))
+def test_scene(case: Dict[str, Any]) -> None:
+    """figwire rebuilds (or refuses) each scene part as the vector says."""
+    from matplotlib.collections import Collection, QuadMesh
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    from figwire.scene import SceneLimits, draw_for_scene, rebuild
+
+    limits = SceneLimits(**case.get("scene_limits", {}))
+    frames = frames_of(case)
+    if "error" in case:
+        assert code_of(lambda: rebuild(frames, limits)) == case["error"]
+        return
+    fig, skipped = rebuild(frames, limits)
+    draw_for_scene(fig)
+    expected = case["expected"]
+    assert len(skipped) == expected["skipped"], skipped
+    kinds = {"line": Line2D, "mesh": QuadMesh, "collection": Collection, "image": AxesImage, "patch": Patch, "text": Text}
+    assert len(fig.axes) == len(expected["axes"])
+    for ax, want in zip(fig.axes, expected["axes"]):
+        assert list(ax.get_xlim()) == want["xlim"] and list(ax.get_ylim()) == want["ylim"]
+        built = [a for a in ax.get_children() if a not in (ax.title, ax._left_title, ax._right_title, ax.patch, *ax.spines.values())]
+        counts = {}
+        for name, cls in kinds.items():
+            n = sum(isinstance(a, cls) and not (name == "collection" and isinstance(a, QuadMesh)) for a in built)
+            if n:
+                counts[name] = n
+        assert counts == want["artists"]
+    if "first_line" in expected:
+        line = next(a for ax in fig.axes for a in ax.lines)
+        want = expected["first_line"]
+        assert list(matplotlib.colors.to_rgba(line.get_color())) == want["color"]
+        if "xy" in want:
+            assert line.get_xydata().tolist() == want["xy"]
+        else:
+            assert len(line.get_xydata()) == want["xy_len"]
+    for i, j in expected.get("shared_x", []):
+        assert fig.axes[i].get_shared_x_axes().joined(fig.axes[i], fig.axes[j])
 
 
 @pytest.mark.parametrize("case", params("join"))

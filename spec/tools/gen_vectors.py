@@ -1414,6 +1414,119 @@ def control_cases() -> Cases:
     return cases
 
 
+# -- scene.json ---------------------------------------------------------------------------------
+# Scene documents (§16) written by hand with this file's own msgpack writer: a decoder
+# that rebuilds them must get the expected figure (axes, limits, artist counts, colours);
+# one that refuses must say the code.
+
+
+def arr(dtype: str, shape: Sequence[int], data: bytes, frame: Optional[int] = None) -> Dict[str, Any]:
+    ref: Dict[str, Any] = {"@array": dtype, "shape": list(shape)}
+    if frame is None:
+        ref["data"] = data
+    else:
+        ref["frame"] = frame
+    return ref
+
+
+def f8(*values: float, order: str = "<") -> bytes:
+    return struct.pack(f"{order}{len(values)}d", *values)
+
+
+def scene_doc(axes: Sequence[Dict[str, Any]] = (), **figure: Any) -> Dict[str, Any]:
+    return {"scene": "1.0", "figure": {"size_inches": [4.0, 3.0], "dpi": 50.0, **figure, "axes": list(axes)}}
+
+
+def axes_of(*artists: Dict[str, Any], **fields: Any) -> Dict[str, Any]:
+    return {"position": [0.125, 0.11, 0.775, 0.77], "xlim": [0.0, 10.0], "ylim": [-1.0, 1.0], **fields, "artists": list(artists)}
+
+
+RED, BLUE = [1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]
+LINE = {"type": "line", "xy": arr("<f8", (3, 2), f8(0, 0, 5, 1, 10, -1)), "color": RED, "linewidth": 2.0}
+
+
+def scene_case(cases: Cases, id: str, description: str, doc: Any, *arrays: bytes, expected: Any = None,
+               error: Optional[str] = None, scene_limits: Optional[Dict[str, int]] = None, spec: str = "§16.4") -> None:
+    case: Dict[str, Any] = {"id": id, "description": description, "spec": spec,
+                            "frames": [b64(pack(doc)), *(b64(a) for a in arrays)]}
+    if scene_limits:
+        case["scene_limits"] = scene_limits
+    case.update({"expected": expected} if error is None else {"error": error})
+    cases.add(case)
+
+
+def scene_expect(axes: Sequence[Tuple[List[float], List[float], Dict[str, int]]], skipped: int = 0, **extra: Any) -> Dict[str, Any]:
+    out = {"axes": [{"xlim": x, "ylim": y, "artists": counts} for x, y, counts in axes], "skipped": skipped}
+    out.update(extra)
+    return out
+
+
+def scene_cases() -> Cases:
+    cases = Cases()
+    ok, bad = scene_case, scene_case
+    ok(cases, "empty-figure", "a figure with no axes", scene_doc(), expected=scene_expect([]), spec="§16.4")
+    ok(cases, "one-axes", "one axes with its limits and no artists", scene_doc([axes_of()]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})]))
+    ok(cases, "line-inline", "a red line, its points inline", scene_doc([axes_of(LINE)]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})], first_line={"color": RED, "xy": [[0, 0], [5, 1], [10, -1]]}))
+    big = f8(*[float(v) for i in range(1024) for v in (i, (i % 7) / 7)], order=">")
+    ok(cases, "line-out-of-band", "a line whose 1024 big-endian points travel as the part's second frame",
+       scene_doc([axes_of({"type": "line", "xy": arr(">f8", (1024, 2), b"", frame=1), "color": BLUE}, xlim=[0.0, 1023.0], ylim=[0.0, 1.0])]),
+       big, expected=scene_expect([([0.0, 1023.0], [0.0, 1.0], {"line": 1})], first_line={"color": BLUE, "xy_len": 1024}), spec="§16.3")
+    image = {"type": "image", "pixels": arr("<f8", (2, 2), f8(0, 1, 2, 3)), "extent": [0.0, 10.0, -1.0, 1.0],
+             "lut": arr("|u1", (2, 4), bytes([0, 0, 0, 255, 255, 255, 255, 255])), "norm": {"kind": "linear", "vmin": 0.0, "vmax": 3.0}}
+    ok(cases, "image-lut-norm", "a colour-mapped image: values, a two-colour table and a linear norm", scene_doc([axes_of(image)]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"image": 1})]))
+    text = {"type": "text", "text": "hello", "xy": [0.5, 0.5], "space": "axes", "color": BLUE, "fontsize": 12.0, "family": ["DejaVu Sans"]}
+    ok(cases, "text-axes-space", "a text anchored in axes fraction", scene_doc([axes_of(text)]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"text": 1})]), spec="§16.2")
+    twin = axes_of(LINE, sharex=0, ylim=[0.0, 100.0])
+    ok(cases, "twin-shares-x", "a second axes sharing the first one's x view", scene_doc([axes_of(), twin]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {}), ([0.0, 10.0], [0.0, 100.0], {"line": 1})], shared_x=[[0, 1]]))
+    optional = {"type": "hologram", "optional": True, "depth": 3}
+    ok(cases, "unknown-optional-node", "an unknown node marked optional is left out and reported", scene_doc([axes_of(LINE, optional)]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})], skipped=1), spec="§16.7")
+    later = scene_doc([axes_of(dict(LINE, glow=7))], hologram={"any": [1, 2]})
+    later["scene"] = "1.7"
+    ok(cases, "later-minor-unknown-fields", "a later scene minor with fields this version does not list: ignored", later,
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})]), spec="§16.8")
+    ok(cases, "producer-skipped", "what the producer could not carry reaches the consumer's report",
+       dict(scene_doc([axes_of()]), skipped=[{"node": "axes[0].artists[3]", "reason": "path effects are not carried"}]),
+       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})], skipped=1), spec="§16.6")
+
+    major2 = scene_doc([axes_of()])
+    major2["scene"] = "2.0"
+    bad(cases, "scene-major-2", "a scene major this consumer does not read", major2, error="unsupported-version", spec="§16.8")
+    bad(cases, "no-version", "the document lacks its scene version", {"figure": scene_doc()["figure"]}, error="malformed", spec="§16.8")
+    bad(cases, "no-figure", "the document lacks its figure", {"scene": "1.0"}, error="malformed")
+    bad(cases, "not-a-map", "the document is an array", [1, 2, 3], error="malformed", spec="§16.3")
+    bad(cases, "complex-dtype", "an array of a dtype a scene does not use",
+        scene_doc([axes_of(dict(LINE, xy=arr("<c16", (3, 2), bytes(96))))]), error="malformed", spec="§16.3")
+    bad(cases, "frame-out-of-range", "an array names a frame the part does not have",
+        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), b"", frame=2)))]), f8(0, 0, 5, 1, 10, -1), error="frame-mismatch", spec="§16.3")
+    bad(cases, "frame-unused", "a frame of the part that no array names", scene_doc([axes_of(LINE)]), b"stray", error="frame-mismatch", spec="§16.3")
+    bad(cases, "byte-count", "an array whose bytes are not its shape times its item size",
+        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), f8(0, 0, 5, 1, 10))))]), error="frame-mismatch", spec="§16.3")
+    bad(cases, "colour-out-of-range", "a colour component above 1", scene_doc([axes_of(dict(LINE, color=[2.0, 0.0, 0.0, 1.0]))]), error="malformed")
+    bad(cases, "nan-width", "a NaN line width", scene_doc([axes_of(dict(LINE, linewidth=float("nan")))]), error="malformed")
+    bad(cases, "unknown-required-node", "an unknown node type not marked optional", scene_doc([axes_of({"type": "hologram"})]),
+        error="malformed", spec="§16.7")
+    bad(cases, "font-path", "a font family that is a path", scene_doc([axes_of(dict(text, family=["/etc/passwd"]))]), error="malformed", spec="§16.9")
+    bad(cases, "share-forward", "an axes sharing x with itself (shares name earlier axes)", scene_doc([axes_of(sharex=0)]), error="malformed")
+    bad(cases, "dash-too-fine", "a dash cycle of 0.02 points", scene_doc([axes_of(dict(LINE, linestyle="--", dashes=[0.0, 0.01, 0.01]))]),
+        error="malformed", spec="§16.9")
+    bad(cases, "huge-figure", "a figure of 1000 x 1000 inches at 1000 dpi", scene_doc(size_inches=[1000.0, 1000.0], dpi=1000.0),
+        error="limit-exceeded", spec="§16.5")
+    bad(cases, "too-many-axes", "two axes where the consumer allows one", scene_doc([axes_of(), axes_of()]),
+        error="limit-exceeded", scene_limits={"max_axes": 1}, spec="§16.5")
+    bad(cases, "tick-labels-miscounted", "two tick locations, one label",
+        scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (2,), f8(0, 5)), "labels": ["0"]}})]), error="malformed")
+    bad(cases, "path-lengths", "a collection whose path lengths do not sum to its vertex count",
+        scene_doc([axes_of({"type": "collection", "paths": {"vertices": arr("<f8", (3, 2), f8(0, 0, 1, 1, 2, 0)), "lengths": arr("<i8", (1,), struct.pack("<q", 5))}})]),
+        error="malformed")
+    return cases
+
+
 # -- files --------------------------------------------------------------------------------------
 
 FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
@@ -1424,6 +1537,7 @@ FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
     "negotiate": ("Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.", negotiate_cases),
     "auth": ("Authentication (§13.5): a key and a message, and the tag a verifier computes, or the error code.", auth_cases),
     "control": ("Control messages (§15.2): a key (or none) and a message, and what a receiver reads from it, or the error code.", control_cases),
+    "scene": ("Scene parts (§16): a scene part's frames, and the figure a consumer rebuilds from them, or the error code.", scene_cases),
 }
 
 

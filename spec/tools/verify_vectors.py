@@ -11,7 +11,10 @@ decides and strips as §12 says a producer and a forwarder do, and verifies
 authentication tags as §13.5 says (``hmac``; keyed BLAKE3 through the ``blake3`` package,
 skipped without it), then compares each result with the case's expectation. For ``zstd`` it decodes only raw and
 RLE blocks, which is all the vectors use (a frame with compressed blocks is reported as
-skipped, not as passed).
+skipped, not as passed). For scene parts (§16) it checks the document and its array
+references (§16.3, §16.5, §16.8) and reads the expected axes and node counts from the
+document; it does not restate the field tables of §16.4, so a refusal that needs them
+is reported as skipped.
 
 Usage: python spec/tools/verify_vectors.py [vectors directory]; exits 1 on any mismatch.
 """
@@ -767,6 +770,125 @@ def check_control(case: Mapping[str, Any]) -> None:
         raise AssertionError(f"read {got!r}")
 
 
+# -- §16: scene parts (the document and its arrays; the field tables of §16.4 are not
+# re-implemented here: a refusal that needs them is reported as skipped) ---------------------
+
+SCENE_DTYPES = {"f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"}
+SCENE_LIMITS = {"max_axes": 1024, "max_array_items": 1 << 27, "max_array_bytes": 1 << 30, "max_figure_pixels": 1 << 26, "max_depth": 16}
+SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
+
+
+def read_scene(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str, Any]:
+    """§16.3 and §16.8: the document, with every array reference checked against the frames."""
+    try:
+        doc = msgpack.unpackb(frames[0], raw=False, strict_map_key=False, object_pairs_hook=_pairs, ext_hook=_no_ext)
+    except Refused:
+        raise
+    except Exception as exc:
+        raise Refused("malformed", f"not msgpack: {exc}") from None
+    if not isinstance(doc, dict):
+        raise Refused("malformed", "the document is not a map")
+    version = doc.get("scene")
+    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})", version):
+        raise Refused("malformed", "no scene version")
+    if version.split(".")[0] != "1":
+        raise Refused("unsupported-version", f"scene major {version}")
+    if _depth(doc) > limits["max_depth"] + 1:
+        raise Refused("limit-exceeded", "nesting")
+    used: Dict[int, int] = {}
+    total = [0]
+
+    def array(ref: Dict[str, Any]) -> Dict[str, Any]:
+        dtype, shape = ref.get("@array"), ref.get("shape")
+        if not isinstance(dtype, str) or len(dtype) != 3 or dtype[0] not in "<>|=" or dtype[1:] not in SCENE_DTYPES:
+            raise Refused("malformed", f"array dtype {dtype!r}")
+        if not isinstance(shape, list) or not 1 <= len(shape) <= 3 or not all(type(n) is int and n >= 0 for n in shape):
+            raise Refused("malformed", "array shape")
+        items = 1
+        for n in shape:
+            items *= n
+        if items > limits["max_array_items"]:
+            raise Refused("limit-exceeded", "array items")
+        total[0] += items * int(dtype[2])
+        if total[0] > limits["max_array_bytes"]:
+            raise Refused("limit-exceeded", "array bytes")
+        if "frame" in ref:
+            k = ref["frame"]
+            if type(k) is not int or not 1 <= k < len(frames) or k in used:
+                raise Refused("frame-mismatch", f"array frame {k!r}")
+            used[k] = 1
+            data = frames[k]
+        elif isinstance(ref.get("data"), bytes):
+            data = ref["data"]
+        else:
+            raise Refused("malformed", "an array without frame or data")
+        if len(data) != items * int(dtype[2]):
+            raise Refused("frame-mismatch", "array byte count")
+        return {"dtype": dtype, "shape": shape, "bytes": data}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if "@array" in value:
+                return array(value)
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    doc = walk(doc)
+    if len(used) != len(frames) - 1:
+        raise Refused("frame-mismatch", "a frame no array names")
+    figure = doc.get("figure")
+    if not isinstance(figure, dict) or not isinstance(figure.get("size_inches"), list) or not isinstance(figure.get("dpi"), (int, float)):
+        raise Refused("malformed", "no figure")
+    width, height = figure["size_inches"]
+    if width * height * figure["dpi"] ** 2 > limits["max_figure_pixels"]:
+        raise Refused("limit-exceeded", "figure pixels")
+    if len(figure.get("axes", [])) > limits["max_axes"]:
+        raise Refused("limit-exceeded", "axes")
+    return doc
+
+
+def _xy(ref: Mapping[str, Any]) -> List[List[float]]:
+    fmt = {"<": "<", ">": ">", "|": "<", "=": "="}[ref["dtype"][0]] + f"{len(ref['bytes']) // 8}d"
+    values = struct.unpack(fmt, ref["bytes"])
+    return [list(values[i : i + 2]) for i in range(0, len(values), 2)]
+
+
+def check_scene(case: Mapping[str, Any]) -> None:
+    limits = {**SCENE_LIMITS, **case.get("scene_limits", {})}
+    frames = _frames(case)
+    if "error" in case:
+        got = _refusal(lambda: read_scene(frames, limits))
+        if got is None:
+            raise Unsupported(f"refusing it takes the field tables of §16.4 ({case['error']})")
+        assert got == case["error"], f"refused with {got}, expected {case['error']}"
+        return
+    doc = read_scene(frames, limits)
+    want = case["expected"]
+    skipped = len(doc.get("skipped", []))
+    axes_seen = []
+    for ax in doc["figure"].get("axes", []):
+        counts: Dict[str, int] = {}
+        for node in ax.get("artists", []):
+            if node["type"] in SCENE_NODE_TYPES:
+                counts[node["type"]] = counts.get(node["type"], 0) + 1
+            elif node.get("optional") is True:
+                skipped += 1
+            else:
+                raise AssertionError(f"an unknown required node {node['type']!r} in a valid case")
+        axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": counts})
+    assert axes_seen == want["axes"], axes_seen
+    assert skipped == want["skipped"], skipped
+    if "first_line" in want:
+        line = next(n for ax in doc["figure"]["axes"] for n in ax["artists"] if n["type"] == "line")
+        assert line["color"] == want["first_line"]["color"]
+        xy = _xy(line["xy"])
+        assert xy == want["first_line"]["xy"] if "xy" in want["first_line"] else len(xy) == want["first_line"]["xy_len"]
+    for i, j in want.get("shared_x", []):
+        assert doc["figure"]["axes"][j].get("sharex") == i
+
+
 CHECKS = {
     "valid": check_valid,
     "invalid": check_invalid,
@@ -775,6 +897,7 @@ CHECKS = {
     "negotiate": check_negotiate,
     "auth": check_auth,
     "control": check_control,
+    "scene": check_scene,
 }
 
 
