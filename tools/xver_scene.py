@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
-SYMBOLS = {"scene": "S", "scene-poor": "s", "image": "I", "error": "E"}
+SYMBOLS = {"scene": "S", "scene-poor": "s", "unjudged": "?", "image": "I", "error": "E"}
 SSIM_GOOD = 0.95
 
 
@@ -37,9 +37,14 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
         return {"outcome": "error", "reason": "an unauthenticated pickle was loaded"}
     if result.tier != "scene":
         return {"outcome": "image" if result.tier else "error", "reason": result.reason}
+    if name not in figures.CORPUS or not native.exists():  # this matplotlib cannot make the figure itself
+        return {"outcome": "unjudged", "reason": "live by scene; this environment has no native render to compare with"}
     try:
         rgba = figures.render_rgba(result.figure)
-        score = ssim(rgba, np.load(native)) if native.exists() else 0.0
+        expected = np.load(native)
+        score = ssim(rgba, expected)
+        png = result.fallbacks.get("image/png")
+        baseline = ssim(_decoded(png), expected) if png is not None else None
         doc = decode_scene(part_buffers(frames, result.header.scene))
         mine = figures.CORPUS[name]()
         try:
@@ -52,9 +57,20 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
     return {
         "outcome": "scene" if good else "scene-poor",
         "ssim": round(score, 4),
+        "png_ssim": None if baseline is None else round(baseline, 4),
         "zoom": problems[:3],
         "skipped": [f"{n}: {r}" for n, r in result.skipped][:5],
     }
+
+
+def _decoded(png: Any) -> Any:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(bytes(png))) as image:
+        return np.asarray(image.convert("RGBA"))
 
 
 def _minor(version: str) -> Tuple[int, ...]:
@@ -89,7 +105,10 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
         "",
         "The same default packs unpacked with `figwire.unpack(frames)`: the pickle is never used. `S` live by scene at "
         f"SSIM >= {SSIM_GOOD} to the consumer's own render and zooming like the consumer's own copy; `s` live by scene "
-        "below that or zooming differently; `I` the image, with a reason; `E` error.",
+        "below that or zooming differently; `?` live by scene, but the consumer cannot make the figure itself to compare "
+        "(not counted in shares); `I` the image, with a reason; `E` error. In the list below, `PNG` is the SSIM of the "
+        "producer's own PNG against the same consumer render: where it is low too, the two matplotlibs draw the figure "
+        "differently, whatever the scene does.",
         "",
         "| producer \\ consumer | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
@@ -103,7 +122,7 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
             cells.append(" ".join(f"{n}{SYMBOLS[k]}" for k, n in counts.items()) or "-")
             if _minor(infos[p]["matplotlib"]) != _minor(infos[c]["matplotlib"]):
                 across[0] += counts.get("scene", 0)
-                across[1] += len(mine)
+                across[1] += len(mine) - counts.get("unjudged", 0)
         out.append(f"| **{p}** | " + " | ".join(cells) + " |")
     if across[1]:
         out += [
@@ -114,7 +133,7 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
     out += ["", "### Not live by scene, or below the bar", ""]
     if not missed:
         return out + ["None."]
-    out += ["| producer -> consumer: figure | outcome | SSIM | why |", "|---|---|---|---|"]
+    out += ["| producer -> consumer: figure | outcome | SSIM | PNG | why |", "|---|---|---|---|---|"]
     for r in sorted(missed, key=lambda r: (r["figure"], r["producer"], r["consumer"])):
         s = r["scene"]
         why = str(s.get("reason") or "").rpartition("scene: ")[2] or "; ".join(s.get("zoom", []) + s.get("skipped", []))

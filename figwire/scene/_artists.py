@@ -151,13 +151,21 @@ def _stroke(artist: Any, node: Node, dash_reader: Any) -> None:
         offset, seq = dashes
         if len(seq) % 2 == 0 and 0 < len(seq) <= 16 and sum(seq) > 0:
             node["dashes"] = [offset, *seq]
-    cap = getattr(artist, "get_capstyle", None) or getattr(artist, "get_dash_capstyle", None)
-    if cap is not None and isinstance(cap(), str):
-        node["capstyle"] = cap()
-    join = getattr(artist, "get_joinstyle", None) or getattr(artist, "get_dash_joinstyle", None)
-    if join is not None and isinstance(join(), str):
-        node["joinstyle"] = join()
+    for name, getters in (("capstyle", ("get_capstyle", "get_dash_capstyle")), ("joinstyle", ("get_joinstyle", "get_dash_joinstyle"))):
+        value = next((v for v in (_style(artist, g) for g in getters) if v is not None), None)
+        if isinstance(value, str):
+            node[name] = value
     node["antialiased"] = bool(np.any(artist.get_antialiased()))
+
+
+def _style(artist: Any, getter: str) -> Any:
+    """A cap or join style, None when unset (matplotlib 3.5's Collection.get_capstyle
+    raises then) or when the artist has no such getter."""
+    method = getattr(artist, getter, None)
+    try:
+        return None if method is None else method()
+    except AttributeError:
+        return None
 
 
 def _geometry(place: Place, transform: Any, xy: np.ndarray) -> Tuple[str, np.ndarray]:
@@ -180,7 +188,9 @@ def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     _stroke(artist, node, _private.dash_pattern)
     node["drawstyle"] = artist.get_drawstyle()
     marker = artist.get_marker()
-    if isinstance(marker, str) and (len(marker) <= 64 or not marker.startswith("$")):
+    if isinstance(marker, str) and marker in ("none", "", " "):
+        node["marker"] = "None"  # one spelling every matplotlib accepts (3.5 refuses "none")
+    elif isinstance(marker, str) and (len(marker) <= 64 or not marker.startswith("$")):
         node["marker"] = marker
     elif isinstance(marker, int) and not isinstance(marker, bool):
         node["marker"] = marker
@@ -273,7 +283,7 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
     if hatch:
         node["hatch"] = hatch
     for name in ("capstyle", "joinstyle"):
-        value = getattr(artist, f"get_{name}", lambda: None)()
+        value = _style(artist, f"get_{name}")
         if isinstance(value, str):
             node[name] = value
     node["antialiased"] = bool(np.any(artist.get_antialiased()))

@@ -225,6 +225,8 @@ def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: 
         )  # fmt: skip
         if key in style
     }
+    if "grid_color" in style:  # a grid line's own alpha (rc grid.alpha) would override the colour's
+        kwargs["grid_color"], kwargs["grid_alpha"] = tuple(style["grid_color"][:3]), style["grid_color"][3]
     for flag, side in (("tick1", sides[0]), ("tick2", sides[1])):
         if flag in style:
             kwargs[side] = style[flag]

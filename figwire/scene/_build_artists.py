@@ -94,7 +94,7 @@ def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     if "marker_path" in node:
         kwargs["marker"] = _path(node["marker_path"])
     elif "marker" in node:
-        kwargs["marker"] = node["marker"]
+        kwargs["marker"] = "None" if node["marker"] in ("none", "", " ") else node["marker"]
     for key in (
         "markersize",
         "markeredgewidth",
@@ -203,9 +203,9 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         if "mask" in node and np.shape(node["mask"]) == pixels.shape:
             pixels = np.ma.masked_array(pixels, np.array(node["mask"], bool))
     image = AxesImage(ax, **kwargs)
-    builder.attempt(f"{where}.interpolation", image.set_interpolation, node.get("interpolation", "antialiased"))
+    _set_with_older_name(image.set_interpolation, node.get("interpolation", "antialiased"), builder, f"{where}.interpolation")
     if "interpolation_stage" in node and hasattr(image, "set_interpolation_stage"):
-        builder.attempt(f"{where}.interpolation_stage", image.set_interpolation_stage, node["interpolation_stage"])
+        _set_with_older_name(image.set_interpolation_stage, node["interpolation_stage"], builder, f"{where}.interpolation_stage")
     image.set_resample(node.get("resample", False))
     if "filterrad" in node and node["filterrad"] > 0:
         image.set_filterrad(node["filterrad"])
@@ -216,6 +216,26 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         image.set_transform(ax.transAxes)
     _common(image, node)
     _attach(image, node, fig, ax, lambda a: ax.add_image(a))
+
+
+#: What matplotlib called a setting before its current name: 3.10's "auto" interpolation
+#: is what "antialiased" was, and its "auto" stage decides as 3.9's "data" did for most.
+_OLDER_NAMES = {"auto": ("antialiased", "data")}
+
+
+def _set_with_older_name(setter: Callable[[Any], Any], value: str, builder: Any, where: str) -> None:
+    try:
+        setter(value)
+        return
+    except ValueError:
+        pass
+    for older in _OLDER_NAMES.get(value, ()):
+        try:
+            setter(older)
+            return
+        except ValueError:
+            continue
+    builder.attempt(where, setter, value)  # reports it, and leaves the default
 
 
 def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
@@ -240,12 +260,13 @@ def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
 
 
 def _with_hatch_color(path: Path, kwargs: Dict[str, Any], color: Any) -> PathPatch:
-    """matplotlib >= 3.10 takes ``hatchcolor``; before it, a patch reads ``hatch.color``
-    when it is made."""
-    if _MPL >= (3, 10):
+    """A patch with its own hatch colour: the ``hatchcolor`` keyword where matplotlib has
+    it (3.11), else through ``hatch.color``, which a patch reads when it is made."""
+    try:
         return PathPatch(path, hatchcolor=color, **kwargs)
-    with matplotlib.rc_context({"hatch.color": color}):
-        return PathPatch(path, **kwargs)
+    except (TypeError, AttributeError):  # "unexpected keyword argument 'hatchcolor'"
+        with matplotlib.rc_context({"hatch.color": color}):
+            return PathPatch(path, **kwargs)
 
 
 def _text(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:

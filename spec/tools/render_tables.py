@@ -222,7 +222,7 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_dashes": "on/off lengths of one dash pattern",
     "min_dash_cycle": "the least total length, in points, of one dash cycle (finer dashes cost unbounded drawing time)",
     "max_hatch": "characters of a hatch pattern",
-    "max_figure_pixels": "the figure's width x height x dpi\ :sup:`2`",
+    "max_figure_pixels": r"the figure's width x height x dpi\ :sup:`2`",
     "max_depth": "nesting of maps and arrays",
 }
 
