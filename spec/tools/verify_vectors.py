@@ -13,8 +13,9 @@ skipped without it), then compares each result with the case's expectation. For 
 RLE blocks, which is all the vectors use (a frame with compressed blocks is reported as
 skipped, not as passed). For scene parts (§16) it checks the document and its array
 references (§16.3, §16.5, §16.8) and reads the expected axes and node counts from the
-document; it does not restate the field tables of §16.4, so a refusal that needs them
-is reported as skipped.
+document, with the rules of §16.4 that hold across its tables (finite numbers, colours,
+font names, node types, shares, tick and path counts, dash cycles); it does not restate
+the per-field tables, so a refusal that needs them would be reported as skipped.
 
 Usage: python spec/tools/verify_vectors.py [vectors directory]; exits 1 on any mismatch.
 """
@@ -25,6 +26,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import re
 import struct
 import sys
@@ -849,6 +851,60 @@ def read_scene(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str, 
     return doc
 
 
+SCENE_NAME = re.compile(r"[A-Za-z0-9 _.+-]{1,64}")
+
+
+def _items(ref: Mapping[str, Any]) -> int:
+    n = 1
+    for k in ref["shape"]:
+        n *= k
+    return n
+
+
+def check_scene_rules(doc: Mapping[str, Any]) -> None:
+    """The rules of §16.4 that hold across the tables (finite numbers, colours, names,
+    nodes) and its cross-field rules; the per-field types and ranges are not restated."""
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Refused("malformed", f"{key} is not finite")
+        if isinstance(value, dict) and "dtype" in value and "bytes" in value:
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            if key.endswith("color") and len(value) == 4 and not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value):
+                raise Refused("malformed", f"{key} is not a colour")
+            if key == "family" and not all(isinstance(v, str) and SCENE_NAME.fullmatch(v) for v in value):
+                raise Refused("malformed", "a font family that is not a name")
+            if key == "dashes" and value and (len(value) % 2 == 0 or sum(value[1:]) < 0.5):
+                raise Refused("malformed", "a dash pattern")
+            if key == "artists":
+                for node in value:
+                    if node.get("type") not in SCENE_NODE_TYPES and node.get("optional") is not True:
+                        raise Refused("malformed", f"unknown node type {node.get('type')!r}")
+            for v in value:
+                walk(v, key)
+
+    walk(doc, "scene")
+    for i, ax in enumerate(doc["figure"].get("axes", [])):
+        for share in ("sharex", "sharey"):
+            if share in ax and not 0 <= ax[share] < i:
+                raise Refused("malformed", f"{share} names axes {ax[share]}")
+        for name in ("xaxis", "yaxis"):
+            for which in ("major", "minor"):
+                ticks = ax.get(name, {}).get(which)
+                if ticks is not None and len(ticks["labels"]) != _items(ticks["locs"]):
+                    raise Refused("malformed", "tick labels miscounted")
+        for node in ax.get("artists", []):
+            for path in (node.get("paths"), node.get("path")):
+                if path and "lengths" in path:
+                    lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
+                    if sum(lengths) != _items(path["vertices"]) // 2:
+                        raise Refused("malformed", "path lengths")
+
+
 def _xy(ref: Mapping[str, Any]) -> List[List[float]]:
     fmt = {"<": "<", ">": ">", "|": "<", "=": "="}[ref["dtype"][0]] + f"{len(ref['bytes']) // 8}d"
     values = struct.unpack(fmt, ref["bytes"])
@@ -859,12 +915,13 @@ def check_scene(case: Mapping[str, Any]) -> None:
     limits = {**SCENE_LIMITS, **case.get("scene_limits", {})}
     frames = _frames(case)
     if "error" in case:
-        got = _refusal(lambda: read_scene(frames, limits))
+        got = _refusal(lambda: check_scene_rules(read_scene(frames, limits)))
         if got is None:
             raise Unsupported(f"refusing it takes the field tables of §16.4 ({case['error']})")
         assert got == case["error"], f"refused with {got}, expected {case['error']}"
         return
     doc = read_scene(frames, limits)
+    check_scene_rules(doc)
     want = case["expected"]
     skipped = len(doc.get("skipped", []))
     axes_seen = []
