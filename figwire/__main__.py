@@ -37,6 +37,8 @@ def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
             notes.append(
                 f"protocol {part.protocol}, {len(part.frames) - 1} out-of-band buffer(s), requires {dict(part.requires)}"
             )
+        if part.name == "scene":
+            notes.append(f"plain data, no code: {len(part.frames) - 1} array frame(s)")
         if part.width is not None:
             notes.append(f"{part.width}x{part.height} px at {part.dpi:g} dpi")
         if part.codec:
@@ -86,7 +88,11 @@ def demo(out: Path, backend: Optional[str]) -> int:
     # it, and only then may its pickle load (a pickle is code).
     started = time.perf_counter()
     result = unpack(split(message.read_bytes()), backend=backend, key=key)
-    print(f"unpacked in {(time.perf_counter() - started) * 1e3:.1f} ms: live={result.live} reason={result.reason}")
+    print(f"unpacked in {(time.perf_counter() - started) * 1e3:.1f} ms: live={result.live} ({result.tier}) reason={result.reason}")
+    # Without the key (anyone the file reaches), the pickle is never loaded; the scene,
+    # plain data, still gives a live figure on whatever matplotlib the reader has.
+    anyone = unpack(split(message.read_bytes()))
+    print(f"unpacked without the key: live={anyone.live} ({anyone.tier}), the pickle not used")
     for media_type, data in result.fallbacks.items():
         path = out / ("demo-fallback" + {"image/png": ".png", "image/svg+xml": ".svg"}.get(media_type, ".pdf"))
         path.write_bytes(data)
