@@ -85,12 +85,20 @@ def decode_envelope_map(frame: Frame, limits: Limits, magic: bytes = ENVELOPE_MA
     if view[: len(magic)] != magic:
         kind = "figwire" if magic == ENVELOPE_MAGIC else "figwire control"
         raise DecodeError(ErrorCode.MALFORMED, f"frame 0 does not start with the {kind} magic")
-    # unpackb on a private, contiguous bytes copy: msgpack < 1.2.0 had a use-after-free on
-    # non-contiguous input, and the envelope is small. Unpacker objects are never reused.
-    body = bytes(view[len(magic) :])
+    return strict_msgpack(view[len(magic) :], "the envelope")
+
+
+def strict_msgpack(data: Frame, what: str) -> Any:
+    """``data`` as one msgpack value under the rules of §3.1 (str keys, none repeated, no
+    extension types), or ``DecodeError(malformed)`` naming ``what``.
+
+    unpackb runs on a private, contiguous bytes copy: msgpack < 1.2.0 had a use-after-free
+    on non-contiguous input, and the documents it reads (an envelope, a scene's document
+    frame) are small. Unpacker objects are never reused.
+    """
     try:
-        wire = msgpack.unpackb(
-            body,
+        return msgpack.unpackb(
+            bytes(as_view(data)),
             raw=False,
             strict_map_key=True,
             ext_hook=_refuse_ext,
@@ -98,10 +106,7 @@ def decode_envelope_map(frame: Frame, limits: Limits, magic: bytes = ENVELOPE_MA
             list_hook=_checked_array,
         )
     except Exception as exc:  # msgpack raises many types (ValueError, StackError, ExtraData, ...)
-        raise DecodeError(
-            ErrorCode.MALFORMED, f"the envelope is not valid msgpack: {type(exc).__name__}: {exc}"
-        ) from None
-    return wire
+        raise DecodeError(ErrorCode.MALFORMED, f"{what} is not valid msgpack: {type(exc).__name__}: {exc}") from None
 
 
 def frame_count(frames: Sequence[Frame], limits: Limits) -> int:

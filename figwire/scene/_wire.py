@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 import msgpack
 import numpy as np
 
-from .._codec import _checked_array, _checked_map, _refuse_ext, as_view
+from .._codec import as_view, strict_msgpack
 from .._errors import DecodeError, LimitExceededError
 from .._spec import ErrorCode
 from ._schema import ARRAY_DTYPES, ARRAY_TAG, DEFAULT_SCENE_LIMITS, SCENE_OOB_THRESHOLD, SceneLimits
@@ -62,18 +62,7 @@ def decode_scene(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMI
     """
     if not frames:
         raise DecodeError(ErrorCode.MALFORMED, "a scene part has at least its document frame")
-    body = bytes(as_view(frames[0]))
-    try:
-        doc = msgpack.unpackb(
-            body,
-            raw=False,
-            strict_map_key=True,
-            ext_hook=_refuse_ext,
-            object_pairs_hook=_checked_map,
-            list_hook=_checked_array,
-        )
-    except Exception as exc:  # msgpack raises many types
-        raise DecodeError(ErrorCode.MALFORMED, f"the scene is not valid msgpack: {type(exc).__name__}: {exc}") from None
+    doc = strict_msgpack(frames[0], "the scene")
     if not isinstance(doc, dict):
         raise DecodeError(ErrorCode.MALFORMED, "the scene document must be a map")
     views = [as_view(f) for f in frames[1:]]
