@@ -13,6 +13,7 @@ import io
 
 import matplotlib
 import matplotlib.backends.backend_agg
+import matplotlib.patheffects
 import numpy as np
 import pytest
 from figures import BIG, CORPUS, SKIPPED, UNPICKLABLE, close
@@ -275,6 +276,9 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "symlog_norm": _private.symlog_norm(matplotlib.colors.SymLogNorm(1.0)),
         "multiple_base": _private.multiple_base(matplotlib.ticker.MultipleLocator(0.5)),
         "side_titles": _private.side_titles(ax),
+        "path_effects": _private.path_effects(
+            ax.plot([0, 1], [1, 0], path_effects=[matplotlib.patheffects.withStroke(linewidth=3, foreground="w")])[0]
+        ),
         "draw_disabled": _private.draw_disabled(matplotlib.backends.backend_agg.RendererAgg(10, 10, 72)),
         "secondary": _private.secondary(ax.secondary_xaxis("top", functions=(np.square, np.sqrt))),
     }

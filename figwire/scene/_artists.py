@@ -138,7 +138,11 @@ def _common(artist: Any, place: Place, zorder: Optional[float]) -> Node:
     ):
         place.skip(type(artist).__name__, "a custom clip path is not carried: clipped to the axes instead")
     if artist.get_path_effects():
-        place.skip(type(artist).__name__, "path effects (strokes, shadows) are not carried")
+        effects = _private.path_effects(artist)
+        if effects is None:
+            place.skip(type(artist).__name__, "path effects of a kind the scene does not name are not carried")
+        else:
+            node["path_effects"] = effects
     return node
 
 

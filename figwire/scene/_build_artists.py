@@ -63,6 +63,31 @@ def _common(artist: Any, node: Node) -> None:
     artist.set_zorder(node.get("zorder", artist.get_zorder()))
     if "label" in node:
         artist.set_label(node["label"])
+    if node.get("path_effects"):
+        artist.set_path_effects([e for spec in node["path_effects"] for e in _path_effect(spec)])
+
+
+def _path_effect(spec: Node) -> List[Any]:
+    """matplotlib path effects from checked values (``with_normal``: then the artist)."""
+    import matplotlib.patheffects as pe
+
+    offset = tuple(spec.get("offset", (0.0, 0.0)))
+    kind = spec["kind"]
+    if kind == "normal":
+        return [pe.Normal()]
+    if kind == "stroke":
+        gc = {k: spec[k] for k in ("linewidth", "foreground") if k in spec}
+        effect: Any = pe.Stroke(offset=offset, **gc)
+    elif kind == "ticked_stroke":
+        effect = pe.TickedStroke(offset=offset, **{k: spec[k] for k in ("spacing", "angle", "length") if k in spec})
+    else:
+        shade = pe.SimplePatchShadow if kind == "simple_patch_shadow" else pe.SimpleLineShadow
+        color_kw = "shadow_rgbFace" if kind == "simple_patch_shadow" else "shadow_color"
+        kwargs: Dict[str, Any] = {k: spec[k] for k in ("alpha", "rho") if k in spec}
+        if "shadow_color" in spec:
+            kwargs[color_kw] = spec["shadow_color"]
+        effect = shade(offset=offset, **kwargs)
+    return [effect, pe.Normal()] if spec.get("with_normal") else [effect]
 
 
 def _attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> None:

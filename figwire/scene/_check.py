@@ -231,6 +231,8 @@ class _Checker:
                 return [self._str(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
             if item == "axes" and len(value) > self.limits.max_axes:
                 raise LimitExceededError("scene axes", len(value), self.limits.max_axes)
+            if item == "patheffect" and len(value) > 8:
+                raise LimitExceededError(f"scene: {where} path effects", len(value), 8)
             return [self.struct(v, STRUCTS[item], f"{where}[{i}]") for i, v in enumerate(value)]
         if kind in STRUCTS:
             return self.struct(value, STRUCTS[kind], where)

@@ -29,6 +29,7 @@ PRIVATE_READS: Dict[str, str] = {
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
     "secondary": "SecondaryAxis._parent/_orientation/_loc/_functions: what a secondary axis follows (no getters)",
     "draw_disabled": "RendererBase._draw_disabled: lay a figure out without rasterizing (draw_without_rendering uses it)",
+    "path_effects": "AbstractPathEffect._offset/_gc/_shadow_*/_alpha/_rho/_spacing/_angle/_length: no getters",
     "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
 }
 
@@ -140,6 +141,41 @@ def draw_disabled(renderer: Any) -> Any:
     return renderer._draw_disabled()
 
 
+_EFFECT_KINDS = {"Normal": "normal", "Stroke": "stroke", "SimplePatchShadow": "simple_patch_shadow",
+                 "SimpleLineShadow": "simple_line_shadow", "TickedStroke": "ticked_stroke"}  # fmt: skip
+
+
+@_guarded
+def path_effects(artist: Any) -> Optional[list]:
+    """An artist's path effects as plain values, or None if one is not a kind the scene
+    names or carries graphics-context settings beyond a stroke's width and colour."""
+    import matplotlib.patheffects as pe
+    from matplotlib.colors import to_rgba
+
+    out = []
+    for effect in artist.get_path_effects():
+        base = next((c for c in type(effect).__mro__ if c.__module__ == pe.__name__ and c.__name__ in _EFFECT_KINDS), None)
+        gc = dict(getattr(effect, "_gc", {}) or {})
+        if base is None or set(gc) - {"linewidth", "foreground"}:
+            return None
+        node: Dict[str, Any] = {"kind": _EFFECT_KINDS[base.__name__], "offset": [float(v) for v in effect._offset]}
+        if type(effect) is not base:  # withStroke and friends: the artist is drawn after the effect
+            node["with_normal"] = True
+        if "linewidth" in gc:
+            node["linewidth"] = float(gc["linewidth"])
+        if "foreground" in gc:
+            node["foreground"] = [float(c) for c in to_rgba(gc["foreground"])]
+        for attr, key in (("_shadow_rgbFace", "shadow_color"), ("_shadow_color", "shadow_color")):
+            if getattr(effect, attr, None) is not None:
+                node[key] = [float(c) for c in to_rgba(getattr(effect, attr))]
+        for attr in ("alpha", "rho", "spacing", "angle", "length"):
+            value = getattr(effect, f"_{attr}", None)
+            if isinstance(value, (int, float)) and value is not None:
+                node[attr] = float(value)
+        out.append(node)
+    return out
+
+
 @_guarded
 def side_titles(axes: Any) -> Any:
     return {"left": axes._left_title, "right": axes._right_title}
@@ -163,4 +199,5 @@ READERS = {
     "secondary": secondary,
     "draw_disabled": draw_disabled,
     "side_titles": side_titles,
+    "path_effects": path_effects,
 }

@@ -93,6 +93,22 @@ ARTIST_FIELDS = (
     SField("zorder", "num", False, "drawing order (matplotlib's zorder)", range=_Z),
     SField("label", "str", False, "the artist's label (legends are carried as drawn)"),
     SField("clip", "bool", False, "clipped to its axes (default true for axes artists)"),
+    SField("path_effects", "list of patheffect", False, "drawn through these path effects, in order (at most 8)"),
+)
+
+PATH_EFFECTS = ("normal", "stroke", "simple_patch_shadow", "simple_line_shadow", "ticked_stroke")
+PATHEFFECT_FIELDS = (
+    SField("kind", "enum", True, "the effect", choices=PATH_EFFECTS),
+    SField("with_normal", "bool", False, "the artist itself is drawn after the effect (``withStroke``...)"),
+    SField("offset", "num[2]", False, "points", range=(-1000.0, 1000.0)),
+    SField("linewidth", "num", False, "stroke: points", range=(0.0, 1000.0)),
+    SField("foreground", "color", False, "stroke: colour"),
+    SField("shadow_color", "color", False, "shadows: colour (absent: the artist's, darkened by ``rho``)"),
+    SField("alpha", "num", False, "shadows: opacity", range=(0.0, 1.0)),
+    SField("rho", "num", False, "shadows: how much the artist's colour is darkened", range=(0.0, 10.0)),
+    SField("spacing", "num", False, "ticked stroke: points between ticks", range=(1.0, 1000.0)),
+    SField("angle", "num", False, "ticked stroke: degrees", range=(-360.0, 360.0)),
+    SField("length", "num", False, "ticked stroke: tick length, in line widths", range=(0.0, 100.0)),
 )
 
 _STROKE = (
@@ -421,6 +437,7 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "path": PATH_FIELDS,
     "norm": NORM_FIELDS,
     "dashpattern": DASHPATTERN_FIELDS,
+    "patheffect": PATHEFFECT_FIELDS,
     "skip": SKIP_FIELDS,
 }
 
