@@ -43,7 +43,8 @@ def ssim(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _zoomable(ax: Any) -> bool:
-    return ax.name == "rectilinear" and ax.get_navigate() and ax.get_visible()
+    """Axes a user zooms: not a secondary axis (its view follows its parent's)."""
+    return ax.name == "rectilinear" and ax.get_navigate() and ax.get_visible() and type(ax).__name__ != "SecondaryAxis"
 
 
 def zoom(fig: Any) -> Dict[Tuple[float, ...], Optional[Tuple[Tuple[float, float], List[float], Tuple[float, ...]]]]:

@@ -56,15 +56,60 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
         )
     if "label" in spec:
         fig.set_label(spec["label"])
+    grids = _layout(fig, spec, builder)
+    for name in ("suptitle", "supxlabel", "supylabel"):
+        if name in spec and hasattr(fig, name):
+            at = dict(zip("xy", spec[name]["xy"])) if "xy" in spec[name] else {}
+            text = getattr(fig, name)(spec[name]["text"], **at)
+            _style_text(text, spec[name], builder, f"figure.{name}")
     made: List[Any] = []
     for i, axes in enumerate(spec.get("axes", [])):
-        made.append(_axes(fig, axes, made, builder, f"figure.axes[{i}]"))
+        made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
     for j, node in enumerate(spec.get("artists", [])):
         build_artist(node, fig, None, builder, f"figure.artists[{j}]")
     return fig, builder.skipped
 
 
-def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, where: str) -> Any:
+def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
+    """The figure's layout engine, set so the consumer lays the axes out itself (with its
+    own text metrics, as its own figure would be), and the grids the axes' cells name."""
+    layout = spec.get("layout")
+    if layout is None:
+        return []
+    engine = layout["engine"]
+    params = {k: layout[k] for k in (("w_pad", "h_pad", "wspace", "hspace") if engine == "constrained" else ("pad",)) if k in layout}
+    if "rect" in layout:
+        params["rect"] = tuple(layout["rect"])
+    if hasattr(fig, "set_layout_engine"):  # matplotlib >= 3.6
+        builder.attempt("figure.layout", fig.set_layout_engine, engine, **params)
+    elif engine == "constrained":
+        fig.set_constrained_layout(True)
+        builder.attempt("figure.layout", fig.set_constrained_layout_pads, **{k: v for k, v in params.items() if k != "rect"})
+    else:
+        fig.set_tight_layout(params)
+    grids = []
+    for grid in spec.get("gridspecs", []):
+        kwargs = {k: grid[k] for k in ("width_ratios", "height_ratios", "wspace", "hspace") if k in grid}
+        grids.append(fig.add_gridspec(grid["nrows"], grid["ncols"], **kwargs))
+    return grids
+
+
+def _place(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], kwargs: Dict[str, Any]) -> Any:
+    """A new axes where the scene says: a twin of an earlier one, an inset in one, a grid
+    cell (the consumer's layout engine places it), or the recorded position."""
+    if "twin" in spec:
+        parent = made[spec["twin"]["of"]]
+        return parent.twinx() if spec["twin"]["shared"] == "x" else parent.twiny()
+    if "inset" in spec and kwargs["projection"] == "rectilinear":
+        return made[spec["inset"]["parent"]].inset_axes(spec["inset"]["bounds"], label=kwargs["label"])
+    if "cell" in spec and grids:
+        cell = spec["cell"]
+        (r0, r1), (c0, c1) = (int(v) for v in cell["rows"]), (int(v) for v in cell["cols"])
+        return fig.add_subplot(grids[cell["gridspec"]][r0:r1, c0:c1], **kwargs)
+    return fig.add_axes(spec.get("original_position", spec["position"]), **kwargs)
+
+
+def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], builder: Builder, where: str) -> Any:
     projection = spec.get("projection", "rectilinear")
     kwargs: Dict[str, Any] = {"projection": projection, "label": spec.get("label") or f"figwire-scene-{len(made)}"}
     for share in ("sharex", "sharey"):
@@ -72,7 +117,7 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, whe
             kwargs[share] = made[spec[share]]
     if "secondary" in spec:
         return _secondary(fig, spec, made, builder, where)
-    ax = fig.add_axes(spec.get("original_position", spec["position"]), **kwargs)
+    ax = _place(fig, spec, made, grids, kwargs)
     ax.set_autoscale_on(False)
     if "box_aspect" in spec:
         builder.attempt(f"{where}.box_aspect", ax.set_box_aspect, spec["box_aspect"])
@@ -102,7 +147,7 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, whe
         _axis(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     for title in spec.get("titles", []):
         text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"))
-        _style_text(text, title, builder, f"{where}.titles")
+        _style_text(text, _placed_by_matplotlib(title), builder, f"{where}.titles")
     for spine in spec.get("spines", []):
         _spine(ax, spine, builder, f"{where}.spines")
     for k, node in enumerate(spec.get("artists", [])):
@@ -175,12 +220,12 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
     axis.set_visible(spec.get("visible", True))
     if "label" in spec:
         label = (ax.set_xlabel if name == "x" else ax.set_ylabel)(spec["label"]["text"], labelpad=spec.get("labelpad"))
-        _style_text(label, spec["label"], builder, f"{where}.label")
+        _style_text(label, _placed_by_matplotlib(spec["label"]), builder, f"{where}.label")
     if "label_position" in spec:
         position = spec["label_position"]
         if (name == "x") == (position in ("bottom", "top")):
             axis.set_label_position(position)
-    view = axis.get_view_interval()
+    view = tuple(axis.get_view_interval()) + ((spec["length"],) if "length" in spec else ())
     default_locator, default_formatter = axis.get_major_locator(), axis.get_major_formatter()
     major = spec.get("major")
     if major is not None:
@@ -272,6 +317,13 @@ def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -
         builder.attempt(f"{where}.math_fontfamily", text.set_math_fontfamily, spec["math_fontfamily"])
     if "bbox" in spec:
         _text_box(text, spec["bbox"], builder, where)
+
+
+def _placed_by_matplotlib(spec: Dict[str, Any]) -> Dict[str, Any]:
+    """A title's or axis label's style without its alignment: matplotlib aligns those
+    itself from their side and location, and versions differ (3.9 sets a top x label's
+    ``va`` to baseline, 3.11 to bottom), so the consumer's own choice is kept."""
+    return {k: v for k, v in spec.items() if k not in ("ha", "va")}
 
 
 def _check_math(text: Any, builder: Builder, where: str) -> None:

@@ -261,6 +261,19 @@ class _Checker:
         return out
 
 
+def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -> None:
+    """A cell names a grid of the figure and whole rows and columns inside it."""
+    if cell["gridspec"] >= len(grids):
+        raise _bad(where, "names a gridspec the figure does not have")
+    grid = grids[cell["gridspec"]]
+    for (start, stop), size in ((cell["rows"], grid["nrows"]), (cell["cols"], grid["ncols"])):
+        if start != int(start) or stop != int(stop) or not 0 <= start < stop <= size:
+            raise _bad(where, "must span whole rows and columns inside its grid")
+    for name, size in (("width_ratios", grid["ncols"]), ("height_ratios", grid["nrows"])):
+        if name in grid and len(grid[name]) != size:
+            raise _bad(where, f"has a grid whose {name} are not one per column or row")
+
+
 def _paths_consistent(doc: Dict[str, Any]) -> None:
     """Cross-field rules the tables cannot say: codes as long as vertices, lengths summing."""
 
@@ -306,8 +319,11 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         for share in ("sharex", "sharey"):
             if share in axes and not 0 <= axes[share] < i:
                 raise _bad(f"figure.axes[{i}].{share}", "must name an earlier axes")
-        if "secondary" in axes and not 0 <= axes["secondary"]["parent"] < i:
-            raise _bad(f"figure.axes[{i}].secondary.parent", "must name an earlier axes")
+        for field, key in (("secondary", "parent"), ("twin", "of"), ("inset", "parent")):
+            if field in axes and not 0 <= axes[field][key] < i:
+                raise _bad(f"figure.axes[{i}].{field}.{key}", "must name an earlier axes")
+        if "cell" in axes:
+            _check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):

@@ -68,12 +68,85 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     }
     if isinstance(fig.get_label(), str) and fig.get_label():
         figure["label"] = fig.get_label()
-    figure["axes"] = [_axes(ax, i, axes_list, place) for i, ax in enumerate(axes_list)]
-    figure["artists"] = _figure_artists(fig, place, set(axes_list))
+    grid = _grid(fig, axes_list)
+    if grid is not None:
+        figure["layout"], figure["gridspecs"] = grid[0], grid[1]
+    sup = _private.sup_texts(fig) or {}
+    for name, text in sup.items():
+        if text.get_visible() and text.get_text():
+            figure[name] = text_style(text, place)
+            if grid is None or not getattr(text, "_autopos", True):  # else the consumer's layout places it
+                figure[name]["xy"] = [float(v) for v in text.get_position()]
+    cells = {} if grid is None else grid[2]
+    figure["axes"] = [_axes(ax, i, axes_list, place, cells) for i, ax in enumerate(axes_list)]
+    figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()))
     doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
     if place.skipped:
         doc["skipped"] = [{"node": n, "reason": r} for n, r in place.skipped]
     return doc, list(place.skipped)
+
+
+def _engine(fig: Any) -> Optional[Dict[str, Any]]:
+    """The figure's layout engine and its parameters, if it is constrained or tight."""
+    getter = getattr(fig, "get_layout_engine", None)
+    if getter is not None:  # matplotlib >= 3.6
+        engine = getter()
+        name = {"ConstrainedLayoutEngine": "constrained", "TightLayoutEngine": "tight"}.get(type(engine).__name__)
+        if name is None or type(engine).__module__ != "matplotlib.layout_engine":
+            return None
+        params = engine.get()
+    elif fig.get_constrained_layout():
+        name, params = "constrained", fig.get_constrained_layout_pads(relative=False)
+        params = dict(zip(("w_pad", "h_pad", "wspace", "hspace"), params))
+    elif fig.get_tight_layout():
+        name, params = "tight", _private.tight_parameters(fig) or {}
+    else:
+        return None
+    keys = ("w_pad", "h_pad", "wspace", "hspace") if name == "constrained" else ("pad",)
+    out: Dict[str, Any] = {"engine": name}
+    out.update({k: float(params[k]) for k in keys if isinstance(params.get(k), (int, float))})
+    rect = params.get("rect")
+    if rect is not None and len(rect) == 4:
+        out["rect"] = [float(v) for v in rect]
+    return out
+
+
+def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List[Dict[str, Any]], Dict[Any, Any]]]:
+    """``(layout, gridspecs, cells)`` when the figure's layout engine can be re-run by the
+    consumer: every axes on a grid of the figure itself (twins, insets and secondary axes
+    follow theirs), no subfigures. Else None, and the axes stay where they were drawn."""
+    layout = _engine(fig)
+    if layout is None or any(sub.get_visible() for sub in getattr(fig, "subfigs", ())):
+        return None
+    children = {child for ax in axes_list for child in getattr(ax, "child_axes", ())}
+    grids: List[Any] = []
+    cells: Dict[Any, Any] = {}
+    for ax in axes_list:
+        if ax in children:
+            continue
+        spec = getattr(ax, "get_subplotspec", lambda: None)()
+        grid = None if spec is None else spec.get_gridspec()
+        if grid is None or type(grid).__name__ != "GridSpec" or getattr(grid, "figure", fig) is not fig:
+            return None  # a colorbar, an axes placed by hand, a nested grid: frozen instead
+        if grid not in grids:
+            grids.append(grid)
+        cells[ax] = {
+            "gridspec": grids.index(grid),
+            "rows": [spec.rowspan.start, spec.rowspan.stop],
+            "cols": [spec.colspan.start, spec.colspan.stop],
+        }
+    specs = []
+    for grid in grids:
+        out: Dict[str, Any] = {"nrows": grid.nrows, "ncols": grid.ncols}
+        for name in ("width_ratios", "height_ratios"):
+            ratios = getattr(grid, f"get_{name}")()
+            if ratios is not None:
+                out[name] = [float(r) for r in ratios]
+        for name in ("wspace", "hspace"):
+            if isinstance(getattr(grid, name, None), (int, float)):
+                out[name] = float(getattr(grid, name))
+        specs.append(out)
+    return layout, specs, cells
 
 
 def _all_axes(fig: Any) -> List[Any]:
@@ -154,7 +227,7 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
     return out
 
 
-def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dict[str, Any]:
+def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells: Dict[Any, Any]) -> Dict[str, Any]:
     fig = figure_place.figure
     where = f"axes[{index}]"
     place = Place(fig, ax, where, figure_place.skipped)
@@ -178,6 +251,7 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
             if group.joined(ax, axes_list[j]):
                 out[share] = j
                 break
+    out.update(_placement(ax, index, axes_list, cells))
     follows = _private.secondary(ax)
     if follows is not None and follows[0] in axes_list[:index]:
         secondary = _secondary(follows, axes_list.index(follows[0]))
@@ -211,20 +285,43 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place) -> Dic
     return out
 
 
+def _placement(ax: Any, index: int, axes_list: List[Any], cells: Dict[Any, Any]) -> Dict[str, Any]:
+    """Where an axes goes when the consumer lays the figure out again: its grid cell, or
+    with a twin (same cell, a shared axis) the axes it twins; an inset, always, as a
+    place in its parent (so it follows the parent when the parent's box changes)."""
+    out: Dict[str, Any] = {}
+    parent = next((p for p in axes_list[:index] if ax in getattr(p, "child_axes", ())), None)
+    if parent is not None and _private.secondary(ax) is None and ax.name == "rectilinear" == parent.name:
+        bounds = parent.transAxes.inverted().transform_bbox(ax.bbox)
+        out["inset"] = {"parent": axes_list.index(parent), "bounds": [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)]}
+        return out
+    cell = cells.get(ax)
+    if cell is None:
+        return out
+    for j in range(index):
+        other = axes_list[j]
+        if cells.get(other) == cell:
+            for shared, group in (("x", ax.get_shared_x_axes()), ("y", ax.get_shared_y_axes())):
+                if group.joined(ax, other):
+                    out["twin"] = {"of": j, "shared": shared}
+                    return out
+    out["cell"] = cell
+    return out
+
+
 def _secondary(follows: Any, parent_index: int) -> Optional[Dict[str, Any]]:
     """A secondary axis as its parent, side, place and function, so that it follows the
-    parent under zoom. The function is sampled over the parent's view, keeping its
-    longest monotonic stretch (``np.square`` over a view from -0.1: from 0 on), linear
-    beyond; None when that is less than half the view."""
+    parent under zoom. The function is sampled over the parent's view (linear beyond it);
+    None when it is not strictly monotonic there (``np.square`` over a view from -0.1)."""
     parent, orientation, location, forward = follows
     lo, hi = sorted(parent.get_xlim() if orientation == "x" else parent.get_ylim())
     x = np.linspace(lo, hi, 513)
     with np.errstate(all="ignore"):
         y = np.asarray(forward(x), float)
     start, stop = _monotonic_run(y)
-    if stop - start < len(x) // 2:
+    if (start, stop) != (0, len(x)):  # not invertible over the view: matplotlib's own axis is ill-defined there
         return None
-    function = {"x": x[start:stop], "y": y[start:stop]}
+    function = {"x": x, "y": y}
     return {"parent": parent_index, "orientation": orientation, "location": location, "function": function}
 
 
@@ -390,6 +487,8 @@ def _axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
     if label.get_text():
         out["label"] = text_style(label, place)
     out["label_position"] = axis.get_label_position()
+    if ax.name == "rectilinear":
+        out["length"] = float((ax.bbox.width if name == "x" else ax.bbox.height) / ax.figure.dpi)
     out["labelpad"] = float(axis.labelpad)
     for which, locator_, formatter_ in (("major", axis.get_major_locator(), axis.get_major_formatter()),
                                         ("minor", axis.get_minor_locator(), axis.get_minor_formatter())):  # fmt: skip

@@ -30,6 +30,8 @@ PRIVATE_READS: Dict[str, str] = {
     "secondary": "SecondaryAxis._parent/_orientation/_loc/_functions: what a secondary axis follows (no getters)",
     "draw_disabled": "RendererBase._draw_disabled: lay a figure out without rasterizing (draw_without_rendering uses it)",
     "path_effects": "AbstractPathEffect._offset/_gc/_shadow_*/_alpha/_rho/_spacing/_angle/_length: no getters",
+    "sup_texts": "Figure._suptitle/_supxlabel/_supylabel: get_suptitle (3.8) gives the string, not the Text; their _autopos",
+    "tight_parameters": "Figure._tight_parameters: tight_layout's pads on matplotlib < 3.6 (no layout engines)",
     "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
 }
 
@@ -177,6 +179,17 @@ def path_effects(artist: Any) -> Optional[list]:
 
 
 @_guarded
+def sup_texts(figure: Any) -> Dict[str, Any]:
+    texts = {name: getattr(figure, f"_{name}", None) for name in ("suptitle", "supxlabel", "supylabel")}
+    return {name: t for name, t in texts.items() if t is not None}
+
+
+@_guarded
+def tight_parameters(figure: Any) -> Dict[str, Any]:
+    return dict(figure._tight_parameters or {})
+
+
+@_guarded
 def side_titles(axes: Any) -> Any:
     return {"left": axes._left_title, "right": axes._right_title}
 
@@ -199,5 +212,7 @@ READERS = {
     "secondary": secondary,
     "draw_disabled": draw_disabled,
     "side_titles": side_titles,
+    "sup_texts": sup_texts,
+    "tight_parameters": tight_parameters,
     "path_effects": path_effects,
 }

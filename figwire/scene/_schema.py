@@ -332,6 +332,7 @@ AXIS_FIELDS = (
     SField("places", "int", False, "eng: digits", range=(0, 20)),
     SField("xmax", "num", False, "percent: the value that is 100%"),
     SField("decimals", "int", False, "percent: digits", range=(0, 20)),
+    SField("length", "num", False, "the axis' drawn length in inches: the recorded ticks hold at this length only", range=(0.0, 1000.0)),
     SField("major", "ticks", False, "major ticks at the recorded view"),
     SField("minor", "ticks", False, "minor ticks at the recorded view"),
     SField("offset_text", "text", False, "the offset text's look"),
@@ -382,6 +383,9 @@ AXES_FIELDS = (
     SField("sharey", "int", False, "index of an earlier axes whose y view this one shares"),
     SField("polar", "polar", False, "polar axes settings"),
     SField("secondary", "secondary", False, "a secondary axis of an earlier axes: it follows its parent's view"),
+    SField("cell", "cell", False, "with a figure ``layout``: the grid cells it spans (``position`` is then as drawn)"),
+    SField("twin", "twin", False, "with a figure ``layout``: a twin of an earlier axes, placed with it"),
+    SField("inset", "inset", False, "an inset of an earlier axes: it moves with its parent"),
     SField("titles", "list of title", False, "titles (left, center, right)"),
     SField("spines", "list of spine", False, "spines"),
     SField("artists", "nodes", False, "artists, in drawing order"),
@@ -404,8 +408,48 @@ FIGURE_FIELDS = (
     SField("linewidth", "num", False, "edge width, points", range=_POSITIVE_SIZE),
     SField("frameon", "bool", False, "background drawn"),
     SField("label", "str", False, "the figure's label"),
+    SField("layout", "layout", False, "the layout engine a consumer re-runs (only when every axes is on a grid)"),
+    SField("gridspecs", "list of gridspec", False, "with ``layout``: the grids the axes' ``cell`` refer to"),
+    SField("suptitle", "supertext", False, "the figure's title (a layout engine makes room for it)"),
+    SField("supxlabel", "supertext", False, "the figure's x label"),
+    SField("supylabel", "supertext", False, "the figure's y label"),
     SField("axes", "list of axes", False, "every axes, in drawing order"),
     SField("artists", "nodes", False, "figure-level artists (texts, legends, subfigure backgrounds), in figure space"),
+)
+
+LAYOUT_FIELDS = (
+    SField("engine", "enum", True, "which engine", choices=("constrained", "tight")),
+    SField("w_pad", "num", False, "constrained: inches", range=(0.0, 100.0)),
+    SField("h_pad", "num", False, "constrained: inches", range=(0.0, 100.0)),
+    SField("wspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
+    SField("hspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
+    SField("pad", "num", False, "tight: font sizes", range=(0.0, 100.0)),
+    SField("rect", "num[4]", False, "the area laid out, figure fraction", range=(-10.0, 10.0)),
+)
+
+GRIDSPEC_FIELDS = (
+    SField("nrows", "int", True, "rows", range=(1, 64)),
+    SField("ncols", "int", True, "columns", range=(1, 64)),
+    SField("width_ratios", "nums", False, "relative column widths", range=(1e-6, 1e6)),
+    SField("height_ratios", "nums", False, "relative row heights", range=(1e-6, 1e6)),
+    SField("wspace", "num", False, "fraction", range=(0.0, 10.0)),
+    SField("hspace", "num", False, "fraction", range=(0.0, 10.0)),
+)
+
+CELL_FIELDS = (
+    SField("gridspec", "int", True, "index into the figure's ``gridspecs``", range=(0, 10_000)),
+    SField("rows", "num[2]", True, "first row, one past the last", range=(0, 64)),
+    SField("cols", "num[2]", True, "first column, one past the last", range=(0, 64)),
+)
+
+TWIN_FIELDS = (
+    SField("of", "int", True, "index of the earlier axes this one is a twin of", range=(0, 1 << 20)),
+    SField("shared", "enum", True, "the shared axis: ``x`` (``twinx``) or ``y`` (``twiny``)", choices=("x", "y")),
+)
+
+INSET_FIELDS = (
+    SField("parent", "int", True, "index of the earlier axes it is inset in", range=(0, 1 << 20)),
+    SField("bounds", "num[4]", True, "left, bottom, width, height in the parent's axes fraction", range=(-100.0, 100.0)),
 )
 
 SKIP_FIELDS = (
@@ -423,6 +467,11 @@ SCENE_FIELDS = (
 STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "scene": SCENE_FIELDS,
     "figure": FIGURE_FIELDS,
+    "layout": LAYOUT_FIELDS,
+    "gridspec": GRIDSPEC_FIELDS,
+    "cell": CELL_FIELDS,
+    "twin": TWIN_FIELDS,
+    "inset": INSET_FIELDS,
     "axes": AXES_FIELDS,
     "axis": AXIS_FIELDS,
     "ticks": TICKS_FIELDS,
@@ -433,6 +482,7 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "spine": SPINE_FIELDS,
     "title": TITLE_FIELDS,
     "text": TEXT_FIELDS[:1] + TEXT_FIELDS[3:],  # labels: no anchor of their own
+    "supertext": TEXT_FIELDS[:2] + TEXT_FIELDS[3:],  # figure titles: anchored in figure fraction
     "bbox": BBOX_FIELDS,
     "path": PATH_FIELDS,
     "norm": NORM_FIELDS,

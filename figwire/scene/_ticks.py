@@ -21,10 +21,20 @@ __all__ = ["SnapshotLocator", "SnapshotFormatter", "native_locator", "native_for
 
 
 def _same_view(axis: Any, view: Sequence[float]) -> bool:
+    """Whether ``axis`` shows the recorded view: the same limits, and, when ``view`` has a
+    third entry, the same length in inches. Tick counts follow an axis' length, so while
+    a layout engine sizes the axes (the first draw's layout pass, or another matplotlib's
+    text metrics) the native locator decides, as it did in the producer's own layout."""
     if axis is None:
         return False
     lo, hi = axis.get_view_interval()
-    return math.isclose(lo, view[0], rel_tol=1e-9) and math.isclose(hi, view[1], rel_tol=1e-9)
+    if not (math.isclose(lo, view[0], rel_tol=1e-9) and math.isclose(hi, view[1], rel_tol=1e-9)):
+        return False
+    if len(view) < 3:
+        return True
+    box = axis.axes.bbox
+    length = (box.width if axis.axis_name == "x" else box.height) / axis.axes.figure.dpi
+    return abs(length - view[2]) <= 1e-3
 
 
 class SnapshotLocator(ticker.Locator):
