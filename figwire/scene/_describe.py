@@ -126,7 +126,7 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
             continue
         spec = getattr(ax, "get_subplotspec", lambda: None)()
         grid = None if spec is None else spec.get_gridspec()
-        if grid is None or type(grid).__name__ != "GridSpec" or getattr(grid, "figure", fig) is not fig:
+        if spec is None or grid is None or type(grid).__name__ != "GridSpec" or getattr(grid, "figure", fig) is not fig:
             return None  # a colorbar, an axes placed by hand, a nested grid: frozen instead
         if grid not in grids:
             grids.append(grid)
