@@ -1,21 +1,15 @@
 """Artists -> scene nodes (the producer side of §16.6): one function per kind of leaf.
 
-Each describer gets a drawn artist and a ``Place`` (which coordinate spaces its axes
-or figure offers) and returns nodes: plain values and numpy arrays only. Geometry in a
-space the scene names is written as it is; anything else (legend entries, offset
-annotations, shadows) is *baked*: transformed to display pixels at the recorded draw,
-then back into data or axes fraction. What cannot be carried exactly is reported in
-``Place.skipped`` with the reason, never dropped silently.
+Each describer gets a drawn artist and a ``Place`` and returns nodes: plain values and
+numpy arrays only. What cannot be carried exactly is reported in ``Place.skipped`` with
+the reason, never dropped silently.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 import numpy as np
-from matplotlib import colors as mcolors
-from matplotlib import font_manager
 from matplotlib.collections import Collection, PathCollection, QuadMesh
 from matplotlib.contour import ContourSet
 from matplotlib.image import AxesImage
@@ -26,170 +20,20 @@ from matplotlib.text import Text
 from matplotlib.transforms import IdentityTransform
 
 from . import _private
-from ._schema import BOXSTYLES, FONTSTYLES, LINESTYLES
+from ._artists_common import common, stroke, style_of
+from ._place import Node, Place, as_color, geometry, path_fields, rgba_array
+from ._texts import text
 
-__all__ = ["Place", "describe_leaf"]
-
-Node = Dict[str, Any]
-
-
-@dataclass
-class Place:
-    """Where artists are described: an axes (data, axes, xaxis, yaxis, figure spaces) or
-    the figure itself (figure space only)."""
-
-    figure: Any
-    axes: Any = None
-    where: str = "figure"
-    skipped: List[Tuple[str, str]] = field(default_factory=list)
-
-    def spaces(self) -> List[Tuple[str, Any]]:
-        out = [("figure", self.figure.transFigure)]
-        if self.axes is not None:
-            ax = self.axes
-            out = [
-                ("data", ax.transData),
-                ("axes", ax.transAxes),
-                ("xaxis", ax.get_xaxis_transform()),
-                ("yaxis", ax.get_yaxis_transform()),
-            ] + out
-        return out
-
-    def space_of(self, transform: Any) -> Optional[str]:
-        """The scene space ``transform`` is, or None."""
-        for name, known in self.spaces():
-            if transform is known:
-                return name
-        for name, known in self.spaces():
-            try:
-                if transform == known:
-                    return name
-            except Exception:  # a transform whose __eq__ cannot compare with this one
-                continue
-        return None
-
-    def bake_target(self, transform: Any) -> str:
-        """Where a display-space geometry goes: data when it follows the data (on
-        separable axes, where straight display segments stay straight in data), else
-        axes fraction (it keeps its place on screen under zoom), figure outside axes."""
-        if self.axes is None:
-            return "figure"
-        try:
-            follows = transform.contains_branch(self.axes.transData)
-        except Exception:
-            follows = False
-        return "data" if follows and self.axes.name == "rectilinear" else "axes"
-
-    def from_display(self, xy: np.ndarray, space: str) -> np.ndarray:
-        known = dict(self.spaces())
-        with np.errstate(all="ignore"):
-            return np.asarray(known[space].inverted().transform(np.asarray(xy, float).reshape(-1, 2)), float)
-
-    def skip(self, what: str, reason: str) -> None:
-        self.skipped.append((f"{self.where}.{what}", reason))
-
-
-def _color(value: Any, alpha: Any = None) -> List[float]:
-    rgba = mcolors.to_rgba(value, alpha if isinstance(alpha, (int, float)) else None)
-    return [min(1.0, max(0.0, float(c))) for c in rgba]
-
-
-def _rgba_array(values: Any) -> np.ndarray:
-    arr = np.asarray(mcolors.to_rgba_array(values), float).reshape(-1, 4)
-    return np.clip(np.nan_to_num(arr), 0.0, 1.0)
-
-
-def _path_fields(paths: List[Any]) -> Dict[str, Any]:
-    """Paths concatenated: vertices, codes (when any path has them), lengths."""
-    vertices = [np.asarray(p.vertices, float).reshape(-1, 2) for p in paths]
-    out: Dict[str, Any] = {
-        "vertices": np.concatenate(vertices) if vertices else np.zeros((0, 2)),
-        "lengths": np.array([len(v) for v in vertices], np.int64),
-    }
-    if any(p.codes is not None for p in paths):
-        codes = []
-        for p, v in zip(paths, vertices):
-            if p.codes is not None:
-                codes.append(np.asarray(p.codes, np.uint8))
-            else:
-                c = np.full(len(v), Path.LINETO, np.uint8)
-                c[:1] = Path.MOVETO
-                codes.append(c)
-        out["codes"] = np.concatenate(codes)
-    steps = [_private.interpolation_steps(p) for p in paths]
-    if any(steps):
-        out["interpolation_steps"] = max(s for s in steps if s)
-    return out
-
-
-def _common(artist: Any, place: Place, zorder: Optional[float]) -> Node:
-    node: Node = {"zorder": float(artist.get_zorder() if zorder is None else zorder)}
-    label = artist.get_label()
-    if isinstance(label, str) and label and not label.startswith("_"):
-        node["label"] = label[:10_000]
-    clip = bool(artist.get_clip_on()) and (artist.get_clip_box() is not None or artist.get_clip_path() is not None)
-    node["clip"] = clip
-    clip_path = artist.get_clip_path()
-    if (
-        clip
-        and clip_path is not None
-        and place.axes is not None
-        and _private.clip_patch(clip_path) is not place.axes.patch
-    ):
-        place.skip(type(artist).__name__, "a custom clip path is not carried: clipped to the axes instead")
-    if artist.get_path_effects():
-        effects = _private.path_effects(artist)
-        if effects is None:
-            place.skip(type(artist).__name__, "path effects of a kind the scene does not name are not carried")
-        else:
-            node["path_effects"] = effects
-    return node
-
-
-def _stroke(artist: Any, node: Node, dash_reader: Any) -> None:
-    node["linewidth"] = float(artist.get_linewidth())
-    style = artist.get_linestyle()
-    node["linestyle"] = style if style in LINESTYLES else "-"
-    dashes = dash_reader(artist)
-    if dashes is not None and style not in ("-", "None"):
-        offset, seq = dashes
-        if len(seq) % 2 == 0 and 0 < len(seq) <= 16 and sum(seq) > 0:
-            node["dashes"] = [offset, *seq]
-    for name, getters in (("capstyle", ("get_capstyle", "get_dash_capstyle")), ("joinstyle", ("get_joinstyle", "get_dash_joinstyle"))):
-        value = next((v for v in (_style(artist, g) for g in getters) if v is not None), None)
-        if isinstance(value, str):
-            node[name] = value
-    node["antialiased"] = bool(np.any(artist.get_antialiased()))
-
-
-def _style(artist: Any, getter: str) -> Any:
-    """A cap or join style, None when unset (matplotlib 3.5's Collection.get_capstyle
-    raises then) or when the artist has no such getter."""
-    method = getattr(artist, getter, None)
-    try:
-        return None if method is None else method()
-    except AttributeError:
-        return None
-
-
-def _geometry(place: Place, transform: Any, xy: np.ndarray) -> Tuple[str, np.ndarray]:
-    """``(space, xy)``: ``xy`` in its own space if the scene has it, else baked."""
-    space = place.space_of(transform)
-    if space is not None:
-        return space, np.asarray(xy, float)
-    target = place.bake_target(transform)
-    with np.errstate(all="ignore"):
-        display = transform.transform(np.asarray(xy, float).reshape(-1, 2))
-    return target, place.from_display(display, target)
+__all__ = ["PARTS", "describe_leaf"]
 
 
 # -- lines -------------------------------------------------------------------------
 def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
-    node = _common(artist, place, zorder)
-    space, xy = _geometry(place, artist.get_transform(), artist.get_xydata())
+    node = common(artist, place, zorder)
+    space, xy = geometry(place, artist.get_transform(), artist.get_xydata())
     alpha = artist.get_alpha()
-    node.update(type="line", xy=xy, space=space, color=_color(artist.get_color(), alpha))
-    _stroke(artist, node, _private.dash_pattern)
+    node.update(type="line", xy=xy, space=space, color=as_color(artist.get_color(), alpha))
+    stroke(artist, node, _private.dash_pattern)
     node["drawstyle"] = artist.get_drawstyle()
     marker = artist.get_marker()
     if isinstance(marker, str) and marker in ("none", "", " "):
@@ -201,15 +45,15 @@ def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     else:
         style = _private.marker_style(artist)
         if style is not None:
-            node["marker_path"] = _path_fields([style.get_transform().transform_path(style.get_path())])
+            node["marker_path"] = path_fields([style.get_transform().transform_path(style.get_path())])
             node["marker_path"].pop("lengths")
     if node.get("marker") not in ("None", "none", "", " ", None) or "marker_path" in node:
         node.update(
             markersize=float(artist.get_markersize()),
             markeredgewidth=float(artist.get_markeredgewidth()),
-            markerfacecolor=_color(artist.get_markerfacecolor(), alpha),
-            markerfacecoloralt=_color(artist.get_markerfacecoloralt(), alpha),
-            markeredgecolor=_color(artist.get_markeredgecolor(), alpha),
+            markerfacecolor=as_color(artist.get_markerfacecolor(), alpha),
+            markerfacecoloralt=as_color(artist.get_markerfacecoloralt(), alpha),
+            markeredgecolor=as_color(artist.get_markeredgecolor(), alpha),
             fillstyle=artist.get_fillstyle(),
         )
         every = artist.get_markevery()
@@ -238,7 +82,7 @@ def _markevery(every: Any, n: int) -> Optional[np.ndarray]:
 def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     if isinstance(artist, QuadMesh):
         return mesh(artist, place, zorder)
-    node = _common(artist, place, zorder)
+    node = common(artist, place, zorder)
     node["type"] = "collection"
     paths = list(artist.get_paths())
     offsets = np.asarray(artist.get_offsets(), float).reshape(-1, 2)
@@ -256,7 +100,7 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
     elif scatter:
         node["space"] = "points"
         node["sizes"] = np.asarray(artist.get_sizes(), float)
-        node["offset_space"], node["offsets"] = _geometry(place, offset_trf, offsets)
+        node["offset_space"], node["offsets"] = geometry(place, offset_trf, offsets)
     else:  # glyphs (quiver arrows, ellipses, hexagons): drawn in display, anchored at offsets
         scale = 72.0 / float(place.figure.dpi)
         count = max(len(paths), len(offsets) if has_offsets else 0)
@@ -270,14 +114,14 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
         paths = glyphs
         node["space"] = "points"
         if has_offsets:
-            node["offset_space"], node["offsets"] = _geometry(place, offset_trf, offsets)
+            node["offset_space"], node["offsets"] = geometry(place, offset_trf, offsets)
         else:
             node["offset_space"], node["offsets"] = "figure", np.zeros((1, 2))
     if not paths:
         return []
-    node["paths"] = _path_fields(paths)
-    node["facecolors"] = _rgba_array(artist.get_facecolor())
-    node["edgecolors"] = _rgba_array(artist.get_edgecolor())
+    node["paths"] = path_fields(paths)
+    node["facecolors"] = rgba_array(artist.get_facecolor())
+    node["edgecolors"] = rgba_array(artist.get_edgecolor())
     if isinstance(artist, ContourSet):
         return _contour_set(artist, node, paths)
     widths = np.atleast_1d(np.asarray(artist.get_linewidth(), float))
@@ -287,7 +131,7 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
     if hatch:
         node["hatch"] = hatch
     for name in ("capstyle", "joinstyle"):
-        value = _style(artist, f"get_{name}")
+        value = style_of(artist, f"get_{name}")
         if isinstance(value, str):
             node[name] = value
     node["antialiased"] = bool(np.any(artist.get_antialiased()))
@@ -298,7 +142,7 @@ def _contour_set(artist: Any, node: Node, paths: List[Any]) -> List[Node]:
     """A ContourSet (a Collection from matplotlib 3.8) draws path by path, each with its
     level's colour and hatch, so its facecolors after a draw are the last level's only:
     the colours come from its levels, and levels with different hatches become nodes."""
-    colors = _rgba_array(artist.to_rgba(np.asarray(artist.get_array()), artist.get_alpha()))
+    colors = rgba_array(artist.to_rgba(np.asarray(artist.get_array()), artist.get_alpha()))
     node["facecolors" if artist.filled else "edgecolors"] = colors
     if artist.filled:
         node["edgecolors"] = np.zeros((0, 4))
@@ -310,7 +154,7 @@ def _contour_set(artist: Any, node: Node, paths: List[Any]) -> List[Node]:
     out = []
     for i, path in enumerate(paths):
         part = dict(
-            node, paths=_path_fields([path]), facecolors=colors[i : i + 1] if artist.filled else node["facecolors"]
+            node, paths=path_fields([path]), facecolors=colors[i : i + 1] if artist.filled else node["facecolors"]
         )
         part.pop("hatch", None)
         if hatches[i % len(hatches)]:
@@ -334,16 +178,16 @@ def _unscaled(style: Any, width: float) -> Dict[str, Any]:
 
 
 def mesh(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
-    node = _common(artist, place, zorder)
+    node = common(artist, place, zorder)
     coords = np.asarray(artist.get_coordinates(), float)
-    space, flat = _geometry(place, artist.get_transform(), coords.reshape(-1, 2))
+    space, flat = geometry(place, artist.get_transform(), coords.reshape(-1, 2))
     if space != "data":
         place.skip("mesh", "a mesh outside data space is drawn as recorded in data space")
     node.update(
         type="mesh",
         coordinates=flat.reshape(coords.shape),
-        facecolors=_rgba_array(artist.get_facecolor()),
-        edgecolors=_rgba_array(artist.get_edgecolor()),
+        facecolors=rgba_array(artist.get_facecolor()),
+        edgecolors=rgba_array(artist.get_edgecolor()),
         linewidths=np.atleast_1d(np.asarray(artist.get_linewidth(), float)),
         shading=_private.mesh_shading(artist) or "flat",
         antialiased=bool(_private.mesh_antialiased(artist)),
@@ -353,7 +197,7 @@ def mesh(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
 
 # -- images ------------------------------------------------------------------------
 #: Parts of composite artists that do not list them as children.
-_PARTS = {"QuiverKey": ("vector", "text"), "InsetIndicator": ("rectangle", "connectors")}
+PARTS = {"QuiverKey": ("vector", "text"), "InsetIndicator": ("rectangle", "connectors")}
 
 _NORMS = {"Normalize": "linear", "CenteredNorm": "linear", "LogNorm": "log", "SymLogNorm": "symlog", "PowerNorm": "power",
           "TwoSlopeNorm": "twoslope", "BoundaryNorm": "boundary", "NoNorm": "none"}  # fmt: skip
@@ -379,7 +223,7 @@ def _norm(norm: Any) -> Optional[Dict[str, Any]]:
 
 
 def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
-    node = _common(artist, place, zorder)
+    node = common(artist, place, zorder)
     node["type"] = "image"
     alpha = artist.get_alpha()
     if isinstance(alpha, (int, float)):
@@ -406,8 +250,8 @@ def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
         if mask.any():
             node["mask"] = mask
         cmap = artist.cmap
-        node["lut"] = _rgba_array(cmap(np.linspace(0.0, 1.0, cmap.N)))
-        node.update(over=_color(cmap.get_over()), under=_color(cmap.get_under()), bad=_color(cmap.get_bad()))
+        node["lut"] = rgba_array(cmap(np.linspace(0.0, 1.0, cmap.N)))
+        node.update(over=as_color(cmap.get_over()), under=as_color(cmap.get_under()), bad=as_color(cmap.get_bad()))
         node["norm"] = norm
     else:
         pixels = np.ma.getdata(data)
@@ -443,20 +287,20 @@ def _baked_image(artist: Any, place: Place, node: Node) -> List[Node]:
 
 # -- patches -----------------------------------------------------------------------
 def patch(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
-    base = _common(artist, place, zorder)
+    base = common(artist, place, zorder)
     base["type"] = "patch"
     alpha = artist.get_alpha()
     if artist.get_fill():
-        base["facecolor"] = _color(artist.get_facecolor())
+        base["facecolor"] = as_color(artist.get_facecolor())
     if artist.get_linewidth() > 0:
-        base["edgecolor"] = _color(artist.get_edgecolor())
-    _stroke(artist, base, _private.dash_pattern)
+        base["edgecolor"] = as_color(artist.get_edgecolor())
+    stroke(artist, base, _private.dash_pattern)
     hatch = artist.get_hatch()
     if hatch:
         base["hatch"] = hatch
         color = _private.hatch_color(artist)
         if color is not None:
-            base["hatch_color"] = _color(color, alpha)
+            base["hatch_color"] = as_color(color, alpha)
     if isinstance(artist, FancyArrowPatch):
         arrows = _private.arrow_paths(artist)
         if arrows is None:
@@ -466,7 +310,7 @@ def patch(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
         target = place.bake_target(artist.get_transform())
         for path, fillable in zip(*arrows):
             node = dict(base, space=target)
-            node["path"] = _path_fields([Path(place.from_display(path.vertices, target), path.codes)])
+            node["path"] = path_fields([Path(place.from_display(path.vertices, target), path.codes)])
             if not fillable:
                 node.pop("facecolor", None)
             out.append(node)
@@ -479,81 +323,9 @@ def patch(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
         display = artist.get_transform().transform_path(artist.get_path())
         path = Path(place.from_display(display.vertices, space), display.codes)
     base["space"] = space
-    base["path"] = _path_fields([path])
+    base["path"] = path_fields([path])
     base["path"].pop("lengths")
     return [base]
-
-
-# -- text --------------------------------------------------------------------------
-def _font(text: Any, node: Node) -> None:
-    props = text.get_fontproperties()
-    node["fontsize"] = float(props.get_size_in_points())
-    node["family"] = [f for f in props.get_family() if isinstance(f, str)][:16]
-    style = props.get_style()
-    node["style"] = style if style in FONTSTYLES else "normal"
-    node["variant"] = props.get_variant() if props.get_variant() in ("normal", "small-caps") else "normal"
-    weight = props.get_weight()
-    node["weight"] = int(font_manager.weight_dict.get(weight, weight) if isinstance(weight, str) else weight)
-    stretch = props.get_stretch()
-    node["stretch"] = int(font_manager.stretch_dict.get(stretch, 500) if isinstance(stretch, str) else stretch)
-    math = getattr(props, "get_math_fontfamily", lambda: None)()
-    if isinstance(math, str):
-        node["math_fontfamily"] = math
-
-
-def text_style(text: Text, place: Place) -> Node:
-    """The look of a text (titles and axis labels use this alone)."""
-    node: Node = {"text": text.get_text()}
-    node["color"] = _color(text.get_color(), text.get_alpha())
-    _font(text, node)
-    node["ha"], node["va"] = text.get_horizontalalignment(), text.get_verticalalignment()
-    node["rotation"] = float(text.get_rotation())
-    node["rotation_mode"] = text.get_rotation_mode() or "default"
-    spacing = _private.linespacing(text)
-    if spacing is not None:
-        node["linespacing"] = spacing
-    node["wrap"] = bool(text.get_wrap())
-    if text.get_usetex():
-        place.skip("text", "usetex is not honoured from a scene: drawn with mathtext")
-    box = text.get_bbox_patch()
-    if box is not None:
-        node["bbox"] = _bbox(box, place)
-        if node["bbox"] is None:
-            del node["bbox"]
-    return node
-
-
-def _bbox(box: Any, place: Place) -> Optional[Node]:
-    style = box.get_boxstyle()
-    name = type(style).__name__.lower()
-    if name not in BOXSTYLES:
-        place.skip("text.bbox", f"box style {type(style).__name__} is not carried: square instead")
-        name = "square"
-    out: Node = {"boxstyle": name}
-    for attr in ("pad", "rounding_size", "tooth_size"):
-        value = getattr(style, attr, None)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[attr] = float(value)
-    if box.get_fill():
-        out["facecolor"] = _color(box.get_facecolor())
-    out["edgecolor"] = _color(box.get_edgecolor())
-    out["linewidth"] = float(box.get_linewidth())
-    style_name = box.get_linestyle()
-    out["linestyle"] = style_name if style_name in LINESTYLES else "-"
-    return out
-
-
-def text(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
-    if not artist.get_text():
-        return []
-    node = _common(artist, place, zorder)
-    node.update(type="text", **text_style(artist, place))
-    xy = np.asarray(artist.get_unitless_position(), float).reshape(1, 2)
-    space, where = _geometry(place, artist.get_transform(), xy)
-    if not np.isfinite(where).all():
-        return []
-    node["space"], node["xy"] = space, [float(v) for v in where[0]]
-    return [node]
 
 
 def describe_leaf(artist: Any, place: Place, zorder: Optional[float] = None) -> Optional[List[Node]]:

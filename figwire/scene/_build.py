@@ -77,14 +77,20 @@ def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
     if layout is None:
         return []
     engine = layout["engine"]
-    params = {k: layout[k] for k in (("w_pad", "h_pad", "wspace", "hspace") if engine == "constrained" else ("pad",)) if k in layout}
+    params = {
+        k: layout[k]
+        for k in (("w_pad", "h_pad", "wspace", "hspace") if engine == "constrained" else ("pad",))
+        if k in layout
+    }
     if "rect" in layout:
         params["rect"] = tuple(layout["rect"])
     if hasattr(fig, "set_layout_engine"):  # matplotlib >= 3.6
         builder.attempt("figure.layout", fig.set_layout_engine, engine, **params)
     elif engine == "constrained":
         fig.set_constrained_layout(True)
-        builder.attempt("figure.layout", fig.set_constrained_layout_pads, **{k: v for k, v in params.items() if k != "rect"})
+        builder.attempt(
+            "figure.layout", fig.set_constrained_layout_pads, **{k: v for k, v in params.items() if k != "rect"}
+        )
     else:
         fig.set_tight_layout(params)
     grids = []

@@ -162,7 +162,9 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None
         **kwargs,
     )
     coll.set_transform(transform)
-    styles: Any = [(p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])]
+    styles: Any = [
+        (p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])
+    ]
     if styles:
         coll.set_linestyle(styles)
     if "hatch" in node:
@@ -228,9 +230,13 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         if "mask" in node and np.shape(node["mask"]) == pixels.shape:
             pixels = np.ma.masked_array(pixels, np.array(node["mask"], bool))
     image = AxesImage(ax, **kwargs)
-    _set_with_older_name(image.set_interpolation, node.get("interpolation", "antialiased"), builder, f"{where}.interpolation")
+    _set_with_older_name(
+        image.set_interpolation, node.get("interpolation", "antialiased"), builder, f"{where}.interpolation"
+    )
     if "interpolation_stage" in node and hasattr(image, "set_interpolation_stage"):
-        _set_with_older_name(image.set_interpolation_stage, node["interpolation_stage"], builder, f"{where}.interpolation_stage")
+        _set_with_older_name(
+            image.set_interpolation_stage, node["interpolation_stage"], builder, f"{where}.interpolation_stage"
+        )
     image.set_resample(node.get("resample", False))
     if "filterrad" in node and node["filterrad"] > 0:
         image.set_filterrad(node["filterrad"])

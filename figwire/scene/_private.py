@@ -156,7 +156,9 @@ def path_effects(artist: Any) -> Optional[list]:
 
     out = []
     for effect in artist.get_path_effects():
-        base = next((c for c in type(effect).__mro__ if c.__module__ == pe.__name__ and c.__name__ in _EFFECT_KINDS), None)
+        base = next(
+            (c for c in type(effect).__mro__ if c.__module__ == pe.__name__ and c.__name__ in _EFFECT_KINDS), None
+        )
         gc = dict(getattr(effect, "_gc", {}) or {})
         if base is None or set(gc) - {"linewidth", "foreground"}:
             return None

@@ -332,7 +332,13 @@ AXIS_FIELDS = (
     SField("places", "int", False, "eng: digits", range=(0, 20)),
     SField("xmax", "num", False, "percent: the value that is 100%"),
     SField("decimals", "int", False, "percent: digits", range=(0, 20)),
-    SField("length", "num", False, "the axis' drawn length in inches: the recorded ticks hold at this length only", range=(0.0, 1000.0)),
+    SField(
+        "length",
+        "num",
+        False,
+        "the axis' drawn length in inches: the recorded ticks hold at this length only",
+        range=(0.0, 1000.0),
+    ),
     SField("major", "ticks", False, "major ticks at the recorded view"),
     SField("minor", "ticks", False, "minor ticks at the recorded view"),
     SField("offset_text", "text", False, "the offset text's look"),
@@ -449,7 +455,9 @@ TWIN_FIELDS = (
 
 INSET_FIELDS = (
     SField("parent", "int", True, "index of the earlier axes it is inset in", range=(0, 1 << 20)),
-    SField("bounds", "num[4]", True, "left, bottom, width, height in the parent's axes fraction", range=(-100.0, 100.0)),
+    SField(
+        "bounds", "num[4]", True, "left, bottom, width, height in the parent's axes fraction", range=(-100.0, 100.0)
+    ),
 )
 
 SKIP_FIELDS = (

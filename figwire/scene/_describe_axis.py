@@ -1,0 +1,172 @@
+"""An axes' axis -> its scene node: scale, label, and ticks as drawn at the recorded view,
+with the kind of native locator and formatter that takes over at any other (§16.6).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import numpy as np
+from matplotlib import ticker
+
+from . import _private
+from ._place import Place, as_color
+from ._schema import LINESTYLES
+from ._texts import text_style
+
+__all__ = ["describe_axis"]
+
+
+_LOCATORS = {
+    ticker.AutoLocator: "auto", ticker.MaxNLocator: "auto", ticker.LogLocator: "log", ticker.FixedLocator: "fixed",
+    ticker.MultipleLocator: "multiple", ticker.NullLocator: "null",
+}  # fmt: skip
+#: Scales' own tickers: a consumer's scale of the same kind brings the same ones.
+_DEFAULTS = frozenset({"LogitLocator", "LogitFormatter", "ThetaLocator", "ThetaFormatter", "RadialLocator",
+                       "SymmetricalLogLocator", "AsinhLocator", "LogFormatterSciNotation", "AutoMinorLocator"})  # fmt: skip
+_FORMATTERS = {
+    ticker.ScalarFormatter: "scalar", ticker.LogFormatterSciNotation: "log", ticker.LogFormatterMathtext: "log",
+    ticker.FixedFormatter: "fixed", ticker.NullFormatter: "null", ticker.StrMethodFormatter: "strmethod",
+    ticker.FormatStrFormatter: "formatstr", ticker.PercentFormatter: "percent", ticker.EngFormatter: "eng",
+}  # fmt: skip
+
+
+def _kind(obj: Any, table: Dict[type, str]) -> Optional[str]:
+    if type(obj).__name__ in _DEFAULTS:
+        return "default"
+    kind = table.get(type(obj))
+    if kind is None and type(obj).__module__.startswith("matplotlib.dates"):
+        name = type(obj).__name__
+        kind = (
+            "concise" if name == "ConciseDateFormatter" else "date" if name.endswith(("Locator", "Formatter")) else None
+        )
+    return kind
+
+
+def describe_axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
+    name = axis.axis_name
+    out: Dict[str, Any] = {"visible": bool(axis.get_visible())}
+    scale = axis.get_scale()
+    transform = axis.get_transform()
+    if scale in ("log", "symlog", "logit", "asinh", "linear"):
+        out["scale"] = scale
+        for attr, key in (
+            ("base", "base"),
+            ("linthresh", "linthresh"),
+            ("linscale", "linscale"),
+            ("linear_width", "linear_width"),
+        ):
+            value = getattr(transform, attr, None)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and scale != "linear":
+                out[key] = float(value)
+    else:  # function scales and third-party ones: the transform sampled over the view
+        lo, hi = sorted(ax.get_xlim() if name == "x" else ax.get_ylim())
+        x = np.linspace(lo, hi, 512)
+        with np.errstate(all="ignore"):
+            y = np.asarray(transform.transform(x), float)
+        dy = np.diff(y)
+        if np.isfinite(y).all() and ((dy > 0).all() or (dy < 0).all()):
+            out["scale"], out["function"] = "function", {"x": x, "y": y}
+        else:
+            out["scale"] = "linear"
+            place.skip(f"{name}axis", f"scale {scale!r} could not be sampled: drawn linear")
+    label = axis.get_label()
+    if label.get_text():
+        out["label"] = text_style(label, place)
+    out["label_position"] = axis.get_label_position()
+    if ax.name == "rectilinear":
+        out["length"] = float((ax.bbox.width if name == "x" else ax.bbox.height) / ax.figure.dpi)
+    out["labelpad"] = float(axis.labelpad)
+    for which, locator_, formatter_ in (("major", axis.get_major_locator(), axis.get_major_formatter()),
+                                        ("minor", axis.get_minor_locator(), axis.get_minor_formatter())):  # fmt: skip
+        ticks = _ticks(axis, which, place)
+        if ticks is not None:
+            out[which] = ticks
+        if which == "major":
+            out.update(_handover(locator_, formatter_, axis, place))
+    offset = axis.get_offset_text()
+    out["offset_text"] = text_style(offset, place)
+    return out
+
+
+def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str, Any]:
+    """Which native locator and formatter take over after a pan or zoom."""
+    out: Dict[str, Any] = {}
+    kind = _kind(locator, _LOCATORS)
+    if type(locator).__name__.startswith("StrCategory"):
+        kind = "fixed"
+    out["locator"] = kind or "default"
+    if kind == "multiple":
+        step = _private.multiple_base(locator)
+        if step is not None:
+            out["locator_base"] = float(step)
+        else:
+            out["locator"] = "auto"
+    fkind = _kind(formatter, _FORMATTERS)
+    if type(formatter).__name__.startswith("StrCategory"):
+        fkind = "fixed"
+    if fkind == "strmethod":
+        out["format"] = formatter.fmt
+    elif fkind == "formatstr":
+        out["format"] = formatter.fmt
+    elif fkind == "percent":
+        out.update(xmax=float(formatter.xmax), unit=str(formatter.symbol or ""))
+        if isinstance(formatter.decimals, int):
+            out["decimals"] = formatter.decimals
+    elif fkind == "eng":
+        out["unit"] = str(formatter.unit)
+        if isinstance(formatter.places, int):
+            out["places"] = formatter.places
+    if fkind is None:
+        place.skip(
+            f"{axis.axis_name}axis", f"tick labels by {type(formatter).__name__} are kept at the recorded view only"
+        )
+    out["formatter"] = fkind or "default"
+    if fkind == "default":
+        del out["formatter"]
+    return out
+
+
+def _ticks(axis: Any, which: str, place: Place) -> Optional[Dict[str, Any]]:
+    locs = np.asarray(axis.get_majorticklocs() if which == "major" else axis.get_minorticklocs(), float)
+    ticks = axis.get_major_ticks(len(locs)) if which == "major" else axis.get_minor_ticks(len(locs))
+    labels = [
+        t.label1.get_text() if t.label1.get_text() or not t.label2.get_text() else t.label2.get_text() for t in ticks
+    ]
+    finite = np.isfinite(locs)
+    out: Dict[str, Any] = {"locs": locs[finite], "labels": [lab for lab, ok in zip(labels, finite) if ok]}
+    if which == "major":
+        offset = axis.get_offset_text().get_text()
+        if offset:
+            out["offset"] = offset
+    if ticks:
+        out["style"] = _tick_style(ticks[0])
+    elif not len(locs):
+        out["style"] = _tick_style(axis.get_major_ticks(1)[0] if which == "major" else axis.get_minor_ticks(1)[0])
+    return out
+
+
+def _tick_style(tick: Any) -> Dict[str, Any]:
+    line, label = tick.tick1line, tick.label1
+    out: Dict[str, Any] = {
+        "length": float(line.get_markersize()),
+        "width": float(line.get_markeredgewidth()),
+        "color": as_color(line.get_color(), line.get_alpha()),
+        "pad": float(tick.get_pad()),
+        "labelsize": float(label.get_fontsize()),
+        "labelcolor": as_color(label.get_color(), label.get_alpha()),
+        "labelrotation": float(label.get_rotation()),
+        "tick1": bool(tick.tick1line.get_visible()),
+        "tick2": bool(tick.tick2line.get_visible()),
+        "label1": bool(tick.label1.get_visible()),
+        "label2": bool(tick.label2.get_visible()),
+        "grid": bool(tick.gridline.get_visible()),
+        "grid_color": as_color(tick.gridline.get_color(), tick.gridline.get_alpha()),
+        "grid_linewidth": float(tick.gridline.get_linewidth()),
+    }
+    style = tick.gridline.get_linestyle()
+    out["grid_linestyle"] = style if style in LINESTYLES else "-"
+    direction = _private.tick_direction(tick)
+    if direction is not None:
+        out["direction"] = direction
+    return out
