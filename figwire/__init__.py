@@ -30,6 +30,7 @@ from ._replay import ReplayGuard
 from ._spec import FORMAT_VERSION, ErrorCode, Limits
 from ._unpack import Unpacked, inspect, unpack
 from ._version import __version__
+from .scene import SceneLimits
 
 __all__ = [
     "pack",
@@ -57,6 +58,7 @@ __all__ = [
     "FigureFacts",
     "Limits",
     "LoadPolicy",
+    "SceneLimits",
     "ErrorCode",
     "FORMAT_VERSION",
     "FigwireError",

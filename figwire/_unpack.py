@@ -18,6 +18,7 @@ from ._errors import DecodeError, FigwireError
 from ._loadpolicy import DEFAULT_LOAD_POLICY, LoadPolicy
 from ._replay import ReplayGuard
 from ._spec import DEFAULT_LIMITS, ErrorCode, Limits, MediaType
+from .scene._schema import DEFAULT_SCENE_LIMITS, SceneLimits
 
 __all__ = ["Unpacked", "unpack", "inspect"]
 
@@ -69,6 +70,7 @@ class _Context:
     allow: Iterable[Tuple[str, str]]
     zero_copy: bool
     policy: LoadPolicy
+    scene_limits: SceneLimits
     #: what a tier made safe in the figure it returns (``LoadPolicy`` notes).
     notes: List[str] = field(default_factory=list)
     #: what the scene tier could not carry exactly.
@@ -218,7 +220,7 @@ def _scene_tier(ctx: _Context) -> Any:
 
     buffers = part_buffers(ctx.frames, part)
     try:
-        figure, skipped = rebuild(buffers)
+        figure, skipped = rebuild(buffers, ctx.scene_limits)
     except FigwireError:
         raise
     except Exception as exc:  # this matplotlib could not build or draw it: the image instead
@@ -260,6 +262,7 @@ def unpack(
     limits: Limits = DEFAULT_LIMITS,
     zero_copy: bool = False,
     policy: LoadPolicy = DEFAULT_LOAD_POLICY,
+    scene_limits: SceneLimits = DEFAULT_SCENE_LIMITS,
     on_verified: Optional[Callable[[Header, Mapping[str, memoryview]], None]] = None,
 ) -> Unpacked:
     """Rebuild the figure from ``frames``: live when possible, else the fallbacks.
@@ -288,6 +291,10 @@ def unpack(
     stock-pickled figure; ``zero_copy=True`` skips that copy, and the arrays over
     read-only frames are then read-only views (in-place edits raise ``ValueError``).
 
+    A message with no usable pickle is live by its scene (spec §16) when it has one: plain
+    data, so no key or opt-in is needed; ``scene_limits`` (a ``SceneLimits``) bounds it
+    before anything is built, and ``result.skipped`` lists what it could not carry.
+
     ``on_verified(header, fallbacks)`` is called once the message is verified and its
     fallbacks decoded, before any pickle is loaded: a viewer shows the image at once
     there and the live figure when it is ready (progressive display).
@@ -302,7 +309,7 @@ def unpack(
     fallbacks = _decode_fallbacks(frames, header, notes)
     if on_verified is not None:
         on_verified(header, fallbacks)
-    ctx = _Context(frames, header, authenticated, key is not None, trust_unsigned, allow, zero_copy, policy)
+    ctx = _Context(frames, header, authenticated, key is not None, trust_unsigned, allow, zero_copy, policy, scene_limits)
     reasons = []
     for name, attempt in LIVE_TIERS:
         try:

@@ -379,3 +379,22 @@ def test_any_bytes_in_a_scene_message_never_raise(data, at) -> None:
 
 
 SCENE_MESSAGE = figwire.pack(CORPUS["mpl_complete"](), parts=["scene", "image/png"])
+
+
+def test_unpack_honours_the_callers_scene_limits() -> None:
+    frames = figwire.pack(CORPUS["twinx_shared"](), parts=["scene", "image/png"])
+    assert figwire.unpack(frames).tier == "scene"
+    tight = figwire.unpack(frames, scene_limits=figwire.SceneLimits(max_axes=1))
+    assert tight.tier == "image/png" and "limit-exceeded" in " ".join(tight.notes)
+
+
+def test_the_codec_never_imports_the_scene() -> None:
+    """The sans-IO codec (envelope, parts, framing, keys) knows the scene only as a role."""
+    import ast
+    from pathlib import Path
+
+    root = Path(figwire.__file__).parent
+    for name in ("_codec.py", "_envelope.py", "_spec.py", "_framing.py", "_auth.py", "_negotiate.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m.startswith("scene") or ".scene" in m], name

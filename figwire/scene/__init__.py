@@ -1,21 +1,23 @@
 """The scene tier (spec §16): a figure as plain data, rebuilt live on any matplotlib.
 
-``describe_part`` (producer) turns a drawn figure into a scene part's frames;
+``describe_frames`` (producer) turns a drawn figure into a scene part's frames;
 ``rebuild`` (consumer) turns those frames back into a live figure, with no trust
 needed: the part is data, checked against the node tables before anything is built.
-The codec never imports this package; ``pack`` and ``unpack`` reach it lazily.
+
+Importing this package costs nothing: its limits and version are plain values, and
+everything that needs numpy or matplotlib is imported when first used, so that
+``import figwire`` stays free of both (``pack`` and ``unpack`` reach the rest lazily).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any, List, Sequence, Tuple
 
-from ._check import check_scene
-from ._describe import Undescribable, describe, draw_for_scene
 from ._schema import DEFAULT_SCENE_LIMITS, SCENE_VERSION, SceneLimits
-from ._wire import decode_scene, encode_scene
 
 __all__ = [
+    "DEFAULT_SCENE_LIMITS",
     "SCENE_VERSION",
     "SceneLimits",
     "Undescribable",
@@ -28,9 +30,31 @@ __all__ = [
     "rebuild",
 ]
 
+#: Names served lazily, by the module that defines them.
+_LAZY = {
+    "check_scene": "._check",
+    "decode_scene": "._wire",
+    "encode_scene": "._wire",
+    "describe": "._describe",
+    "draw_for_scene": "._describe",
+}
+
+
+class Undescribable(Exception):
+    """The figure has something a scene cannot carry (3D axes...); the message is why."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def describe_frames(fig: Any) -> Tuple[List[Any], List[Tuple[str, str]]]:
     """``(frames of a scene part, skipped)`` for a figure drawn at its own dpi."""
+    from ._describe import describe
+    from ._wire import encode_scene
+
     doc, skipped = describe(fig)
     return encode_scene(doc), skipped
 
@@ -43,6 +67,8 @@ def rebuild(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS) -
     drawn plain), so the figure is not drawn here; a window's first draw is still
     checked (``unpack(backend=...)`` shows the image if it fails)."""
     from ._build import build
+    from ._check import check_scene
+    from ._wire import decode_scene
 
     doc, skipped = check_scene(decode_scene(frames, limits), limits)
     figure, unbuilt = build(doc)

@@ -18,18 +18,14 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 from matplotlib.axis import Axis
 
-from . import _private
+from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
 from ._describe_axis import describe_axis
 from ._place import Node, Place, as_color
 from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION
 from ._texts import text_style
 
-__all__ = ["Undescribable", "describe", "draw_for_scene"]
-
-
-class Undescribable(Exception):
-    """The figure has something a scene cannot carry; the message is why."""
+__all__ = ["describe", "draw_for_scene"]
 
 
 def draw_for_scene(fig: Any) -> None:
