@@ -273,6 +273,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "clip_patch": _private.clip_patch(polar_line.get_clip_path()),
         "mesh_shading": _private.mesh_shading(mesh),
         "mesh_antialiased": _private.mesh_antialiased(mesh),
+        "antialiased": _private.antialiased(mesh),
         "arrow_paths": _private.arrow_paths(arrow),
         "symlog_norm": _private.symlog_norm(matplotlib.colors.SymLogNorm(1.0)),
         "multiple_base": _private.multiple_base(matplotlib.ticker.MultipleLocator(0.5)),

@@ -134,7 +134,7 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
         value = style_of(artist, f"get_{name}")
         if isinstance(value, str):
             node[name] = value
-    node["antialiased"] = bool(np.any(artist.get_antialiased()))
+    node["antialiased"] = _private.antialiased(artist)
     return [node]
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import numpy as np
-
 from . import _private
 from ._place import Node, Place
 from ._schema import LINESTYLES
@@ -53,7 +51,7 @@ def stroke(artist: Any, node: Node, dash_reader: Any) -> None:
         value = next((v for v in (style_of(artist, g) for g in getters) if v is not None), None)
         if isinstance(value, str):
             node[name] = value
-    node["antialiased"] = bool(np.any(artist.get_antialiased()))
+    node["antialiased"] = _private.antialiased(artist)
 
 
 def style_of(artist: Any, getter: str) -> Any:

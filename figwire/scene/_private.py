@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Optional, Tuple
 
+import numpy as np
+
 #: name -> (what it reads, why there is no public way). The describer calls ``read``.
 PRIVATE_READS: Dict[str, str] = {
     "dash_pattern": "Line2D._unscaled_dash_pattern: a custom dash sequence (get_linestyle says only '--')",
@@ -23,6 +25,7 @@ PRIVATE_READS: Dict[str, str] = {
     "marker_style": "Line2D._marker: get_marker returns what was passed, not the resolved MarkerStyle",
     "clip_patch": "TransformedPatchPath._patch: whether an artist is clipped to its axes' own patch",
     "mesh_shading": "QuadMesh._shading: flat or gouraud has no getter",
+    "antialiased": "Collection._antialiaseds: Collection.get_antialiased exists only from matplotlib 3.8",
     "mesh_antialiased": "QuadMesh._antialiased: what draw_quad_mesh uses (get_antialiased is the Collection's)",
     "arrow_paths": "FancyArrowPatch._get_path_in_displaycoord: an arrow's sub-paths and which are filled",
     "symlog_norm": "SymLogNorm._scale: linthresh, linscale and base (no public getters before 3.7)",
@@ -74,8 +77,15 @@ def tick_direction(tick: Any) -> Optional[str]:
 
 @_guarded
 def linespacing(text: Any) -> Optional[float]:
+    """A text's line spacing when it was set: None for this matplotlib's default (1.2
+    until 3.10, ``'normal'`` from 3.11), which the consumer's own default replaces (so
+    a 3.10 figure's texts are not spaced more widely than a 3.11 consumer's own)."""
+    from matplotlib.text import Text
+
     value = text._linespacing
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if value == Text()._linespacing or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
 @_guarded
@@ -98,6 +108,16 @@ def clip_patch(clip_path: Any) -> Any:
 def mesh_shading(mesh: Any) -> Optional[str]:
     shading = mesh._shading
     return shading if shading in ("flat", "gouraud") else None
+
+
+def antialiased(artist: Any) -> bool:
+    """Whether an artist is drawn antialiased (any of a collection's paths)."""
+    getter = getattr(artist, "get_antialiased", None)
+    try:
+        value = getter() if getter is not None else artist._antialiaseds
+    except Exception:
+        return True
+    return bool(np.any(value))
 
 
 @_guarded
@@ -207,6 +227,7 @@ READERS = {
     "marker_style": marker_style,
     "clip_patch": clip_patch,
     "mesh_shading": mesh_shading,
+    "antialiased": antialiased,
     "mesh_antialiased": mesh_antialiased,
     "arrow_paths": arrow_paths,
     "symlog_norm": symlog_norm,
