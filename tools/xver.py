@@ -834,7 +834,7 @@ def report(
         f"info {timings['info']:.0f} s, produce {timings['produce']:.0f} s, consume {timings['consume']:.0f} s; "
         f"CPU time of all workers {timings['cpu']:.0f} s (wall clock above CPU / cores means other load on the machine). "
         f"Workers restarted after a crash or hang: {restarts}.",
-        f"`pack` (pickle + PNG) per figure: {_ms([r['pack_s'] for r in ok])}; a `.fgw` file is "
+        f"`pack` (pickle + scene + PNG) per figure: {_ms([r['pack_s'] for r in ok])}; a `.fgw` file is "
         f"{statistics.median(r['bytes'] for r in ok) / 1024 if ok else 0:.0f} KiB (median), "
         f"{max((r['bytes'] for r in ok), default=0) / 1024:.0f} KiB at most.",
         f"`split` + `unpack` per default pack: {_ms(live_s)} when live (the first load in a process includes imports); "
