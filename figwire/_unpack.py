@@ -96,8 +96,8 @@ def _pickle_tier(ctx: _Context) -> Any:
 def _unauthenticated(ctx: _Context) -> str:
     if ctx.keyed:
         return (
-            "a pickle is code, and this message is not signed: only its images are used "
-            "(trust_unsigned=True loads unsigned pickles, for files you made yourself)"
+            "a pickle is code, and this message is not signed: its pickle is not used, only its scene "
+            "and images (trust_unsigned=True loads unsigned pickles, for files you made yourself)"
         )
     return (
         "a pickle is code, and this message is not authenticated: pass unpack(..., key=...) with the "
@@ -273,7 +273,7 @@ def unpack(
     A pickle is code, so it is loaded only from an authenticated message: ``key`` (the
     producer's shared key) verifies the message's tag before anything of it is decoded,
     and a message that fails raises ``DecodeError(auth-failed)``; an unsigned message
-    then shows its images only. ``trust_unsigned=True`` is the one opt-in for loading
+    then never loads its pickle (its scene and images are used). ``trust_unsigned=True`` is the one opt-in for loading
     unsigned pickles, for files you made yourself. ``replay`` (a ``ReplayGuard``) refuses
     a message seen before or created outside its window (``DecodeError(replayed)``).
 

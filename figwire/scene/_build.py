@@ -2,8 +2,9 @@
 
 Nothing from the message is executed: every value was checked by ``_check`` and is
 passed to matplotlib's constructors and setters as data. The figure is made without
-pyplot (``Figure()``, a plain canvas), with no layout engine: axes are placed where the
-producer drew them. A setting this matplotlib does not know (a newer interpolation
+pyplot (``Figure()``, a plain canvas). With the scene's layout engine, axes go in their
+grid cells and this matplotlib lays them out, as it would its own copy of the figure;
+without one, axes are placed where the producer drew them. A setting this matplotlib does not know (a newer interpolation
 stage, a scale added later) is reported in ``skipped`` and left at its default; any
 other failure propagates, and the caller shows the image instead of half a figure.
 """
