@@ -83,7 +83,8 @@ def linespacing(text: Any) -> Optional[float]:
     from matplotlib.text import Text
 
     value = text._linespacing
-    if value == Text()._linespacing or isinstance(value, bool) or not isinstance(value, (int, float)):
+    default: Any = Text()
+    if value == default._linespacing or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value)
 
