@@ -202,6 +202,16 @@ BAD = {
     ),
     "huge figure": lambda d: d["figure"].update(size_inches=[1000.0, 1000.0], dpi=1000.0),
     "tick labels miscounted": lambda d: d["figure"]["axes"][0]["xaxis"]["major"]["labels"].append("extra"),
+    # hostile producers: each of these was accepted once and cost the client a hang or memory
+    "5000 ticks (minutes to draw)": lambda d: d["figure"]["axes"][0]["xaxis"].update(
+        major={"locs": np.linspace(0, 1, 5000), "labels": [""] * 5000}
+    ),
+    "a multiple locator of 1e-12 (36 TiB on the first zoom)": lambda d: d["figure"]["axes"][0]["xaxis"].update(
+        locator="multiple", locator_base=1e-12
+    ),
+    "2e9 interpolated vertices (a curved path)": lambda d: d["figure"]["axes"][0]["artists"].append(
+        {"type": "patch", "path": {"vertices": np.zeros((2_000_000, 2)), "interpolation_steps": 1000}}
+    ),
 }
 
 

@@ -261,6 +261,18 @@ class _Checker:
         return out
 
 
+def _check_multiple(axes: Dict[str, Any], name: str, limits: SceneLimits, where: str) -> None:
+    """A ``multiple`` locator's spacing makes at most ``max_ticks`` ticks over the recorded
+    view (a spacing of 1e-12 would ask for trillions on the first zoom)."""
+    base = axes.get(name, {}).get("locator_base")
+    if base is None:
+        return
+    lo, hi = axes["xlim" if name == "xaxis" else "ylim"]
+    ticks = abs(hi - lo) / base
+    if ticks > limits.max_ticks:
+        raise LimitExceededError(f"{where} ticks of its multiple locator", int(min(ticks, 1e18)), limits.max_ticks)
+
+
 def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -> None:
     """A cell names a grid of the figure and whole rows and columns inside it."""
     if cell["gridspec"] >= len(grids):
@@ -274,11 +286,15 @@ def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -
             raise _bad(where, f"has a grid whose {name} are not one per column or row")
 
 
-def _paths_consistent(doc: Dict[str, Any]) -> None:
-    """Cross-field rules the tables cannot say: codes as long as vertices, lengths summing."""
+def _paths_consistent(doc: Dict[str, Any], limits: SceneLimits) -> None:
+    """Cross-field rules the tables cannot say: codes as long as vertices, lengths summing,
+    and the vertices a curved (polar) axes makes of a path bounded before it makes them."""
 
     def check_path(path: Dict[str, Any], where: str) -> None:
         n = len(path["vertices"])
+        curved = n * path.get("interpolation_steps", 1)
+        if curved > limits.max_curved_vertices:
+            raise LimitExceededError(f"{where} interpolated vertices", curved, limits.max_curved_vertices)
         if "codes" in path and len(path["codes"]) != n:
             raise _bad(where, "has a code count different from its vertex count")
         if "lengths" in path:
@@ -331,6 +347,9 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
             for t in ticks:
                 if t is not None and len(t["labels"]) != len(t["locs"]):
                     raise _bad(f"figure.axes[{i}].{name}", "has a tick label count different from its tick count")
+                if t is not None and len(t["locs"]) > limits.max_ticks:
+                    raise LimitExceededError(f"figure.axes[{i}].{name} ticks", len(t["locs"]), limits.max_ticks)
+            _check_multiple(axes, name, limits, f"figure.axes[{i}].{name}")
         for function in functions:
             if function is not None:
                 x, y = function["x"], function["y"]
@@ -344,6 +363,6 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                     raise _bad(
                         f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples"
                     )
-    _paths_consistent(checked)
+    _paths_consistent(checked, limits)
     producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
     return checked, producer + checker.skipped

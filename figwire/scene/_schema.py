@@ -528,6 +528,8 @@ class SceneLimits:
     max_hatch: int = 16
     max_figure_pixels: int = 1 << 26
     max_depth: int = 16
+    max_ticks: int = 1000  # per tick set, and per view for a "multiple" locator (matplotlib's MAXTICKS)
+    max_curved_vertices: int = 1 << 22  # a path's vertices times its interpolation steps
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

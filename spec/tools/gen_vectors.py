@@ -1521,6 +1521,14 @@ def scene_cases() -> Cases:
         error="limit-exceeded", scene_limits={"max_axes": 1}, spec="§16.5")
     bad(cases, "tick-labels-miscounted", "two tick locations, one label",
         scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (2,), f8(0, 5)), "labels": ["0"]}})]), error="malformed")
+    bad(cases, "too-many-ticks", "1001 tick locations in one tick set",
+        scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (1001,), f8(*range(1001))), "labels": [""] * 1001}})]),
+        error="limit-exceeded", spec="§16.5")
+    bad(cases, "multiple-too-fine", "a multiple locator of spacing 1e-12 over a view 10 wide",
+        scene_doc([axes_of(xaxis={"locator": "multiple", "locator_base": 1e-12})]), error="limit-exceeded", spec="§16.5")
+    bad(cases, "curved-path-too-costly", "a path of 5000 vertices curved in 1000 steps each",
+        scene_doc([axes_of({"type": "patch", "path": {"vertices": arr("<f8", (5000, 2), bytes(80000)), "interpolation_steps": 1000}})]),
+        error="limit-exceeded", spec="§16.5")
     bad(cases, "path-lengths", "a collection whose path lengths do not sum to its vertex count",
         scene_doc([axes_of({"type": "collection", "paths": {"vertices": arr("<f8", (3, 2), f8(0, 0, 1, 1, 2, 0)), "lengths": arr("<i8", (1,), struct.pack("<q", 5))}})]),
         error="malformed")

@@ -224,6 +224,8 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_hatch": "characters of a hatch pattern",
     "max_figure_pixels": r"the figure's width x height x dpi\ :sup:`2`",
     "max_depth": "nesting of maps and arrays",
+    "max_ticks": "locations of one tick set, and the ticks a ``multiple`` locator makes over the recorded view",
+    "max_curved_vertices": "a path's vertices times its ``interpolation_steps``",
 }
 
 

@@ -14,7 +14,8 @@ RLE blocks, which is all the vectors use (a frame with compressed blocks is repo
 skipped, not as passed). For scene parts (§16) it checks the document and its array
 references (§16.3, §16.5, §16.8) and reads the expected axes and node counts from the
 document, with the rules of §16.4 that hold across its tables (finite numbers, colours,
-font names, node types, shares, tick and path counts, dash cycles); it does not restate
+font names, node types, shares, tick and path counts, dash cycles, tick and curved-path
+bounds); it does not restate
 the per-field tables, so a refusal that needs them would be reported as skipped.
 
 Usage: python spec/tools/verify_vectors.py [vectors directory]; exits 1 on any mismatch.
@@ -776,7 +777,8 @@ def check_control(case: Mapping[str, Any]) -> None:
 # re-implemented here: a refusal that needs them is reported as skipped) ---------------------
 
 SCENE_DTYPES = {"f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"}
-SCENE_LIMITS = {"max_axes": 1024, "max_array_items": 1 << 27, "max_array_bytes": 1 << 30, "max_figure_pixels": 1 << 26, "max_depth": 16}
+SCENE_LIMITS = {"max_axes": 1024, "max_array_items": 1 << 27, "max_array_bytes": 1 << 30, "max_figure_pixels": 1 << 26,
+                "max_depth": 16, "max_ticks": 1000, "max_curved_vertices": 1 << 22}
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
 
 
@@ -861,7 +863,7 @@ def _items(ref: Mapping[str, Any]) -> int:
     return n
 
 
-def check_scene_rules(doc: Mapping[str, Any]) -> None:
+def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None:
     """The rules of §16.4 that hold across the tables (finite numbers, colours, names,
     nodes) and its cross-field rules; the per-field types and ranges are not restated."""
 
@@ -897,8 +899,16 @@ def check_scene_rules(doc: Mapping[str, Any]) -> None:
                 ticks = ax.get(name, {}).get(which)
                 if ticks is not None and len(ticks["labels"]) != _items(ticks["locs"]):
                     raise Refused("malformed", "tick labels miscounted")
+                if ticks is not None and _items(ticks["locs"]) > limits["max_ticks"]:
+                    raise Refused("limit-exceeded", "too many ticks")
+            base = ax.get(name, {}).get("locator_base")
+            lo, hi = ax["xlim" if name == "xaxis" else "ylim"]
+            if base is not None and abs(hi - lo) / base > limits["max_ticks"]:
+                raise Refused("limit-exceeded", "a multiple locator too fine for its view")
         for node in ax.get("artists", []):
             for path in (node.get("paths"), node.get("path")):
+                if path and _items(path["vertices"]) // 2 * path.get("interpolation_steps", 1) > limits["max_curved_vertices"]:
+                    raise Refused("limit-exceeded", "a curved path's vertices")
                 if path and "lengths" in path:
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
                     if sum(lengths) != _items(path["vertices"]) // 2:
@@ -915,13 +925,13 @@ def check_scene(case: Mapping[str, Any]) -> None:
     limits = {**SCENE_LIMITS, **case.get("scene_limits", {})}
     frames = _frames(case)
     if "error" in case:
-        got = _refusal(lambda: check_scene_rules(read_scene(frames, limits)))
+        got = _refusal(lambda: check_scene_rules(read_scene(frames, limits), limits))
         if got is None:
             raise Unsupported(f"refusing it takes the field tables of §16.4 ({case['error']})")
         assert got == case["error"], f"refused with {got}, expected {case['error']}"
         return
     doc = read_scene(frames, limits)
-    check_scene_rules(doc)
+    check_scene_rules(doc, limits)
     want = case["expected"]
     skipped = len(doc.get("skipped", []))
     axes_seen = []
