@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import warnings
 from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
@@ -65,15 +66,25 @@ def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[Part
     figure a scene cannot carry (3D axes) or that fails to describe."""
     from .scene import Undescribable, describe_frames, draw_for_scene
 
-    try:
-        if not drawn:
+    if not drawn:
+        try:
             draw_for_scene(fig)
+        except Exception as exc:  # the figure's own failure (no TeX here, an artist that raises)
+            missing["scene"] = f"drawing the figure failed: {type(exc).__name__}: {exc}"
+            return None
+    try:
         frames, _ = describe_frames(fig)
     except Undescribable as exc:
         missing["scene"] = str(exc)
         return None
-    except Exception as exc:  # a figure the describer does not expect: never fail the pack
+    except Exception as exc:  # figwire's own bug on a figure it did not foresee: never fail the pack
         missing["scene"] = f"describing the figure failed: {type(exc).__name__}: {exc}"
+        warnings.warn(
+            f"figwire bug: describing the figure's scene raised {type(exc).__name__}: {exc}"
+            " (packed without a scene; please report it)",
+            RuntimeWarning,
+            stacklevel=3,  # pack's caller
+        )
         return None
     descriptor = Part(role=Role.SCENE.value, media_type=MediaType.SCENE.value, frames=(), sizes=())
     return PartData(descriptor, tuple(frames))

@@ -409,3 +409,17 @@ def test_the_codec_never_imports_the_scene() -> None:
         tree = ast.parse((root / name).read_text(encoding="utf-8"))
         imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [m for m in imported if m.startswith("scene") or ".scene" in m], name
+
+
+def test_a_describer_bug_packs_without_a_scene_and_says_so(monkeypatch) -> None:
+    """pack never fails on figwire's own describer, and never hides it either."""
+    from figwire.scene import _describe
+
+    def broken(fig):
+        raise KeyError("a figwire bug")
+
+    monkeypatch.setattr(_describe, "describe", broken)
+    with pytest.warns(RuntimeWarning, match="figwire bug"):
+        frames = figwire.pack(CORPUS["lines"]())
+    header = figwire.inspect(frames)
+    assert header.scene is None and "KeyError" in header.missing["scene"] and header.pickle is not None
