@@ -209,6 +209,9 @@ BAD = {
     "a multiple locator of 1e-12 (36 TiB on the first zoom)": lambda d: d["figure"]["axes"][0]["xaxis"].update(
         locator="multiple", locator_base=1e-12
     ),
+    "10,001 texts (a layout each, on every draw)": lambda d: d["figure"]["axes"][0]["artists"].extend(
+        {"type": "text", "text": "x", "xy": [0.5, 0.5], "space": "axes"} for _ in range(10_001)
+    ),
     "2e9 interpolated vertices (a curved path)": lambda d: d["figure"]["axes"][0]["artists"].append(
         {"type": "patch", "path": {"vertices": np.zeros((2_000_000, 2)), "interpolation_steps": 1000}}
     ),

@@ -46,6 +46,7 @@ class _Checker:
     def __init__(self, limits: SceneLimits) -> None:
         self.limits = limits
         self.nodes = 0
+        self.texts = 0
         self.strings = 0
         self.skipped: List[Tuple[str, str]] = []
         self.kinds: Dict[str, Callable[[Any, str, SField], Any]] = {
@@ -249,6 +250,10 @@ class _Checker:
                 raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
             if not isinstance(node, dict) or not isinstance(node.get("type"), str):
                 raise _bad(here, "must be a map with a str 'type'")
+            if node["type"] == "text":  # each is laid out on every draw: far dearer than a line's point
+                self.texts += 1
+                if self.texts > self.limits.max_text_nodes:
+                    raise LimitExceededError("scene text nodes", self.texts, self.limits.max_text_nodes)
             fields = NODE_TYPES.get(node["type"])
             if fields is None:
                 if node.get("optional") is True:

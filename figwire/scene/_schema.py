@@ -518,6 +518,7 @@ class SceneLimits:
     max_nodes: int = 200_000  # artist nodes in the whole figure
     max_axes: int = 1024
     max_text: int = 10_000  # characters per string
+    max_text_nodes: int = 10_000  # text artists: each costs a layout per draw (10,000: about 2 s)
     max_strings: int = 100_000  # strings in lists (tick labels, families)
     max_array_items: int = 1 << 27  # elements of one array
     max_array_bytes: int = 1 << 30  # all arrays together

@@ -1521,6 +1521,8 @@ def scene_cases() -> Cases:
         error="limit-exceeded", scene_limits={"max_axes": 1}, spec="§16.5")
     bad(cases, "tick-labels-miscounted", "two tick locations, one label",
         scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (2,), f8(0, 5)), "labels": ["0"]}})]), error="malformed")
+    bad(cases, "too-many-texts", "two text nodes where the consumer allows one",
+        scene_doc([axes_of(text, dict(text, text="again"))]), error="limit-exceeded", scene_limits={"max_text_nodes": 1}, spec="§16.5")
     bad(cases, "too-many-ticks", "1001 tick locations in one tick set",
         scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (1001,), f8(*range(1001))), "labels": [""] * 1001}})]),
         error="limit-exceeded", spec="§16.5")

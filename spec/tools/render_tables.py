@@ -214,6 +214,7 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_nodes": "artist nodes in the whole figure",
     "max_axes": "axes in the figure",
     "max_text": "characters of one string",
+    "max_text_nodes": "text artist nodes in the whole figure (each is laid out on every draw)",
     "max_strings": "strings in the whole scene (tick labels, font families, texts)",
     "max_array_items": "elements of one array",
     "max_array_bytes": "bytes of every array together",

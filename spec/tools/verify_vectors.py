@@ -778,7 +778,7 @@ def check_control(case: Mapping[str, Any]) -> None:
 
 SCENE_DTYPES = {"f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"}
 SCENE_LIMITS = {"max_axes": 1024, "max_array_items": 1 << 27, "max_array_bytes": 1 << 30, "max_figure_pixels": 1 << 26,
-                "max_depth": 16, "max_ticks": 1000, "max_curved_vertices": 1 << 22}
+                "max_depth": 16, "max_ticks": 1000, "max_curved_vertices": 1 << 22, "max_text_nodes": 10_000}
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
 
 
@@ -890,6 +890,10 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 walk(v, key)
 
     walk(doc, "scene")
+    texts = sum(n.get("type") == "text" for ax in doc["figure"].get("axes", []) for n in ax.get("artists", []))
+    texts += sum(n.get("type") == "text" for n in doc["figure"].get("artists", []))
+    if texts > limits["max_text_nodes"]:
+        raise Refused("limit-exceeded", "text nodes")
     for i, ax in enumerate(doc["figure"].get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in ax and not 0 <= ax[share] < i:
