@@ -274,7 +274,6 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     mesh = mesh_fig.axes[0].collections[0]
     answers = {
         "dash_pattern": _private.dash_pattern(line),
-        "patch_dash_pattern": _private.dash_pattern(matplotlib.patches.Rectangle((0, 0), 1, 1, linestyle="--")),
         "hatch_color": _private.hatch_color(bar),
         "interpolation_steps": _private.interpolation_steps(
             matplotlib.path.Path([[0, 0], [1, 1]], _interpolation_steps=5)
@@ -299,7 +298,9 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "draw_disabled": _private.draw_disabled(matplotlib.backends.backend_agg.RendererAgg(10, 10, 72)),
         "secondary": _private.secondary(ax.secondary_xaxis("top", functions=(np.square, np.sqrt))),
     }
-    assert set(answers) == set(_private.PRIVATE_READS) == set(_private.READERS)
+    assert set(answers) == set(_private.PRIVATE_READS)
+    assert all(callable(getattr(_private, name)) for name in answers)
+    assert _private.dash_pattern(matplotlib.patches.Rectangle((0, 0), 1, 1, linestyle="--")) is not None
     assert [name for name, value in answers.items() if value is None] == []
     for f in (fig, extra, mesh_fig):
         close(f)

@@ -13,10 +13,10 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
 
-#: name -> (what it reads, why there is no public way). The describer calls ``read``.
+#: Every private read, by the name of the function here that makes it (``dash_pattern``
+#: serves patches too): what it reads, and why there is no public way.
 PRIVATE_READS: Dict[str, str] = {
-    "dash_pattern": "Line2D._unscaled_dash_pattern: a custom dash sequence (get_linestyle says only '--')",
-    "patch_dash_pattern": "Patch._unscaled_dash_pattern: as for lines",
+    "dash_pattern": "Line2D/Patch._unscaled_dash_pattern: a custom dash sequence (get_linestyle says only '--')",
     "hatch_color": "Patch._hatch_color: no getter before matplotlib 3.10",
     "interpolation_steps": "Path._interpolation_steps: polar bars are curved by it; Path has no getter",
     "tick_direction": "Tick._tickdir: Axis.get_tick_params exists only from 3.7 and omits the direction",
@@ -215,28 +215,3 @@ def tight_parameters(figure: Any) -> Dict[str, Any]:
 @_guarded
 def side_titles(axes: Any) -> Any:
     return {"left": axes._left_title, "right": axes._right_title}
-
-
-READERS = {
-    "dash_pattern": dash_pattern,
-    "patch_dash_pattern": dash_pattern,
-    "hatch_color": hatch_color,
-    "interpolation_steps": interpolation_steps,
-    "tick_direction": tick_direction,
-    "linespacing": linespacing,
-    "title_pad": title_pad,
-    "marker_style": marker_style,
-    "clip_patch": clip_patch,
-    "mesh_shading": mesh_shading,
-    "antialiased": antialiased,
-    "mesh_antialiased": mesh_antialiased,
-    "arrow_paths": arrow_paths,
-    "symlog_norm": symlog_norm,
-    "multiple_base": multiple_base,
-    "secondary": secondary,
-    "draw_disabled": draw_disabled,
-    "side_titles": side_titles,
-    "sup_texts": sup_texts,
-    "tight_parameters": tight_parameters,
-    "path_effects": path_effects,
-}
