@@ -69,7 +69,16 @@ PRODUCER = {
     "platform": "linux-x86_64",
     "byteorder": "little",
 }
-FIGURE = FigureFacts(label="vectors", number=None, size_inches=(4.0, 3.0), dpi=100.0, pixels=(400, 300), axes=1, suptitle=None, titles=("sales",))
+FIGURE = FigureFacts(
+    label="vectors",
+    number=None,
+    size_inches=(4.0, 3.0),
+    dpi=100.0,
+    pixels=(400, 300),
+    axes=1,
+    suptitle=None,
+    titles=("sales",),
+)
 REQUIRES = {"matplotlib": "3.10.1", "numpy": "2.2.4"}
 
 #: Protocol 5 pickle of None: PROTO 5, NONE, STOP.
@@ -160,7 +169,9 @@ def zstd_skippable(data: bytes) -> bytes:
     return struct.pack("<II", 0x184D2A50, len(data)) + data
 
 
-ZSTD_FRAME, ZSTD_RAW = zstd_frame([("raw", b"figwire zstd vector: a raw block, then an RLE block of ", 0), ("rle", b"*", 300)])
+ZSTD_FRAME, ZSTD_RAW = zstd_frame(
+    [("raw", b"figwire zstd vector: a raw block, then an RLE block of ", 0), ("rle", b"*", 300)]
+)
 
 # -- msgpack spelled out --------------------------------------------------------------------
 
@@ -274,7 +285,9 @@ def build(
     for spec in specs:
         descriptor = Part(role=spec.role, media_type=spec.media_type, frames=(), sizes=(), **spec.fields)
         known_digest = spec.digest if spec.digest in _DIGESTS else None
-        part, sent = encode_part(PartData(descriptor, tuple(b.sent for b in spec.blobs)), len(frames) + 1, digest=known_digest)
+        part, sent = encode_part(
+            PartData(descriptor, tuple(b.sent for b in spec.blobs)), len(frames) + 1, digest=known_digest
+        )
         if spec.digest is not None and known_digest is None:  # a name figwire refuses to write
             digests = tuple(hashlib.new(spec.digest, b.sent, usedforsecurity=False).digest() for b in spec.blobs)
             part = replace(part, digest=spec.digest, digests=digests)
@@ -282,7 +295,15 @@ def build(
             part = replace(part, codec=spec.codec, raw_sizes=tuple(len(b.raw) for b in spec.blobs))
         parts.append(part)
         frames.extend(bytes(f) for f in sent)
-    header = Header(version=version, id=MSG_ID, created=CREATED, producer=PRODUCER, figure=figure, parts=tuple(parts), missing=dict(missing or {}))
+    header = Header(
+        version=version,
+        id=MSG_ID,
+        created=CREATED,
+        producer=PRODUCER,
+        figure=figure,
+        parts=tuple(parts),
+        missing=dict(missing or {}),
+    )
     return Message(header, [encode_envelope(header), *frames, *extra_frames], tuple(specs))
 
 
@@ -307,7 +328,11 @@ def _json_value(value: Any, wire_type: str) -> Any:
 def _known(wire: Mapping[str, Any], table: str) -> Dict[str, Any]:
     """The fields of ``table`` present in ``wire``, nested tables left out (the caller walks them)."""
     nested = ("map", "array of map")
-    return {f.name: _json_value(wire[f.name], f.type) for f in FIELD_TABLES[table] if f.name in wire and f.type not in nested}
+    return {
+        f.name: _json_value(wire[f.name], f.type)
+        for f in FIELD_TABLES[table]
+        if f.name in wire and f.type not in nested
+    }
 
 
 def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str, Any]:
@@ -317,7 +342,9 @@ def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str,
         part = _known(p, "part")
         if not part.get("requires", True):
             del part["requires"]
-        usable = (p["role"], p["type"]) in _KNOWN_PARTS and not (p["role"] == Role.FALLBACK.value and len(p["frames"]) != 1)
+        usable = (p["role"], p["type"]) in _KNOWN_PARTS and not (
+            p["role"] == Role.FALLBACK.value and len(p["frames"]) != 1
+        )
         if usable:
             if spec.codec not in (None, *_CODECS) or spec.digest not in (None, *_DIGESTS):
                 raise ValueError("a valid case's usable part must use known codecs and digests")
@@ -330,7 +357,9 @@ def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str,
         "producer": _known(wire["producer"], "producer"),
         "figure": _known(wire["figure"], "figure"),
         "parts": parts,
-        "pickle": next((i for i, p in enumerate(wire["parts"]) if (p["role"], p["type"]) == (Role.PICKLE.value, PICKLE_TYPE)), None),
+        "pickle": next(
+            (i for i, p in enumerate(wire["parts"]) if (p["role"], p["type"]) == (Role.PICKLE.value, PICKLE_TYPE)), None
+        ),
     }
     if not out.get("missing", True):
         del out["missing"]
@@ -360,7 +389,14 @@ def _limits(limits: Optional[Mapping[str, int]]) -> Dict[str, Any]:
 
 
 def valid_case(
-    cases: Cases, id: str, description: str, spec: str, msg: Message, *, wire: Optional[Any] = None, limits: Optional[Mapping[str, int]] = None
+    cases: Cases,
+    id: str,
+    description: str,
+    spec: str,
+    msg: Message,
+    *,
+    wire: Optional[Any] = None,
+    limits: Optional[Mapping[str, int]] = None,
 ) -> None:
     """A message that decodes. ``wire`` replaces the encoder's envelope map (then decoder-only)."""
     frames = list(msg.frames)
@@ -427,9 +463,19 @@ def valid_cases() -> Cases:
         with_buffers(),
     )
     add(
-        cases, "pickle-empty-buffer", "an out-of-band buffer may be an empty frame", "§3.1", build([pickle_part(PICKLE_TWO_BUFFERS, [b"", BUFFER_B])])
+        cases,
+        "pickle-empty-buffer",
+        "an out-of-band buffer may be an empty frame",
+        "§3.1",
+        build([pickle_part(PICKLE_TWO_BUFFERS, [b"", BUFFER_B])]),
     )
-    add(cases, "pickle-protocol-4", "a protocol 4 pickle part has exactly one frame", "§7.1", build([pickle_part(PICKLE_4, fields={"protocol": 4})]))
+    add(
+        cases,
+        "pickle-protocol-4",
+        "a protocol 4 pickle part has exactly one frame",
+        "§7.1",
+        build([pickle_part(PICKLE_4, fields={"protocol": 4})]),
+    )
     add(
         cases,
         "fallbacks-only",
@@ -471,9 +517,20 @@ def valid_cases() -> Cases:
         "digest-sha256",
         "every frame of both parts carries a sha256 digest",
         "§6",
-        build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256"), fallback(PNG_TYPE, PNG, digest="sha256")]),
+        build(
+            [
+                pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256"),
+                fallback(PNG_TYPE, PNG, digest="sha256"),
+            ]
+        ),
     )
-    add(cases, "digest-blake2b", "a blake2b digest is 64 bytes", "§6", build([fallback(SVG_TYPE, SVG, digest="blake2b")]))
+    add(
+        cases,
+        "digest-blake2b",
+        "a blake2b digest is 64 bytes",
+        "§6",
+        build([fallback(SVG_TYPE, SVG, digest="blake2b")]),
+    )
     add(
         cases,
         "zlib-stored",
@@ -507,7 +564,13 @@ def valid_cases() -> Cases:
         "requires-and-numpy-private",
         "a pickle part naming extra packages and numpy's private modules",
         "§7.3",
-        build([pickle_part(fields={"requires": {**REQUIRES, "pandas": "2.2.3", "mpl_toolkits": ""}, "numpy_private": True})]),
+        build(
+            [
+                pickle_part(
+                    fields={"requires": {**REQUIRES, "pandas": "2.2.3", "mpl_toolkits": ""}, "numpy_private": True}
+                )
+            ]
+        ),
     )
 
     future = minimal()
@@ -537,11 +600,24 @@ def valid_cases() -> Cases:
     wire["figure"]["size_inches"] = [4, F32(3.0)]
     wire["figure"]["dpi"] = F32(100.0)
     wire["parts"][0]["dpi"] = 100
-    add(cases, "float-fields-as-int-and-float32", "float fields written as integers and as float 32 read as those numbers", "§4", numbers, wire=wire)
+    add(
+        cases,
+        "float-fields-as-int-and-float32",
+        "float fields written as integers and as float 32 read as those numbers",
+        "§4",
+        numbers,
+        wire=wire,
+    )
 
     unknown = build(
         [
-            PartSpec("vega", "application/vnd.vegalite.v5+json", (Blob(b"\x00compressed?", b""),), codec="brotli", digest="md5"),
+            PartSpec(
+                "vega",
+                "application/vnd.vegalite.v5+json",
+                (Blob(b"\x00compressed?", b""),),
+                codec="brotli",
+                digest="md5",
+            ),
             fallback("image/webp", b"RIFF\x00\x00\x00\x00WEBP"),
             fallback(PNG_TYPE, PNG),
         ]
@@ -558,16 +634,34 @@ def valid_cases() -> Cases:
         "pickle-role-unknown-type",
         "a pickle-role part of an unknown media type is not the pickle part; the first figwire pickle is",
         "§5.2",
-        build([PartSpec(Role.PICKLE.value, "application/x-cloudpickle", (Blob.plain(PICKLE_STREAM),), fields={"protocol": 5}), pickle_part()]),
+        build(
+            [
+                PartSpec(
+                    Role.PICKLE.value, "application/x-cloudpickle", (Blob.plain(PICKLE_STREAM),), fields={"protocol": 5}
+                ),
+                pickle_part(),
+            ]
+        ),
     )
     add(
         cases,
         "fallback-two-frames",
         "a fallback part of two frames is ignored",
         "§5.3",
-        build([PartSpec(Role.FALLBACK.value, PNG_TYPE, (Blob.plain(PNG[:8]), Blob.plain(PNG[8:]))), fallback(SVG_TYPE, SVG)]),
+        build(
+            [
+                PartSpec(Role.FALLBACK.value, PNG_TYPE, (Blob.plain(PNG[:8]), Blob.plain(PNG[8:]))),
+                fallback(SVG_TYPE, SVG),
+            ]
+        ),
     )
-    add(cases, "unnamed-frame", "a frame that no part names is ignored", "§5.4", build([pickle_part()], extra_frames=[b"not named by any part"]))
+    add(
+        cases,
+        "unnamed-frame",
+        "a frame that no part names is ignored",
+        "§5.4",
+        build([pickle_part()], extra_frames=[b"not named by any part"]),
+    )
     at_limit = with_buffers()
     add(
         cases,
@@ -577,7 +671,14 @@ def valid_cases() -> Cases:
         at_limit,
         limits={"max_envelope_bytes": len(at_limit.frames[0])},
     )
-    add(cases, "frames-at-limit", "a message of exactly max_frames frames is allowed", "§10", with_buffers(), limits={"max_frames": 5})
+    add(
+        cases,
+        "frames-at-limit",
+        "a message of exactly max_frames frames is allowed",
+        "§10",
+        with_buffers(),
+        limits={"max_frames": 5},
+    )
     add(
         cases,
         "message-bytes-at-limit",
@@ -636,14 +737,50 @@ def invalid_cases() -> Cases:
 
     # §3.1: frames and frame 0
     bad("no-frames", "a message of no frames", "§3.1", [], "malformed")
-    bad("bad-magic", "frame 0 begins with the PNG signature instead of the magic", "§3.1", [b"\x89PNG" + body, *base.frames[1:]], "malformed")
+    bad(
+        "bad-magic",
+        "frame 0 begins with the PNG signature instead of the magic",
+        "§3.1",
+        [b"\x89PNG" + body, *base.frames[1:]],
+        "malformed",
+    )
     bad("short-magic", "frame 0 is shorter than the magic", "§3.1", [ENVELOPE_MAGIC[:2]], "malformed")
-    bad("magic-only", "frame 0 is the magic with nothing after it", "§3.1", [ENVELOPE_MAGIC, *base.frames[1:]], "malformed")
-    bad("not-msgpack", "the envelope is the byte 0xc1, which msgpack never uses", "§3.1", [ENVELOPE_MAGIC + b"\xc1", *base.frames[1:]], "malformed")
-    bad("truncated-msgpack", "the envelope's msgpack ends one byte early", "§3.1", [env[:-1], *base.frames[1:]], "malformed")
-    bad("trailing-msgpack", "a nil follows the envelope map in frame 0", "§3.1", [env + b"\xc0", *base.frames[1:]], "malformed")
+    bad(
+        "magic-only",
+        "frame 0 is the magic with nothing after it",
+        "§3.1",
+        [ENVELOPE_MAGIC, *base.frames[1:]],
+        "malformed",
+    )
+    bad(
+        "not-msgpack",
+        "the envelope is the byte 0xc1, which msgpack never uses",
+        "§3.1",
+        [ENVELOPE_MAGIC + b"\xc1", *base.frames[1:]],
+        "malformed",
+    )
+    bad(
+        "truncated-msgpack",
+        "the envelope's msgpack ends one byte early",
+        "§3.1",
+        [env[:-1], *base.frames[1:]],
+        "malformed",
+    )
+    bad(
+        "trailing-msgpack",
+        "a nil follows the envelope map in frame 0",
+        "§3.1",
+        [env + b"\xc0", *base.frames[1:]],
+        "malformed",
+    )
     bad("not-a-map", "the envelope is an array", "§3.1", [envelope(["1.0", MSG_ID]), *base.frames[1:]], "malformed")
-    bad("ext-type", "an unknown field holds a msgpack extension of type 5", "§3.1", _mutated(_set(["x"], Raw(b"\xc7\x03\x05abc"))), "malformed")
+    bad(
+        "ext-type",
+        "an unknown field holds a msgpack extension of type 5",
+        "§3.1",
+        _mutated(_set(["x"], Raw(b"\xc7\x03\x05abc"))),
+        "malformed",
+    )
     bad(
         "timestamp-ext",
         "an unknown field holds a msgpack timestamp (extension type -1)",
@@ -657,9 +794,27 @@ def invalid_cases() -> Cases:
     def repeat_id(wire: Dict[str, Any]) -> Any:
         return Pairs([*wire.items(), ("id", "another-id")])
 
-    bad("repeated-key", "the envelope map has the key id twice", "§3.1", [envelope(repeat_id(base.wire)), *base.frames[1:]], "malformed")
-    bad("deep-nesting", "an unknown field nests 2000 arrays", "§3.1", _mutated(_set(["x"], Raw(b"\x91" * 2000 + b"\xc0"))), "malformed")
-    bad("invalid-utf8", "the figure label is a str that is not UTF-8", "§3.1", _mutated(_set(["figure", "label"], Raw(b"\xa2\xc3\x28"))), "malformed")
+    bad(
+        "repeated-key",
+        "the envelope map has the key id twice",
+        "§3.1",
+        [envelope(repeat_id(base.wire)), *base.frames[1:]],
+        "malformed",
+    )
+    bad(
+        "deep-nesting",
+        "an unknown field nests 2000 arrays",
+        "§3.1",
+        _mutated(_set(["x"], Raw(b"\x91" * 2000 + b"\xc0"))),
+        "malformed",
+    )
+    bad(
+        "invalid-utf8",
+        "the figure label is a str that is not UTF-8",
+        "§3.1",
+        _mutated(_set(["figure", "label"], Raw(b"\xa2\xc3\x28"))),
+        "malformed",
+    )
 
     # §4: version
     bad("version-missing", "the envelope lacks figwire", "§4", _mutated(_delete(["figwire"])), "malformed")
@@ -685,22 +840,68 @@ def invalid_cases() -> Cases:
     bad("missing-id", "the envelope lacks id", "§4.1", _mutated(_delete(["id"])), "malformed")
     bad("missing-parts", "the envelope lacks parts", "§4.1", _mutated(_delete(["parts"])), "malformed")
     bad("created-str", "created is a str", "§4.1", _mutated(_set(["created"], "2026-01-01")), "malformed")
-    bad("missing-not-str", "a reason in missing is an integer", "§4.1", _mutated(_set(["missing"], {"image/png": 3})), "malformed")
-    bad("producer-not-map", "producer is a str", "§4.2", _mutated(_set(["producer"], "figwire 0.1.0")), "malformed")
-    bad("producer-missing-matplotlib", "producer lacks matplotlib", "§4.2", _mutated(_delete(["producer", "matplotlib"])), "malformed")
-    bad("figure-missing-dpi", "figure lacks dpi", "§4.3", _mutated(_delete(["figure", "dpi"])), "malformed")
-    bad("figure-axes-bool", "figure.axes is true, and a bool is not an int", "§4", _mutated(_set(["figure", "axes"], True)), "malformed")
-    bad("figure-number-float", "figure.number is the float 1.0", "§4", _mutated(_set(["figure", "number"], 1.0)), "malformed")
-    bad("figure-label-nil", "figure.label is nil, and label is not nullable", "§4", _mutated(_set(["figure", "label"], None)), "malformed")
     bad(
-        "size-inches-three", "figure.size_inches holds three numbers", "§4.3", _mutated(_set(["figure", "size_inches"], [4.0, 3.0, 1.0])), "malformed"
+        "missing-not-str",
+        "a reason in missing is an integer",
+        "§4.1",
+        _mutated(_set(["missing"], {"image/png": 3})),
+        "malformed",
+    )
+    bad("producer-not-map", "producer is a str", "§4.2", _mutated(_set(["producer"], "figwire 0.1.0")), "malformed")
+    bad(
+        "producer-missing-matplotlib",
+        "producer lacks matplotlib",
+        "§4.2",
+        _mutated(_delete(["producer", "matplotlib"])),
+        "malformed",
+    )
+    bad("figure-missing-dpi", "figure lacks dpi", "§4.3", _mutated(_delete(["figure", "dpi"])), "malformed")
+    bad(
+        "figure-axes-bool",
+        "figure.axes is true, and a bool is not an int",
+        "§4",
+        _mutated(_set(["figure", "axes"], True)),
+        "malformed",
+    )
+    bad(
+        "figure-number-float",
+        "figure.number is the float 1.0",
+        "§4",
+        _mutated(_set(["figure", "number"], 1.0)),
+        "malformed",
+    )
+    bad(
+        "figure-label-nil",
+        "figure.label is nil, and label is not nullable",
+        "§4",
+        _mutated(_set(["figure", "label"], None)),
+        "malformed",
+    )
+    bad(
+        "size-inches-three",
+        "figure.size_inches holds three numbers",
+        "§4.3",
+        _mutated(_set(["figure", "size_inches"], [4.0, 3.0, 1.0])),
+        "malformed",
     )
 
     # §5.1: descriptors
     bad("part-not-map", "an entry of parts is a str", "§5.1", _mutated(_set(["parts"], ["pickle"])), "malformed")
     bad("part-missing-sizes", "a descriptor lacks sizes", "§5.1", _mutated(_delete(["parts", 0, "sizes"])), "malformed")
-    bad("part-frame-float", "a frame index is the float 1.0", "§4", _mutated(_set(["parts", 0, "frames"], [1.0])), "malformed")
-    bad("part-no-frames", "a descriptor names no frames", "§5.1", _mutated(lambda w: w["parts"][0].update(frames=[], sizes=[])), "malformed")
+    bad(
+        "part-frame-float",
+        "a frame index is the float 1.0",
+        "§4",
+        _mutated(_set(["parts", 0, "frames"], [1.0])),
+        "malformed",
+    )
+    bad(
+        "part-no-frames",
+        "a descriptor names no frames",
+        "§5.1",
+        _mutated(lambda w: w["parts"][0].update(frames=[], sizes=[])),
+        "malformed",
+    )
     two = with_buffers()
     bad(
         "frames-sizes-lengths",
@@ -726,7 +927,13 @@ def invalid_cases() -> Cases:
         _mutated(_set(["parts", 0, "raw_sizes"], [len(PICKLE_STREAM), 0]), zlib_part),
         "malformed",
     )
-    bad("raw-size-negative", "a raw size is negative", "§5.1", _mutated(_set(["parts", 0, "raw_sizes"], [-4]), zlib_part), "malformed")
+    bad(
+        "raw-size-negative",
+        "a raw size is negative",
+        "§5.1",
+        _mutated(_set(["parts", 0, "raw_sizes"], [-4]), zlib_part),
+        "malformed",
+    )
     digested = build([pickle_part(digest="sha256")])
     bad(
         "digest-without-digests",
@@ -736,7 +943,11 @@ def invalid_cases() -> Cases:
         "malformed",
     )
     bad(
-        "digests-without-digest", "a descriptor gives digests and no digest", "§5.1", _mutated(_delete(["parts", 0, "digest"]), digested), "malformed"
+        "digests-without-digest",
+        "a descriptor gives digests and no digest",
+        "§5.1",
+        _mutated(_delete(["parts", 0, "digest"]), digested),
+        "malformed",
     )
     bad(
         "digests-count",
@@ -752,24 +963,69 @@ def invalid_cases() -> Cases:
         _mutated(lambda w: w["parts"][0].update(digests=[d.hex() for d in w["parts"][0]["digests"]]), digested),
         "malformed",
     )
-    bad("requires-int-version", "a version in requires is an integer", "§4", _mutated(_set(["parts", 0, "requires"], {"numpy": 2})), "malformed")
+    bad(
+        "requires-int-version",
+        "a version in requires is an integer",
+        "§4",
+        _mutated(_set(["parts", 0, "requires"], {"numpy": 2})),
+        "malformed",
+    )
 
     # §5.1: the frame table against the frames
-    bad("frame-shorter", "frame 1 is one byte shorter than its size", "§5.1", [env, PICKLE_STREAM[:-1]], "frame-mismatch")
-    bad("frame-longer", "frame 1 is one byte longer than its size", "§5.1", [env, PICKLE_STREAM + b"."], "frame-mismatch")
+    bad(
+        "frame-shorter",
+        "frame 1 is one byte shorter than its size",
+        "§5.1",
+        [env, PICKLE_STREAM[:-1]],
+        "frame-mismatch",
+    )
+    bad(
+        "frame-longer",
+        "frame 1 is one byte longer than its size",
+        "§5.1",
+        [env, PICKLE_STREAM + b"."],
+        "frame-mismatch",
+    )
     bad("frame-absent", "the part names frame 1 and the message is frame 0 alone", "§5.1", [env], "frame-mismatch")
-    bad("frame-out-of-range", "a part names frame 5 of a two-frame message", "§5.1", _mutated(_set(["parts", 0, "frames"], [5])), "frame-mismatch")
-    bad("frame-zero", "a part names frame 0, the envelope", "§5.1", _mutated(_set(["parts", 0, "frames"], [0])), "frame-mismatch")
-    bad("frame-negative", "a part names frame -1", "§5.1", _mutated(_set(["parts", 0, "frames"], [-1])), "frame-mismatch")
+    bad(
+        "frame-out-of-range",
+        "a part names frame 5 of a two-frame message",
+        "§5.1",
+        _mutated(_set(["parts", 0, "frames"], [5])),
+        "frame-mismatch",
+    )
+    bad(
+        "frame-zero",
+        "a part names frame 0, the envelope",
+        "§5.1",
+        _mutated(_set(["parts", 0, "frames"], [0])),
+        "frame-mismatch",
+    )
+    bad(
+        "frame-negative",
+        "a part names frame -1",
+        "§5.1",
+        _mutated(_set(["parts", 0, "frames"], [-1])),
+        "frame-mismatch",
+    )
     shared = build([pickle_part(), fallback(PNG_TYPE, PICKLE_STREAM)])
     bad(
-        "frame-claimed-twice", "two parts name frame 1", "§5.1", [*_mutated(lambda w: w["parts"][1].update(frames=[1]), shared)[:2]], "frame-mismatch"
+        "frame-claimed-twice",
+        "two parts name frame 1",
+        "§5.1",
+        [*_mutated(lambda w: w["parts"][1].update(frames=[1]), shared)[:2]],
+        "frame-mismatch",
     )
     bad(
         "frame-twice-in-part",
         "one part names frame 2 twice",
         "§5.1",
-        _mutated(lambda w: w["parts"][0].update(frames=[1, 2, 2], sizes=[len(PICKLE_TWO_BUFFERS), len(BUFFER_A), len(BUFFER_A)]), two),
+        _mutated(
+            lambda w: w["parts"][0].update(
+                frames=[1, 2, 2], sizes=[len(PICKLE_TWO_BUFFERS), len(BUFFER_A), len(BUFFER_A)]
+            ),
+            two,
+        ),
         "frame-mismatch",
     )
 
@@ -782,8 +1038,22 @@ def invalid_cases() -> Cases:
         "limit-exceeded",
         limits={"max_envelope_bytes": len(env) - 1},
     )
-    bad("frames-over-limit", "a message of five frames against max_frames 4", "§10", two.frames, "limit-exceeded", limits={"max_frames": 4})
-    bad("parts-over-limit", "a message of two parts against max_parts 1", "§10", two.frames, "limit-exceeded", limits={"max_parts": 1})
+    bad(
+        "frames-over-limit",
+        "a message of five frames against max_frames 4",
+        "§10",
+        two.frames,
+        "limit-exceeded",
+        limits={"max_frames": 4},
+    )
+    bad(
+        "parts-over-limit",
+        "a message of two parts against max_parts 1",
+        "§10",
+        two.frames,
+        "limit-exceeded",
+        limits={"max_parts": 1},
+    )
     bad(
         "requires-over-limit",
         "a requires map of two entries against max_requires 1",
@@ -813,11 +1083,15 @@ def invalid_cases() -> Cases:
     def part_bad(id: str, description: str, msg_frames: Sequence[bytes], error: str, part: int = 0) -> None:
         bad(id, description, "§6", msg_frames, error, part=part)
 
-    digest_two = build([fallback(PNG_TYPE, PNG), pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256")])
+    digest_two = build(
+        [fallback(PNG_TYPE, PNG), pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest="sha256")]
+    )
     part_bad(
         "digest-mismatch",
         "the sha256 digest of the third frame of the pickle part is wrong",
-        _mutated(lambda w: w["parts"][1]["digests"].__setitem__(2, _flip_last(w["parts"][1]["digests"][2])), digest_two),
+        _mutated(
+            lambda w: w["parts"][1]["digests"].__setitem__(2, _flip_last(w["parts"][1]["digests"][2])), digest_two
+        ),
         "digest-mismatch",
         part=1,
     )
@@ -848,26 +1122,52 @@ def invalid_cases() -> Cases:
 
     stored = zlib_stored(PICKLE_STREAM)
     part_bad(
-        "zlib-short", "a zlib frame decodes to one byte fewer than its raw size", zlib_frame(stored, raw_size=len(PICKLE_STREAM) + 1), "codec-error"
+        "zlib-short",
+        "a zlib frame decodes to one byte fewer than its raw size",
+        zlib_frame(stored, raw_size=len(PICKLE_STREAM) + 1),
+        "codec-error",
     )
     part_bad(
-        "zlib-long", "a zlib frame decodes to one byte more than its raw size", zlib_frame(stored, raw_size=len(PICKLE_STREAM) - 1), "codec-error"
+        "zlib-long",
+        "a zlib frame decodes to one byte more than its raw size",
+        zlib_frame(stored, raw_size=len(PICKLE_STREAM) - 1),
+        "codec-error",
     )
     part_bad("zlib-trailing", "a zero byte follows a complete zlib stream", zlib_frame(stored + b"\x00"), "codec-error")
-    part_bad("zlib-two-streams", "a zlib frame holds two streams", zlib_frame(stored + stored, raw=PICKLE_STREAM * 2), "codec-error")
+    part_bad(
+        "zlib-two-streams",
+        "a zlib frame holds two streams",
+        zlib_frame(stored + stored, raw=PICKLE_STREAM * 2),
+        "codec-error",
+    )
     part_bad("zlib-truncated", "a zlib stream lacks its Adler-32 checksum", zlib_frame(stored[:-4]), "codec-error")
-    part_bad("zlib-bad-checksum", "a zlib stream's Adler-32 checksum is wrong", zlib_frame(_flip_last(stored)), "codec-error")
+    part_bad(
+        "zlib-bad-checksum", "a zlib stream's Adler-32 checksum is wrong", zlib_frame(_flip_last(stored)), "codec-error"
+    )
     part_bad("zlib-gzip", "a gzip member is not a zlib frame", zlib_frame(gzip_stored(PICKLE_STREAM)), "codec-error")
     part_bad(
-        "zlib-raw-deflate", "raw DEFLATE data without the zlib header is not a zlib frame", zlib_frame(deflate_stored(PICKLE_STREAM)), "codec-error"
+        "zlib-raw-deflate",
+        "raw DEFLATE data without the zlib header is not a zlib frame",
+        zlib_frame(deflate_stored(PICKLE_STREAM)),
+        "codec-error",
     )
 
     def zstd_msg(sent: bytes, raw_size: Optional[int] = None) -> List[bytes]:
         msg = build([coded_fallback(SVG_TYPE, Blob(sent, ZSTD_RAW), codec="zstd")])
         return msg.frames if raw_size is None else _mutated(_set(["parts", 0, "raw_sizes"], [raw_size]), msg)
 
-    part_bad("zstd-long", "a zstd frame decodes to one byte more than its raw size", zstd_msg(ZSTD_FRAME, len(ZSTD_RAW) - 1), "codec-error")
-    part_bad("zstd-skippable", "a skippable frame follows the zstd frame", zstd_msg(ZSTD_FRAME + zstd_skippable(b"note")), "codec-error")
+    part_bad(
+        "zstd-long",
+        "a zstd frame decodes to one byte more than its raw size",
+        zstd_msg(ZSTD_FRAME, len(ZSTD_RAW) - 1),
+        "codec-error",
+    )
+    part_bad(
+        "zstd-skippable",
+        "a skippable frame follows the zstd frame",
+        zstd_msg(ZSTD_FRAME + zstd_skippable(b"note")),
+        "codec-error",
+    )
     part_bad("zstd-truncated", "a zstd frame ends inside its last block", zstd_msg(ZSTD_FRAME[:-1]), "codec-error")
     return cases
 
@@ -880,10 +1180,21 @@ def join_cases() -> Cases:
 
     def ok(id: str, description: str, frames: Sequence[bytes]) -> None:
         data = join(frames)
-        cases.add({"id": id, "description": description, "spec": "§3.2", "roundtrip": True, "data": b64(data), "frames": [b64(f) for f in frames]})
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": "§3.2",
+                "roundtrip": True,
+                "data": b64(data),
+                "frames": [b64(f) for f in frames],
+            }
+        )
 
     def bad(id: str, description: str, data: bytes, error: str, limits: Optional[Mapping[str, int]] = None) -> None:
-        cases.add({"id": id, "description": description, "spec": "§3.2", **_limits(limits), "data": b64(data), "error": error})
+        cases.add(
+            {"id": id, "description": description, "spec": "§3.2", **_limits(limits), "data": b64(data), "error": error}
+        )
 
     ok("one-frame", "a message of its envelope alone", build([]).frames)
     one = minimal().frames
@@ -899,8 +1210,18 @@ def join_cases() -> Cases:
     bad("envelope-frame", "a bare envelope frame is not a joined message", one[0], "malformed")
     bad("too-short", "eleven bytes: the magic and part of the count", data[:11], "malformed")
     bad("truncated-table", "the buffer ends inside the length table", data[: head - 4], "frame-mismatch")
-    bad("truncated-frame", "the buffer ends inside the last frame", data[: len(data) - 64 + len(one[-1]) - 1], "frame-mismatch")
-    bad("missing-last-padding", "the padding after the last frame is absent", data[: len(data) - 64 + len(one[-1])], "frame-mismatch")
+    bad(
+        "truncated-frame",
+        "the buffer ends inside the last frame",
+        data[: len(data) - 64 + len(one[-1]) - 1],
+        "frame-mismatch",
+    )
+    bad(
+        "missing-last-padding",
+        "the padding after the last frame is absent",
+        data[: len(data) - 64 + len(one[-1])],
+        "frame-mismatch",
+    )
     bad("trailing-bytes", "64 zero bytes follow the last frame's padding", data + bytes(64), "frame-mismatch")
     bad(
         "header-padding-nonzero",
@@ -916,8 +1237,19 @@ def join_cases() -> Cases:
     )
     bad("count-over-limit", "two frames against max_frames 1", data, "limit-exceeded", limits={"max_frames": 1})
     bad("count-huge", "a count of 2^32 - 1 frames", JOIN_MAGIC + b"\xff\xff\xff\xff" + bytes(52), "limit-exceeded")
-    bad("length-over-limit", "a frame length over max_message_bytes", data, "limit-exceeded", limits={"max_message_bytes": len(one[0]) - 1})
-    bad("length-huge", "a frame length of 2^64 - 1 bytes", JOIN_MAGIC + struct.pack(">IQ", 1, (1 << 64) - 1) + bytes(44), "limit-exceeded")
+    bad(
+        "length-over-limit",
+        "a frame length over max_message_bytes",
+        data,
+        "limit-exceeded",
+        limits={"max_message_bytes": len(one[0]) - 1},
+    )
+    bad(
+        "length-huge",
+        "a frame length of 2^64 - 1 bytes",
+        JOIN_MAGIC + struct.pack(">IQ", 1, (1 << 64) - 1) + bytes(44),
+        "limit-exceeded",
+    )
     return cases
 
 
@@ -977,7 +1309,15 @@ def verdict_cases() -> Cases:
         expected: Dict[str, Any] = {"ok": rule is None, **({} if rule is None else {"rule": rule})}
         consumer = {**_CONSUMER, **consumer_changes}
         cases.add(
-            {"id": id, "description": description, "spec": "§11", "producer": producer, "pickle": part, "consumer": consumer, "expected": expected}
+            {
+                "id": id,
+                "description": description,
+                "spec": "§11",
+                "producer": producer,
+                "pickle": part,
+                "consumer": consumer,
+                "expected": expected,
+            }
         )
     return cases
 
@@ -1142,7 +1482,9 @@ def _plan_expected(result: Any) -> Dict[str, Any]:
     return {"expected": {"parts": parts, "codec": codec, "protocol": protocol, "left_out": left_out}}
 
 
-def _strip_case(cases: Cases, id: str, description: str, msg: Message, keep: Sequence[str], *, wire: Optional[Any] = None) -> None:
+def _strip_case(
+    cases: Cases, id: str, description: str, msg: Message, keep: Sequence[str], *, wire: Optional[Any] = None
+) -> None:
     """A forwarder keeping ``keep``; expected from the message's own part table (§12.7)."""
     frames = list(msg.frames) if wire is None else with_envelope(msg, wire)
     wire = msg.wire if wire is None else wire
@@ -1160,7 +1502,16 @@ def _strip_case(cases: Cases, id: str, description: str, msg: Message, keep: Seq
         parts.append(part)
         sources.extend(p["frames"])
     expected: Dict[str, Any] = {"frames": sources, "parts": parts, **({"missing": missing} if missing else {})}
-    cases.add({"id": id, "description": description, "spec": "§12.7", "frames": [b64(f) for f in frames], "keep": list(keep), "expected": expected})
+    cases.add(
+        {
+            "id": id,
+            "description": description,
+            "spec": "§12.7",
+            "frames": [b64(f) for f in frames],
+            "keep": list(keep),
+            "expected": expected,
+        }
+    )
 
 
 def negotiate_cases() -> Cases:
@@ -1194,10 +1545,26 @@ def negotiate_cases() -> Cases:
             }
         )
 
-    three = build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B]), fallback(PNG_TYPE, PNG), fallback(SVG_TYPE, SVG)])
-    _strip_case(cases, "strip-keep-png", "a forwarder keeps only the PNG of a pickle, PNG and SVG message", three, [PNG_TYPE])
-    _strip_case(cases, "strip-keep-pickle", "a forwarder keeps only the pickle and its two out-of-band buffers", three, ["pickle"])
-    _strip_case(cases, "strip-keep-all", "a forwarder that keeps every part changes no part and adds nothing to missing", three, ["pickle", PNG_TYPE, SVG_TYPE])
+    three = build(
+        [pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B]), fallback(PNG_TYPE, PNG), fallback(SVG_TYPE, SVG)]
+    )
+    _strip_case(
+        cases, "strip-keep-png", "a forwarder keeps only the PNG of a pickle, PNG and SVG message", three, [PNG_TYPE]
+    )
+    _strip_case(
+        cases,
+        "strip-keep-pickle",
+        "a forwarder keeps only the pickle and its two out-of-band buffers",
+        three,
+        ["pickle"],
+    )
+    _strip_case(
+        cases,
+        "strip-keep-all",
+        "a forwarder that keeps every part changes no part and adds nothing to missing",
+        three,
+        ["pickle", PNG_TYPE, SVG_TYPE],
+    )
     _strip_case(cases, "strip-keep-none", "a forwarder that keeps no part sends the envelope alone", three, [])
     coded = build(
         [pickle_part(), coded_fallback(SVG_TYPE, Blob(DEFLATE_ZLIB, DEFLATE_RAW), codec="zlib", digest="sha256")],
@@ -1290,17 +1657,49 @@ def auth_cases() -> Cases:
             }
         )
 
-    def refused(id: str, description: str, frames: Sequence[bytes], key: bytes = TEST_KEY, error: str = "auth-failed", **extra: Any) -> None:
-        cases.add({"id": id, "description": description, "spec": extra.pop("spec", "§13.5"), "key": b64(key), **extra, "frames": [b64(f) for f in frames], "error": error})
+    def refused(
+        id: str,
+        description: str,
+        frames: Sequence[bytes],
+        key: bytes = TEST_KEY,
+        error: str = "auth-failed",
+        **extra: Any,
+    ) -> None:
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": extra.pop("spec", "§13.5"),
+                "key": b64(key),
+                **extra,
+                "frames": [b64(f) for f in frames],
+                "error": error,
+            }
+        )
 
     good = signed(base)
     ok("hmac-sha256", "the default algorithm over a pickle with two out-of-band buffers and a PNG", good, "hmac-sha256")
-    ok("hmac-sha256-minimal", "the smallest signed message: an envelope, a pickle frame, the tag", signed(minimal()), "hmac-sha256")
+    ok(
+        "hmac-sha256-minimal",
+        "the smallest signed message: an envelope, a pickle frame, the tag",
+        signed(minimal()),
+        "hmac-sha256",
+    )
     ok("hmac-sha512", "HMAC-SHA-512, a 64-byte tag", signed(base, "hmac-sha512"), "hmac-sha512")
     ok("blake3", "keyed BLAKE3, its key derived from the shared key", signed(base, "blake3"), "blake3")
-    ok("key-id", "a key_id names the key; it is covered like the rest of the envelope", signed(base, key_id="kernel-7f3a"), "hmac-sha256")
+    ok(
+        "key-id",
+        "a key_id names the key; it is covered like the rest of the envelope",
+        signed(base, key_id="kernel-7f3a"),
+        "hmac-sha256",
+    )
     empty = build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, b""])])
-    ok("empty-frame", "an empty out-of-band buffer: its zero length is bound in all the same", signed(empty), "hmac-sha256")
+    ok(
+        "empty-frame",
+        "an empty out-of-band buffer: its zero length is bound in all the same",
+        signed(empty),
+        "hmac-sha256",
+    )
     cases.add(
         {
             "id": "unsigned",
@@ -1313,13 +1712,20 @@ def auth_cases() -> Cases:
     )
 
     refused("wrong-key", "signed with the test key, verified with another key", good, key=OTHER_KEY)
-    for k, what in enumerate(("the envelope", "the pickle frame", "out-of-band buffer 0", "out-of-band buffer 1", "the PNG frame")):
+    for k, what in enumerate(
+        ("the envelope", "the pickle frame", "out-of-band buffer 0", "out-of-band buffer 1", "the PNG frame")
+    ):
         for where, index in (("first", 0), ("last", -1)):
             frames = list(good)
             frames[k] = _flip(frames[k], index if index >= 0 else len(frames[k]) - 1)
             refused(f"flip-{where}-byte-frame-{k}", f"one bit flipped in the {where} byte of {what}", frames)
     tag = good[-1]
-    for id, index, what in (("magic", 1, "the tag frame's magic"), ("alg-length", 4, "the algorithm name's length"), ("alg", 6, "the algorithm name"), ("tag", len(tag) - 1, "the tag itself")):
+    for id, index, what in (
+        ("magic", 1, "the tag frame's magic"),
+        ("alg-length", 4, "the algorithm name's length"),
+        ("alg", 6, "the algorithm name"),
+        ("tag", len(tag) - 1, "the tag itself"),
+    ):
         refused(f"flip-{id}", f"one bit flipped in {what}", [*good[:-1], _flip(tag, index)])
     refused("tag-truncated", "the tag frame lost its last byte", [*good[:-1], tag[:-1]])
     refused("tag-extended", "a byte appended to the tag frame", [*good[:-1], tag + b"\x00"])
@@ -1331,13 +1737,21 @@ def auth_cases() -> Cases:
     refused("tag-and-envelope-swapped", "the tag frame first and the envelope last", [good[-1], *good[1:-1], good[0]])
     refused("frame-appended", "a frame appended after the tag: the tag is no longer last", [*good, b"appended"])
     shifted = [good[0], good[1], good[2] + good[3][:1], good[3][1:], *good[4:]]
-    refused("boundary-moved", "one byte moved from buffer 1 to the end of buffer 0: the same bytes, other lengths", shifted)
+    refused(
+        "boundary-moved", "one byte moved from buffer 1 to the end of buffer 0: the same bytes, other lengths", shifted
+    )
     other = signed(build([pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_B, BUFFER_A]), fallback(PNG_TYPE, PNG)]))
     refused("spliced", "frames of two messages signed with the same key, spliced", [*good[:2], other[2], *good[3:]])
     refused("tag-of-another-message", "a valid tag of another message under the same key", [*good[:-1], other[-1]])
     name = b"hmac-md5"
-    refused("unknown-algorithm", "the tag frame names an algorithm the format does not define", signed_with(base, "hmac-md5", AUTH_MAGIC + bytes([len(name)]) + name + bytes(16)))
-    refused("tag-missing", "the envelope declares auth, but the last frame is a PNG", signed_with(base, "hmac-sha256", None))
+    refused(
+        "unknown-algorithm",
+        "the tag frame names an algorithm the format does not define",
+        signed_with(base, "hmac-md5", AUTH_MAGIC + bytes([len(name)]) + name + bytes(16)),
+    )
+    refused(
+        "tag-missing", "the envelope declares auth, but the last frame is a PNG", signed_with(base, "hmac-sha256", None)
+    )
     refused(
         "oversized-before-mac",
         "frames over max_message_bytes are refused before any hashing",
@@ -1377,14 +1791,48 @@ def control(wire: Mapping[str, Any], key: Optional[bytes] = TEST_KEY, alg: str =
 def control_cases() -> Cases:
     cases = Cases()
     common = {"figwire": "1.2", "id": "req-0001", "created": 1767225600.0}
-    request = {**common, "type": "request", "message_id": "1f0e2d3c4b5a69788796a5b4c3d2e1f0", "accept": {"formats": ["1.2"], "accept": ["pickle", "image/png"]}}
-    status = {**common, "id": "st-0001", "type": "status", "reply_to": "req-0001", "code": "not-found", "message": "no such figure"}
+    request = {
+        **common,
+        "type": "request",
+        "message_id": "1f0e2d3c4b5a69788796a5b4c3d2e1f0",
+        "accept": {"formats": ["1.2"], "accept": ["pickle", "image/png"]},
+    }
+    status = {
+        **common,
+        "id": "st-0001",
+        "type": "status",
+        "reply_to": "req-0001",
+        "code": "not-found",
+        "message": "no such figure",
+    }
 
-    def ok(id: str, description: str, frames: Sequence[bytes], expected: Mapping[str, Any], key: Optional[bytes] = TEST_KEY) -> None:
-        cases.add({"id": id, "description": description, "spec": "§15.2", "key": None if key is None else b64(key), "frames": [b64(f) for f in frames], "expected": dict(expected)})
+    def ok(
+        id: str, description: str, frames: Sequence[bytes], expected: Mapping[str, Any], key: Optional[bytes] = TEST_KEY
+    ) -> None:
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": "§15.2",
+                "key": None if key is None else b64(key),
+                "frames": [b64(f) for f in frames],
+                "expected": dict(expected),
+            }
+        )
 
-    def refused(id: str, description: str, frames: Sequence[bytes], error: str, key: Optional[bytes] = TEST_KEY) -> None:
-        cases.add({"id": id, "description": description, "spec": "§15.2", "key": None if key is None else b64(key), "frames": [b64(f) for f in frames], "error": error})
+    def refused(
+        id: str, description: str, frames: Sequence[bytes], error: str, key: Optional[bytes] = TEST_KEY
+    ) -> None:
+        cases.add(
+            {
+                "id": id,
+                "description": description,
+                "spec": "§15.2",
+                "key": None if key is None else b64(key),
+                "frames": [b64(f) for f in frames],
+                "error": error,
+            }
+        )
 
     def read(wire: Mapping[str, Any], signed: bool) -> Dict[str, Any]:
         fields = ("type", "id", "created", "accept", "message_id", "label", "reply_to", "code", "message")
@@ -1393,10 +1841,26 @@ def control_cases() -> Cases:
     good = control(request)
     ok("request-signed", "a signed request for a message again, packed for an advert", good, read(request, True))
     label = {**common, "type": "request", "label": "sales"}
-    ok("request-unsigned", "an unsigned request by label, read without a key", control(label, None), read(label, False), key=None)
-    ok("request-latest", "a request with neither id nor label: the latest figure", control({**common, "type": "request"}), read({**common, "type": "request"}, True))
+    ok(
+        "request-unsigned",
+        "an unsigned request by label, read without a key",
+        control(label, None),
+        read(label, False),
+        key=None,
+    )
+    ok(
+        "request-latest",
+        "a request with neither id nor label: the latest figure",
+        control({**common, "type": "request"}),
+        read({**common, "type": "request"}, True),
+    )
     ok("status-signed", "a status answering a request: not-found", control(status), read(status, True))
-    ok("unknown-field", "a field this version does not define is ignored", control({**request, "x-future": [1, 2]}), read(request, True))
+    ok(
+        "unknown-field",
+        "a field this version does not define is ignored",
+        control({**request, "x-future": [1, 2]}),
+        read(request, True),
+    )
     ok("blake3", "signed with keyed BLAKE3", control(request, alg="blake3"), read(request, True))
     flipped = bytearray(good[0])
     flipped[-1] ^= 1
@@ -1406,11 +1870,32 @@ def control_cases() -> Cases:
     refused("three-frames", "a control message has one frame and maybe a tag", [*good, b"more"], "malformed")
     refused("second-not-a-tag", "the second frame is not a tag frame", [good[0], b"not a tag"], "malformed", key=None)
     refused("unknown-type", "a type this version does not know", control({**common, "type": "subscribe"}), "malformed")
-    refused("no-id", "the required id is missing", control({"figwire": "1.2", "created": 1.0, "type": "request"}), "malformed")
-    refused("status-no-code", "a status without its code", control({k: v for k, v in status.items() if k != "code"}), "malformed")
+    refused(
+        "no-id",
+        "the required id is missing",
+        control({"figwire": "1.2", "created": 1.0, "type": "request"}),
+        "malformed",
+    )
+    refused(
+        "status-no-code",
+        "a status without its code",
+        control({k: v for k, v in status.items() if k != "code"}),
+        "malformed",
+    )
     refused("wrong-type", "message_id is not a str", control({**request, "message_id": 7}), "malformed")
-    refused("major-2", "a major version this decoder does not read", control({**request, "figwire": "2.0"}), "unsupported-version")
-    refused("figure-magic", "a figure message's magic is not a control message", [ENVELOPE_MAGIC + pack(request)], "malformed", key=None)
+    refused(
+        "major-2",
+        "a major version this decoder does not read",
+        control({**request, "figwire": "2.0"}),
+        "unsupported-version",
+    )
+    refused(
+        "figure-magic",
+        "a figure message's magic is not a control message",
+        [ENVELOPE_MAGIC + pack(request)],
+        "malformed",
+        key=None,
+    )
     return cases
 
 
@@ -1438,24 +1923,45 @@ def scene_doc(axes: Sequence[Dict[str, Any]] = (), **figure: Any) -> Dict[str, A
 
 
 def axes_of(*artists: Dict[str, Any], **fields: Any) -> Dict[str, Any]:
-    return {"position": [0.125, 0.11, 0.775, 0.77], "xlim": [0.0, 10.0], "ylim": [-1.0, 1.0], **fields, "artists": list(artists)}
+    return {
+        "position": [0.125, 0.11, 0.775, 0.77],
+        "xlim": [0.0, 10.0],
+        "ylim": [-1.0, 1.0],
+        **fields,
+        "artists": list(artists),
+    }
 
 
 RED, BLUE = [1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 1.0]
 LINE = {"type": "line", "xy": arr("<f8", (3, 2), f8(0, 0, 5, 1, 10, -1)), "color": RED, "linewidth": 2.0}
 
 
-def scene_case(cases: Cases, id: str, description: str, doc: Any, *arrays: bytes, expected: Any = None,
-               error: Optional[str] = None, scene_limits: Optional[Dict[str, int]] = None, spec: str = "§16.4") -> None:
-    case: Dict[str, Any] = {"id": id, "description": description, "spec": spec,
-                            "frames": [b64(pack(doc)), *(b64(a) for a in arrays)]}
+def scene_case(
+    cases: Cases,
+    id: str,
+    description: str,
+    doc: Any,
+    *arrays: bytes,
+    expected: Any = None,
+    error: Optional[str] = None,
+    scene_limits: Optional[Dict[str, int]] = None,
+    spec: str = "§16.4",
+) -> None:
+    case: Dict[str, Any] = {
+        "id": id,
+        "description": description,
+        "spec": spec,
+        "frames": [b64(pack(doc)), *(b64(a) for a in arrays)],
+    }
     if scene_limits:
         case["scene_limits"] = scene_limits
     case.update({"expected": expected} if error is None else {"error": error})
     cases.add(case)
 
 
-def scene_expect(axes: Sequence[Tuple[List[float], List[float], Dict[str, int]]], skipped: int = 0, **extra: Any) -> Dict[str, Any]:
+def scene_expect(
+    axes: Sequence[Tuple[List[float], List[float], Dict[str, int]]], skipped: int = 0, **extra: Any
+) -> Dict[str, Any]:
     out = {"axes": [{"xlim": x, "ylim": y, "artists": counts} for x, y, counts in axes], "skipped": skipped}
     out.update(extra)
     return out
@@ -1465,75 +1971,295 @@ def scene_cases() -> Cases:
     cases = Cases()
     ok, bad = scene_case, scene_case
     ok(cases, "empty-figure", "a figure with no axes", scene_doc(), expected=scene_expect([]), spec="§16.4")
-    ok(cases, "one-axes", "one axes with its limits and no artists", scene_doc([axes_of()]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})]))
-    ok(cases, "line-inline", "a red line, its points inline", scene_doc([axes_of(LINE)]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})], first_line={"color": RED, "xy": [[0, 0], [5, 1], [10, -1]]}))
+    ok(
+        cases,
+        "one-axes",
+        "one axes with its limits and no artists",
+        scene_doc([axes_of()]),
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})]),
+    )
+    ok(
+        cases,
+        "line-inline",
+        "a red line, its points inline",
+        scene_doc([axes_of(LINE)]),
+        expected=scene_expect(
+            [([0.0, 10.0], [-1.0, 1.0], {"line": 1})], first_line={"color": RED, "xy": [[0, 0], [5, 1], [10, -1]]}
+        ),
+    )
     big = f8(*[float(v) for i in range(1024) for v in (i, (i % 7) / 7)], order=">")
-    ok(cases, "line-out-of-band", "a line whose 1024 big-endian points travel as the part's second frame",
-       scene_doc([axes_of({"type": "line", "xy": arr(">f8", (1024, 2), b"", frame=1), "color": BLUE}, xlim=[0.0, 1023.0], ylim=[0.0, 1.0])]),
-       big, expected=scene_expect([([0.0, 1023.0], [0.0, 1.0], {"line": 1})], first_line={"color": BLUE, "xy_len": 1024}), spec="§16.3")
-    image = {"type": "image", "pixels": arr("<f8", (2, 2), f8(0, 1, 2, 3)), "extent": [0.0, 10.0, -1.0, 1.0],
-             "lut": arr("|u1", (2, 4), bytes([0, 0, 0, 255, 255, 255, 255, 255])), "norm": {"kind": "linear", "vmin": 0.0, "vmax": 3.0}}
-    ok(cases, "image-lut-norm", "a colour-mapped image: values, a two-colour table and a linear norm", scene_doc([axes_of(image)]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"image": 1})]))
-    text = {"type": "text", "text": "hello", "xy": [0.5, 0.5], "space": "axes", "color": BLUE, "fontsize": 12.0, "family": ["DejaVu Sans"]}
-    ok(cases, "text-axes-space", "a text anchored in axes fraction", scene_doc([axes_of(text)]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"text": 1})]), spec="§16.2")
+    ok(
+        cases,
+        "line-out-of-band",
+        "a line whose 1024 big-endian points travel as the part's second frame",
+        scene_doc(
+            [
+                axes_of(
+                    {"type": "line", "xy": arr(">f8", (1024, 2), b"", frame=1), "color": BLUE},
+                    xlim=[0.0, 1023.0],
+                    ylim=[0.0, 1.0],
+                )
+            ]
+        ),
+        big,
+        expected=scene_expect([([0.0, 1023.0], [0.0, 1.0], {"line": 1})], first_line={"color": BLUE, "xy_len": 1024}),
+        spec="§16.3",
+    )
+    image = {
+        "type": "image",
+        "pixels": arr("<f8", (2, 2), f8(0, 1, 2, 3)),
+        "extent": [0.0, 10.0, -1.0, 1.0],
+        "lut": arr("|u1", (2, 4), bytes([0, 0, 0, 255, 255, 255, 255, 255])),
+        "norm": {"kind": "linear", "vmin": 0.0, "vmax": 3.0},
+    }
+    ok(
+        cases,
+        "image-lut-norm",
+        "a colour-mapped image: values, a two-colour table and a linear norm",
+        scene_doc([axes_of(image)]),
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"image": 1})]),
+    )
+    text = {
+        "type": "text",
+        "text": "hello",
+        "xy": [0.5, 0.5],
+        "space": "axes",
+        "color": BLUE,
+        "fontsize": 12.0,
+        "family": ["DejaVu Sans"],
+    }
+    ok(
+        cases,
+        "text-axes-space",
+        "a text anchored in axes fraction",
+        scene_doc([axes_of(text)]),
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"text": 1})]),
+        spec="§16.2",
+    )
     twin = axes_of(LINE, sharex=0, ylim=[0.0, 100.0])
-    ok(cases, "twin-shares-x", "a second axes sharing the first one's x view", scene_doc([axes_of(), twin]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {}), ([0.0, 10.0], [0.0, 100.0], {"line": 1})], shared_x=[[0, 1]]))
+    ok(
+        cases,
+        "twin-shares-x",
+        "a second axes sharing the first one's x view",
+        scene_doc([axes_of(), twin]),
+        expected=scene_expect(
+            [([0.0, 10.0], [-1.0, 1.0], {}), ([0.0, 10.0], [0.0, 100.0], {"line": 1})], shared_x=[[0, 1]]
+        ),
+    )
     optional = {"type": "hologram", "optional": True, "depth": 3}
-    ok(cases, "unknown-optional-node", "an unknown node marked optional is left out and reported", scene_doc([axes_of(LINE, optional)]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})], skipped=1), spec="§16.7")
+    ok(
+        cases,
+        "unknown-optional-node",
+        "an unknown node marked optional is left out and reported",
+        scene_doc([axes_of(LINE, optional)]),
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})], skipped=1),
+        spec="§16.7",
+    )
     later = scene_doc([axes_of(dict(LINE, glow=7))], hologram={"any": [1, 2]})
     later["scene"] = "1.7"
-    ok(cases, "later-minor-unknown-fields", "a later scene minor with fields this version does not list: ignored", later,
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})]), spec="§16.8")
-    ok(cases, "producer-skipped", "what the producer could not carry reaches the consumer's report",
-       dict(scene_doc([axes_of()]), skipped=[{"node": "axes[0].artists[3]", "reason": "path effects are not carried"}]),
-       expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})], skipped=1), spec="§16.6")
+    ok(
+        cases,
+        "later-minor-unknown-fields",
+        "a later scene minor with fields this version does not list: ignored",
+        later,
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})]),
+        spec="§16.8",
+    )
+    ok(
+        cases,
+        "producer-skipped",
+        "what the producer could not carry reaches the consumer's report",
+        dict(
+            scene_doc([axes_of()]), skipped=[{"node": "axes[0].artists[3]", "reason": "path effects are not carried"}]
+        ),
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {})], skipped=1),
+        spec="§16.6",
+    )
 
     major2 = scene_doc([axes_of()])
     major2["scene"] = "2.0"
-    bad(cases, "scene-major-2", "a scene major this consumer does not read", major2, error="unsupported-version", spec="§16.8")
-    bad(cases, "no-version", "the document lacks its scene version", {"figure": scene_doc()["figure"]}, error="malformed", spec="§16.8")
+    bad(
+        cases,
+        "scene-major-2",
+        "a scene major this consumer does not read",
+        major2,
+        error="unsupported-version",
+        spec="§16.8",
+    )
+    bad(
+        cases,
+        "no-version",
+        "the document lacks its scene version",
+        {"figure": scene_doc()["figure"]},
+        error="malformed",
+        spec="§16.8",
+    )
     bad(cases, "no-figure", "the document lacks its figure", {"scene": "1.0"}, error="malformed")
     bad(cases, "not-a-map", "the document is an array", [1, 2, 3], error="malformed", spec="§16.3")
-    bad(cases, "complex-dtype", "an array of a dtype a scene does not use",
-        scene_doc([axes_of(dict(LINE, xy=arr("<c16", (3, 2), bytes(96))))]), error="malformed", spec="§16.3")
-    bad(cases, "frame-out-of-range", "an array names a frame the part does not have",
-        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), b"", frame=2)))]), f8(0, 0, 5, 1, 10, -1), error="frame-mismatch", spec="§16.3")
-    bad(cases, "frame-unused", "a frame of the part that no array names", scene_doc([axes_of(LINE)]), b"stray", error="frame-mismatch", spec="§16.3")
-    bad(cases, "byte-count", "an array whose bytes are not its shape times its item size",
-        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), f8(0, 0, 5, 1, 10))))]), error="frame-mismatch", spec="§16.3")
-    bad(cases, "colour-out-of-range", "a colour component above 1", scene_doc([axes_of(dict(LINE, color=[2.0, 0.0, 0.0, 1.0]))]), error="malformed")
-    bad(cases, "nan-width", "a NaN line width", scene_doc([axes_of(dict(LINE, linewidth=float("nan")))]), error="malformed")
-    bad(cases, "unknown-required-node", "an unknown node type not marked optional", scene_doc([axes_of({"type": "hologram"})]),
-        error="malformed", spec="§16.7")
-    bad(cases, "font-path", "a font family that is a path", scene_doc([axes_of(dict(text, family=["/etc/passwd"]))]), error="malformed", spec="§16.9")
-    bad(cases, "share-forward", "an axes sharing x with itself (shares name earlier axes)", scene_doc([axes_of(sharex=0)]), error="malformed")
-    bad(cases, "dash-too-fine", "a dash cycle of 0.02 points", scene_doc([axes_of(dict(LINE, linestyle="--", dashes=[0.0, 0.01, 0.01]))]),
-        error="malformed", spec="§16.9")
-    bad(cases, "huge-figure", "a figure of 1000 x 1000 inches at 1000 dpi", scene_doc(size_inches=[1000.0, 1000.0], dpi=1000.0),
-        error="limit-exceeded", spec="§16.5")
-    bad(cases, "too-many-axes", "two axes where the consumer allows one", scene_doc([axes_of(), axes_of()]),
-        error="limit-exceeded", scene_limits={"max_axes": 1}, spec="§16.5")
-    bad(cases, "tick-labels-miscounted", "two tick locations, one label",
-        scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (2,), f8(0, 5)), "labels": ["0"]}})]), error="malformed")
-    bad(cases, "too-many-texts", "two text nodes where the consumer allows one",
-        scene_doc([axes_of(text, dict(text, text="again"))]), error="limit-exceeded", scene_limits={"max_text_nodes": 1}, spec="§16.5")
-    bad(cases, "too-many-ticks", "1001 tick locations in one tick set",
+    bad(
+        cases,
+        "complex-dtype",
+        "an array of a dtype a scene does not use",
+        scene_doc([axes_of(dict(LINE, xy=arr("<c16", (3, 2), bytes(96))))]),
+        error="malformed",
+        spec="§16.3",
+    )
+    bad(
+        cases,
+        "frame-out-of-range",
+        "an array names a frame the part does not have",
+        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), b"", frame=2)))]),
+        f8(0, 0, 5, 1, 10, -1),
+        error="frame-mismatch",
+        spec="§16.3",
+    )
+    bad(
+        cases,
+        "frame-unused",
+        "a frame of the part that no array names",
+        scene_doc([axes_of(LINE)]),
+        b"stray",
+        error="frame-mismatch",
+        spec="§16.3",
+    )
+    bad(
+        cases,
+        "byte-count",
+        "an array whose bytes are not its shape times its item size",
+        scene_doc([axes_of(dict(LINE, xy=arr("<f8", (3, 2), f8(0, 0, 5, 1, 10))))]),
+        error="frame-mismatch",
+        spec="§16.3",
+    )
+    bad(
+        cases,
+        "colour-out-of-range",
+        "a colour component above 1",
+        scene_doc([axes_of(dict(LINE, color=[2.0, 0.0, 0.0, 1.0]))]),
+        error="malformed",
+    )
+    bad(
+        cases,
+        "nan-width",
+        "a NaN line width",
+        scene_doc([axes_of(dict(LINE, linewidth=float("nan")))]),
+        error="malformed",
+    )
+    bad(
+        cases,
+        "unknown-required-node",
+        "an unknown node type not marked optional",
+        scene_doc([axes_of({"type": "hologram"})]),
+        error="malformed",
+        spec="§16.7",
+    )
+    bad(
+        cases,
+        "font-path",
+        "a font family that is a path",
+        scene_doc([axes_of(dict(text, family=["/etc/passwd"]))]),
+        error="malformed",
+        spec="§16.9",
+    )
+    bad(
+        cases,
+        "share-forward",
+        "an axes sharing x with itself (shares name earlier axes)",
+        scene_doc([axes_of(sharex=0)]),
+        error="malformed",
+    )
+    bad(
+        cases,
+        "dash-too-fine",
+        "a dash cycle of 0.02 points",
+        scene_doc([axes_of(dict(LINE, linestyle="--", dashes=[0.0, 0.01, 0.01]))]),
+        error="malformed",
+        spec="§16.9",
+    )
+    bad(
+        cases,
+        "huge-figure",
+        "a figure of 1000 x 1000 inches at 1000 dpi",
+        scene_doc(size_inches=[1000.0, 1000.0], dpi=1000.0),
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "too-many-axes",
+        "two axes where the consumer allows one",
+        scene_doc([axes_of(), axes_of()]),
+        error="limit-exceeded",
+        scene_limits={"max_axes": 1},
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "tick-labels-miscounted",
+        "two tick locations, one label",
+        scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (2,), f8(0, 5)), "labels": ["0"]}})]),
+        error="malformed",
+    )
+    bad(
+        cases,
+        "too-many-texts",
+        "two text nodes where the consumer allows one",
+        scene_doc([axes_of(text, dict(text, text="again"))]),
+        error="limit-exceeded",
+        scene_limits={"max_text_nodes": 1},
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "too-many-ticks",
+        "1001 tick locations in one tick set",
         scene_doc([axes_of(xaxis={"major": {"locs": arr("<f8", (1001,), f8(*range(1001))), "labels": [""] * 1001}})]),
-        error="limit-exceeded", spec="§16.5")
-    bad(cases, "multiple-too-fine", "a multiple locator of spacing 1e-12 over a view 10 wide",
-        scene_doc([axes_of(xaxis={"locator": "multiple", "locator_base": 1e-12})]), error="limit-exceeded", spec="§16.5")
-    bad(cases, "curved-path-too-costly", "a path of 5000 vertices curved in 1000 steps each",
-        scene_doc([axes_of({"type": "patch", "path": {"vertices": arr("<f8", (5000, 2), bytes(80000)), "interpolation_steps": 1000}})]),
-        error="limit-exceeded", spec="§16.5")
-    bad(cases, "path-lengths", "a collection whose path lengths do not sum to its vertex count",
-        scene_doc([axes_of({"type": "collection", "paths": {"vertices": arr("<f8", (3, 2), f8(0, 0, 1, 1, 2, 0)), "lengths": arr("<i8", (1,), struct.pack("<q", 5))}})]),
-        error="malformed")
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "multiple-too-fine",
+        "a multiple locator of spacing 1e-12 over a view 10 wide",
+        scene_doc([axes_of(xaxis={"locator": "multiple", "locator_base": 1e-12})]),
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "curved-path-too-costly",
+        "a path of 5000 vertices curved in 1000 steps each",
+        scene_doc(
+            [
+                axes_of(
+                    {
+                        "type": "patch",
+                        "path": {"vertices": arr("<f8", (5000, 2), bytes(80000)), "interpolation_steps": 1000},
+                    }
+                )
+            ]
+        ),
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    bad(
+        cases,
+        "path-lengths",
+        "a collection whose path lengths do not sum to its vertex count",
+        scene_doc(
+            [
+                axes_of(
+                    {
+                        "type": "collection",
+                        "paths": {
+                            "vertices": arr("<f8", (3, 2), f8(0, 0, 1, 1, 2, 0)),
+                            "lengths": arr("<i8", (1,), struct.pack("<q", 5)),
+                        },
+                    }
+                )
+            ]
+        ),
+        error="malformed",
+    )
     return cases
 
 
@@ -1543,11 +2269,26 @@ FILES: Dict[str, Tuple[str, Callable[[], Cases]]] = {
     "valid": ("Messages that decode, with what a decoder reads from them.", valid_cases),
     "invalid": ("Messages a decoder refuses, each with exactly one fault, and the error code.", invalid_cases),
     "join": ("Joined messages (§3.2): the frames they split into, or the error code.", join_cases),
-    "verdict": ("Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.", verdict_cases),
-    "negotiate": ("Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.", negotiate_cases),
-    "auth": ("Authentication (§13.5): a key and a message, and the tag a verifier computes, or the error code.", auth_cases),
-    "control": ("Control messages (§15.2): a key (or none) and a message, and what a receiver reads from it, or the error code.", control_cases),
-    "scene": ("Scene parts (§16): a scene part's frames, and the figure a consumer rebuilds from them, or the error code.", scene_cases),
+    "verdict": (
+        "Compatibility verdicts (§11): envelope facts and a consumer environment, and the outcome.",
+        verdict_cases,
+    ),
+    "negotiate": (
+        "Negotiation (§12): a client's advert and the producer's plan, its pickle decision, or a forwarder's strip.",
+        negotiate_cases,
+    ),
+    "auth": (
+        "Authentication (§13.5): a key and a message, and the tag a verifier computes, or the error code.",
+        auth_cases,
+    ),
+    "control": (
+        "Control messages (§15.2): a key (or none) and a message, and what a receiver reads from it, or the error code.",
+        control_cases,
+    ),
+    "scene": (
+        "Scene parts (§16): a scene part's frames, and the figure a consumer rebuilds from them, or the error code.",
+        scene_cases,
+    ),
 }
 
 

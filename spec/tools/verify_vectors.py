@@ -44,7 +44,13 @@ JOIN_MAGIC = b"\x89FGW-J\r\n"
 ALIGN = 64
 READ_MAJORS = (1,)
 #: §10 defaults.
-LIMITS = {"max_envelope_bytes": 1 << 20, "max_frames": 1 << 16, "max_message_bytes": 1 << 31, "max_parts": 64, "max_requires": 256}
+LIMITS = {
+    "max_envelope_bytes": 1 << 20,
+    "max_frames": 1 << 16,
+    "max_message_bytes": 1 << 31,
+    "max_parts": 64,
+    "max_requires": 256,
+}
 #: §3.1: producers nest at most 32 levels; this decoder takes up the MAY and refuses more.
 MAX_DEPTH = 32
 
@@ -61,7 +67,10 @@ ENVELOPE = (
     ("related", "str", False),
 )
 AUTH = (("alg", "str", True), ("frame", "int", True), ("key_id", "str", False))
-PRODUCER = tuple((name, "str", True) for name in ("python", "implementation", "matplotlib", "numpy", "figwire", "platform", "byteorder"))
+PRODUCER = tuple(
+    (name, "str", True)
+    for name in ("python", "implementation", "matplotlib", "numpy", "figwire", "platform", "byteorder")
+)
 FIGURE = (
     ("label", "str", True),
     ("number", "int | nil", True),
@@ -486,7 +495,9 @@ def release(text: Optional[str]) -> Optional[Tuple[int, ...]]:
     return None if match is None else tuple(int(n) for n in match.group("release").split("."))
 
 
-def verdict(producer: Mapping[str, str], part: Optional[Mapping[str, Any]], consumer: Mapping[str, Any]) -> Tuple[bool, Optional[str]]:
+def verdict(
+    producer: Mapping[str, str], part: Optional[Mapping[str, Any]], consumer: Mapping[str, Any]
+) -> Tuple[bool, Optional[str]]:
     if part is None:
         return False, "pickle"
     protocol = part.get("protocol", 5)
@@ -594,7 +605,12 @@ def plan(advert: Any, requested: Optional[Sequence[str]], codec: Optional[str], 
 def decide(advert: Any, producer: Mapping[str, str], pickle: Mapping[str, Any]) -> Dict[str, Any]:
     """§12.4: the verdict against the advertised environment, with the protocol 4 remake."""
     caps = read_advert(advert)
-    consumer = {"matplotlib": caps["matplotlib"], "numpy": caps["numpy"], "highest_protocol": caps["pickle_protocol"], "packages": caps["packages"]}
+    consumer = {
+        "matplotlib": caps["matplotlib"],
+        "numpy": caps["numpy"],
+        "highest_protocol": caps["pickle_protocol"],
+        "packages": caps["packages"],
+    }
     ok, rule = verdict(producer, pickle, consumer)
     if not ok and pickle["protocol"] == 5:
         pickle = {**pickle, "protocol": 4}
@@ -777,8 +793,16 @@ def check_control(case: Mapping[str, Any]) -> None:
 # re-implemented here: a refusal that needs them is reported as skipped) ---------------------
 
 SCENE_DTYPES = {"f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"}
-SCENE_LIMITS = {"max_axes": 1024, "max_array_items": 1 << 27, "max_array_bytes": 1 << 30, "max_figure_pixels": 1 << 26,
-                "max_depth": 16, "max_ticks": 1000, "max_curved_vertices": 1 << 22, "max_text_nodes": 10_000}
+SCENE_LIMITS = {
+    "max_axes": 1024,
+    "max_array_items": 1 << 27,
+    "max_array_bytes": 1 << 30,
+    "max_figure_pixels": 1 << 26,
+    "max_depth": 16,
+    "max_ticks": 1000,
+    "max_curved_vertices": 1 << 22,
+    "max_text_nodes": 10_000,
+}
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
 
 
@@ -843,7 +867,11 @@ def read_scene(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str, 
     if len(used) != len(frames) - 1:
         raise Refused("frame-mismatch", "a frame no array names")
     figure = doc.get("figure")
-    if not isinstance(figure, dict) or not isinstance(figure.get("size_inches"), list) or not isinstance(figure.get("dpi"), (int, float)):
+    if (
+        not isinstance(figure, dict)
+        or not isinstance(figure.get("size_inches"), list)
+        or not isinstance(figure.get("dpi"), (int, float))
+    ):
         raise Refused("malformed", "no figure")
     width, height = figure["size_inches"]
     if width * height * figure["dpi"] ** 2 > limits["max_figure_pixels"]:
@@ -876,7 +904,11 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
             for k, v in value.items():
                 walk(v, k)
         elif isinstance(value, list):
-            if key.endswith("color") and len(value) == 4 and not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value):
+            if (
+                key.endswith("color")
+                and len(value) == 4
+                and not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in value)
+            ):
                 raise Refused("malformed", f"{key} is not a colour")
             if key == "family" and not all(isinstance(v, str) and SCENE_NAME.fullmatch(v) for v in value):
                 raise Refused("malformed", "a font family that is not a name")
@@ -911,7 +943,11 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 raise Refused("limit-exceeded", "a multiple locator too fine for its view")
         for node in ax.get("artists", []):
             for path in (node.get("paths"), node.get("path")):
-                if path and _items(path["vertices"]) // 2 * path.get("interpolation_steps", 1) > limits["max_curved_vertices"]:
+                if (
+                    path
+                    and _items(path["vertices"]) // 2 * path.get("interpolation_steps", 1)
+                    > limits["max_curved_vertices"]
+                ):
                     raise Refused("limit-exceeded", "a curved path's vertices")
                 if path and "lengths" in path:
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
