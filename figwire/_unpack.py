@@ -71,6 +71,8 @@ class _Context:
     zero_copy: bool
     policy: LoadPolicy
     scene_limits: SceneLimits
+    #: a backend will draw the figure at once, checking that draw (so the scene tier need not).
+    will_draw: bool = False
     #: what a tier made safe in the figure it returns (``LoadPolicy`` notes).
     notes: List[str] = field(default_factory=list)
     #: what the scene tier could not carry exactly.
@@ -220,7 +222,7 @@ def _scene_tier(ctx: _Context) -> Any:
 
     buffers = part_buffers(ctx.frames, part)
     try:
-        figure, skipped = rebuild(buffers, ctx.scene_limits)
+        figure, skipped = rebuild(buffers, ctx.scene_limits, verify=not ctx.will_draw)
     except FigwireError:
         raise
     except Exception as exc:  # this matplotlib could not build or draw it: the image instead
@@ -309,7 +311,18 @@ def unpack(
     fallbacks = _decode_fallbacks(frames, header, notes)
     if on_verified is not None:
         on_verified(header, fallbacks)
-    ctx = _Context(frames, header, authenticated, key is not None, trust_unsigned, allow, zero_copy, policy, scene_limits)
+    ctx = _Context(
+        frames,
+        header,
+        authenticated,
+        key is not None,
+        trust_unsigned,
+        allow,
+        zero_copy,
+        policy,
+        scene_limits,
+        backend is not None,
+    )
     reasons = []
     for name, attempt in LIVE_TIERS:
         try:

@@ -215,7 +215,26 @@ BAD = {
     "2e9 interpolated vertices (a curved path)": lambda d: d["figure"]["axes"][0]["artists"].append(
         {"type": "patch", "path": {"vertices": np.zeros((2_000_000, 2)), "interpolation_steps": 1000}}
     ),
+    "2000 characters at 1000 pt (FreeType rasterises each glyph whole: minutes a draw)": lambda d: d["figure"]["axes"][
+        0
+    ]["artists"].append({"type": "text", "text": "W" * 2000, "xy": [0.5, 0.5], "space": "axes", "fontsize": 1000.0}),
+    # in each field's type but not drawable: matplotlib raises only in the first draw
+    "an inverted norm": lambda d: d["figure"]["axes"][0]["artists"].append(_image(kind="linear", vmin=2.0, vmax=1.0)),
+    "a log norm from 0": lambda d: d["figure"]["axes"][0]["artists"].append(_image(kind="log", vmin=0.0, vmax=1.0)),
+    "a two-slope centre outside": lambda d: d["figure"]["axes"][0]["artists"].append(
+        _image(kind="twoslope", vmin=0.0, vmax=1.0, vcenter=3.0)
+    ),
+    "unordered boundaries": lambda d: d["figure"]["axes"][0]["artists"].append(
+        _image(kind="boundary", boundaries=np.array([0.0, 2.0, 1.0]), ncolors=256)
+    ),
+    "a negative axes height": lambda d: d["figure"]["axes"][0].update(position=[0.1, 0.1, 0.8, -0.5]),
+    "limits of 1e308 (a singular transform)": lambda d: d["figure"]["axes"][0].update(ylim=[-1e308, 1e308]),
+    "a spine 1e308 points out": lambda d: d["figure"]["axes"][0]["spines"][0].update(position=[1e308]),
 }
+
+
+def _image(**norm):
+    return {"type": "image", "pixels": np.zeros((2, 2)), "extent": [0, 1, 0, 1], "norm": norm}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -224,6 +243,55 @@ def test_invalid_scene_is_refused_with_a_figwire_error(case: str) -> None:
     BAD[case](doc)
     with pytest.raises(figwire.FigwireError):
         _roundtrip(doc)
+
+
+def test_every_number_a_scene_carries_is_bounded() -> None:
+    """Each numeric field has a range: unbounded in-type values (1e308 limits, a spine 1e308
+    points out) are what made matplotlib raise in the first draw."""
+    from figwire.scene import _schema
+
+    numeric = ("num", "int", "nums", "vec") + tuple(f"num[{k}]" for k in range(2, 9))
+    tables = {**_schema.STRUCTS, **_schema.NODE_TYPES, "artist": _schema.ARTIST_FIELDS}
+    unbounded = [
+        f"{table}.{f.name}" for table, fields in tables.items() for f in fields if f.type in numeric and f.range is None
+    ]
+    assert unbounded == []
+
+
+def test_a_scene_matplotlib_cannot_draw_is_refused_and_unpack_shows_the_image(monkeypatch) -> None:
+    """In range field by field, yet undrawable (FreeType has no size under a pixel at 3 dpi):
+    ``rebuild`` refuses it with a figwire error, and ``unpack`` falls back with the reason."""
+    from figwire.scene import _describe
+
+    doc = _doc()
+    doc["figure"]["dpi"] = 3.0
+    with pytest.raises(figwire.FigwireError) as refused:
+        rebuild(encode_scene(doc))
+    assert refused.value.code == figwire.ErrorCode.LOAD_FAILED and "first draw" in str(refused.value)
+    real = _describe.describe
+    monkeypatch.setattr(_describe, "describe", lambda fig: (doc, real(fig)[1]))
+    result = figwire.unpack(figwire.pack(CORPUS["lines"](), parts=["scene", "image/png"]))
+    assert not result.live and result.tier == "image/png" and "first draw" in result.reason
+
+
+@pytest.mark.parametrize("name", [n for n in FIGURES if n not in UNDESCRIBABLE])
+def test_the_checked_first_draw_leaves_the_axes_where_the_build_put_them(name: str) -> None:
+    """A layout engine is not a fixed point: the check must not move what the caller draws."""
+    fig = CORPUS[name]()
+    frames = figwire.pack(fig, parts=["scene"])
+    close(fig)
+    buffers = _codec.part_buffers(frames, figwire.inspect(frames).scene)
+    checked, _ = rebuild(buffers)
+    unchecked, _ = rebuild(buffers, verify=False)
+
+    def placed(f):
+        return [
+            (ax.get_position(original=True).bounds, ax.get_position().bounds, ax.get_in_layout()) for ax in f.get_axes()
+        ]
+
+    assert placed(checked) == placed(unchecked)
+    close(checked)
+    close(unchecked)
 
 
 def test_unknown_optional_node_is_skipped_and_reported() -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any, List, Sequence, Tuple
 
+from .._errors import DecodeError
+from .._spec import ErrorCode
 from ._schema import DEFAULT_SCENE_LIMITS, SCENE_VERSION, SceneLimits
 
 __all__ = [
@@ -59,17 +61,24 @@ def describe_frames(fig: Any) -> Tuple[List[Any], List[Tuple[str, str]]]:
     return encode_scene(doc), skipped
 
 
-def rebuild(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Any, List[Tuple[str, str]]]:
-    """``(live figure, skipped)`` from a scene part's frames: decoded, checked, built.
-
-    Everything a first draw could trip on is settled while building (values checked,
-    settings this matplotlib refuses left at their defaults, mathtext it cannot parse
-    drawn plain), so the figure is not drawn here; a window's first draw is still
-    checked (``unpack(backend=...)`` shows the image if it fails)."""
-    from ._build import build
+def rebuild(
+    frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS, *, verify: bool = True
+) -> Tuple[Any, List[Tuple[str, str]]]:
+    """``(live figure, skipped)`` from a scene part's frames: decoded, checked, built,
+    and laid out once (``check_first_draw``), so that a scene matplotlib cannot draw is
+    refused here (a ``DecodeError``) instead of failing the caller's first draw.
+    ``verify=False`` is for a caller that checks its own first draw (``unpack(backend=...)``)."""
+    from ._build import build, check_first_draw
     from ._check import check_scene
     from ._wire import decode_scene
 
     doc, skipped = check_scene(decode_scene(frames, limits), limits)
     figure, unbuilt = build(doc)
+    if verify:
+        try:
+            check_first_draw(figure)
+        except Exception as exc:
+            raise DecodeError(
+                ErrorCode.LOAD_FAILED, f"the rebuilt scene failed its first draw: {type(exc).__name__}: {exc}"
+            ) from None
     return figure, skipped + unbuilt

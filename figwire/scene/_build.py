@@ -360,3 +360,22 @@ def _text_box(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> 
     props: Dict[str, Any] = {"boxstyle": style, "facecolor": spec.get("facecolor", "none")}
     props.update({k: spec[k] for k in ("edgecolor", "linewidth", "linestyle") if k in spec})
     text.set_bbox(props)
+
+
+def check_first_draw(fig: Any) -> None:
+    """Lay ``fig`` out once, as Agg would draw it, and leave it as built.
+
+    The checks bound every value on its own, but matplotlib refuses some combinations
+    of in-range values (a 10 pt font at 3 dpi, an aspect box of 1e-300 beside limits of
+    1e303), so the first draw is tried here and any exception refuses the scene. The
+    axes are put back where the build left them: a layout engine is not a fixed point
+    (its result depends on the tick labels at the positions it starts from), and the
+    caller's first draw should be the one the producer's image shows."""
+    from ._describe import draw_for_scene
+
+    placed = [(ax, ax.get_position(original=True), ax.get_position(), ax.get_in_layout()) for ax in fig.get_axes()]
+    draw_for_scene(fig)
+    for ax, original, active, in_layout in placed:
+        ax.set_position(original, which="original")  # public; it takes the axes out of the layout...
+        ax.set_position(active, which="active")
+        ax.set_in_layout(in_layout)  # ...so that is put back too

@@ -61,7 +61,7 @@ class _Checker:
             "enum": self._enum,
             "marker": self._marker,
             "xy": lambda v, w, f: self._array(v, w, "f", (None, 2)),
-            "vec": lambda v, w, f: self._array(v, w, "f", (None,)),
+            "vec": lambda v, w, f: self._vec(v, w, f),
             "ints": lambda v, w, f: self._array(v, w, "iu", (None,)),
             "codes": lambda v, w, f: self._codes(v, w),
             "rgba": lambda v, w, f: self._rgba(v, w),
@@ -172,6 +172,12 @@ class _Checker:
         ):
             raise _bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
         return value
+
+    def _vec(self, value: Any, where: str, f: SField) -> np.ndarray:
+        vec = self._array(value, where, "f", (None,))
+        if f.range is not None and vec.size and (vec.min() < f.range[0] or vec.max() > f.range[1]):
+            raise _bad(where, f"must hold numbers in [{f.range[0]}, {f.range[1]}]")
+        return vec
 
     def _codes(self, value: Any, where: str) -> np.ndarray:
         codes = self._array(value, where, "u", (None,))
@@ -291,26 +297,49 @@ def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -
             raise _bad(where, f"has a grid whose {name} are not one per column or row")
 
 
-def _paths_consistent(doc: Dict[str, Any], limits: SceneLimits) -> None:
-    """Cross-field rules the tables cannot say: codes as long as vertices, lengths summing,
-    and the vertices a curved (polar) axes makes of a path bounded before it makes them."""
+def _check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
+    """Codes as long as vertices, lengths summing, and the vertices a curved (polar) axes
+    makes of a path bounded before it makes them."""
+    n = len(path["vertices"])
+    curved = n * path.get("interpolation_steps", 1)
+    if curved > limits.max_curved_vertices:
+        raise LimitExceededError(f"{where} interpolated vertices", curved, limits.max_curved_vertices)
+    if "codes" in path and len(path["codes"]) != n:
+        raise _bad(where, "has a code count different from its vertex count")
+    if "lengths" in path:
+        lengths = path["lengths"]
+        if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:
+            raise _bad(where, "lengths must be non-negative and sum to the vertex count")
 
-    def check_path(path: Dict[str, Any], where: str) -> None:
-        n = len(path["vertices"])
-        curved = n * path.get("interpolation_steps", 1)
-        if curved > limits.max_curved_vertices:
-            raise LimitExceededError(f"{where} interpolated vertices", curved, limits.max_curved_vertices)
-        if "codes" in path and len(path["codes"]) != n:
-            raise _bad(where, "has a code count different from its vertex count")
-        if "lengths" in path:
-            lengths = path["lengths"]
-            if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:
-                raise _bad(where, "lengths must be non-negative and sum to the vertex count")
+
+def _check_norm(norm: Dict[str, Any], where: str) -> None:
+    """The orders matplotlib's norms need, which it checks only when they first map data
+    (that is, in the first draw)."""
+    vmin, vmax = norm.get("vmin"), norm.get("vmax")
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise _bad(where, "has vmin above vmax")
+    if norm["kind"] == "log" and any(v is not None and v <= 0 for v in (vmin, vmax)):
+        raise _bad(where, "is a log norm with a limit at or below 0")
+    centre = norm.get("vcenter")
+    if norm["kind"] == "twoslope" and centre is not None:
+        if (vmin is not None and not vmin < centre) or (vmax is not None and not centre < vmax):
+            raise _bad(where, "has vcenter not strictly between vmin and vmax")
+    if norm["kind"] == "boundary":
+        edges = norm.get("boundaries")
+        if edges is None or len(edges) < 2 or not (np.diff(edges) > 0).all():
+            raise _bad(where, "is a boundary norm without two or more increasing boundaries")
+
+
+def _nested_rules(doc: Dict[str, Any], limits: SceneLimits) -> None:
+    """Cross-field rules the tables cannot say, for structures that appear anywhere: paths
+    (any map with ``vertices``) and norms."""
 
     def walk(value: Any, where: str) -> None:
         if isinstance(value, dict):
             if "vertices" in value:
-                check_path(value, where)
+                _check_path(value, where, limits)
+            if isinstance(value.get("norm"), dict):
+                _check_norm(value["norm"], f"{where}.norm")
             for k, v in value.items():
                 walk(v, f"{where}.{k}")
         elif isinstance(value, list):
@@ -318,6 +347,41 @@ def _paths_consistent(doc: Dict[str, Any], limits: SceneLimits) -> None:
                 walk(v, f"{where}[{i}]")
 
     walk(doc, "scene")
+
+
+#: Points of a string with no size of its own: the largest default (``xx-large`` of 10 pt) and then some.
+UNSIZED_POINTS = 20.0
+
+
+def glyph_pixels(doc: Dict[str, Any]) -> float:
+    """The pixels FreeType rasterises to draw every string of a checked scene once:
+    characters times the em square at the figure's dpi. Each string is rasterised whole,
+    on the canvas or not (100 characters at 1000 pt and 2000 dpi: 45 s per draw), so its
+    cost is bounded here rather than by the figure's size. Tick labels count twice (both
+    sides may be labelled)."""
+    dpi = doc["figure"]["dpi"]
+
+    def cost(chars: int, points: float) -> float:
+        return chars * (points * dpi / 72.0) ** 2
+
+    total = 0.0
+
+    def walk(value: Any) -> None:
+        nonlocal total
+        if isinstance(value, dict):
+            if isinstance(value.get("text"), str):
+                total += cost(len(value["text"]), value.get("fontsize", UNSIZED_POINTS))
+            if isinstance(value.get("labels"), list):
+                size = value.get("style", {}).get("labelsize", UNSIZED_POINTS)
+                total += cost(2 * sum(map(len, value["labels"])) + len(value.get("offset", "")), size)
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(doc)
+    return total
 
 
 def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
@@ -336,6 +400,9 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
     pixels = width * height * figure["dpi"] ** 2
     if pixels > limits.max_figure_pixels:
         raise LimitExceededError("scene figure pixels", int(pixels), limits.max_figure_pixels)
+    glyphs = glyph_pixels(checked)
+    if glyphs > limits.max_glyph_pixels:
+        raise LimitExceededError("scene glyph pixels", int(glyphs), limits.max_glyph_pixels)
     for i, axes in enumerate(figure.get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in axes and not 0 <= axes[share] < i:
@@ -343,6 +410,9 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         for field, key in (("secondary", "parent"), ("twin", "of"), ("inset", "parent")):
             if field in axes and not 0 <= axes[field][key] < i:
                 raise _bad(f"figure.axes[{i}].{field}.{key}", "must name an earlier axes")
+        for box in ("position", "original_position"):
+            if box in axes and min(axes[box][2:]) < 0:
+                raise _bad(f"figure.axes[{i}].{box}", "has a negative width or height")
         if "cell" in axes:
             _check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
@@ -368,6 +438,6 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                     raise _bad(
                         f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples"
                     )
-    _paths_consistent(checked, limits)
+    _nested_rules(checked, limits)
     producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
     return checked, producer + checker.skipped

@@ -80,11 +80,20 @@ class SField:
     required: bool
     meaning: str
     choices: Tuple[str, ...] = ()
-    range: Optional[Tuple[float, float]] = None  # inclusive bounds of a num, or of each num of a list
+    range: Optional[Tuple[float, float]] = None  # inclusive bounds of a num, or of each number of a list or vec
 
 
 _Z = (-1e6, 1e6)
 _POSITIVE_SIZE = (0.0, 1000.0)  # points: line widths, font and marker sizes
+#: Data coordinates and values: any difference of two, and any product with a pixel
+#: scale, stays finite (limits of +-1e308 make a span of inf, and every transform NaN).
+_DATA = (-1e300, 1e300)
+#: A value matplotlib divides by: non-zero (and positive), finite after division.
+_DIVISOR = (1e-300, 1e300)
+#: Boxes in figure fraction: a figure holds its axes within a few widths of itself.
+_FRACTION = (-100.0, 100.0)
+#: Index of an earlier axes of the figure (the checker also requires "earlier").
+_INDEX = (0, 1 << 20)
 
 #: Fields every artist node may have.
 ARTIST_FIELDS = (
@@ -155,12 +164,18 @@ COLLECTION_FIELDS = (
         "space of the paths (default data); ``points``: glyphs at ``offsets``",
         choices=GLYPH_SPACES,
     ),
-    SField("sizes", "vec", False, "with ``points``: marker areas in points², scaling the paths as a scatter does"),
+    SField(
+        "sizes",
+        "vec",
+        False,
+        "with ``points``: marker areas in points², scaling the paths as a scatter does",
+        range=(0.0, 1e6),
+    ),
     SField("offsets", "xy", False, "anchor of each path, in ``offset_space``"),
     SField("offset_space", "enum", False, "space of the offsets (default data)", choices=SPACES),
     SField("facecolors", "rgba", False, "face colour per path (cycled); absent or empty: unfilled"),
     SField("edgecolors", "rgba", False, "edge colour per path (cycled); absent or empty: no edge"),
-    SField("linewidths", "vec", False, "points, per path (cycled)"),
+    SField("linewidths", "vec", False, "points, per path (cycled)", range=_POSITIVE_SIZE),
     SField("linestyles", "list of dashpattern", False, "dash pattern per path (cycled)"),
     SField("hatch", "str", False, "hatch pattern"),
     SField("capstyle", "enum", False, "line cap", choices=CAPSTYLES),
@@ -176,22 +191,22 @@ MESH_FIELDS = (
     SField("coordinates", "mesh", True, "quad corners in data space, (rows + 1, columns + 1, 2)"),
     SField("facecolors", "rgba", True, "one colour per quad (flat) or per corner (gouraud)"),
     SField("edgecolors", "rgba", False, "edge colours (cycled); absent: no edges"),
-    SField("linewidths", "vec", False, "points"),
+    SField("linewidths", "vec", False, "points", range=_POSITIVE_SIZE),
     SField("shading", "enum", False, "flat or gouraud", choices=("flat", "gouraud")),
     SField("antialiased", "bool", False, "antialiased drawing"),
 )
 
 NORM_FIELDS = (
     SField("kind", "enum", True, "normalisation", choices=NORMS),
-    SField("vmin", "num", False, "lower limit"),
-    SField("vmax", "num", False, "upper limit"),
+    SField("vmin", "num", False, "lower limit", range=_DATA),
+    SField("vmax", "num", False, "upper limit (at least ``vmin``)", range=_DATA),
     SField("clip", "bool", False, "clip out-of-range values"),
     SField("base", "num", False, "symlog: base", range=(1.000001, 1e6)),
     SField("linthresh", "num", False, "symlog: linear threshold", range=(1e-300, 1e300)),
     SField("linscale", "num", False, "symlog: linear scale", range=(1e-300, 1e300)),
     SField("gamma", "num", False, "power: exponent", range=(1e-6, 1e6)),
-    SField("vcenter", "num", False, "twoslope: centre"),
-    SField("boundaries", "vec", False, "boundary: increasing bin edges"),
+    SField("vcenter", "num", False, "twoslope: centre (strictly between ``vmin`` and ``vmax``)", range=_DATA),
+    SField("boundaries", "vec", False, "boundary: increasing bin edges", range=_DATA),
     SField("ncolors", "int", False, "boundary: colours of the colormap used", range=(1, 1 << 16)),
     SField("extend", "enum", False, "boundary: extension", choices=("neither", "both", "min", "max")),
 )
@@ -199,7 +214,7 @@ NORM_FIELDS = (
 IMAGE_FIELDS = (
     SField("pixels", "pixels", True, "the image data: scalars to colour-map, or RGB(A)"),
     SField("mask", "mask", False, "scalar images: masked (bad) pixels"),
-    SField("extent", "num[4]", True, "left, right, bottom, top in ``space``"),
+    SField("extent", "num[4]", True, "left, right, bottom, top in ``space``", range=_DATA),
     SField("space", "enum", False, "coordinate space (default data)", choices=("data", "axes")),
     SField("origin", "enum", False, "where row 0 goes", choices=("upper", "lower")),
     SField("interpolation", "enum", False, "resampling filter", choices=INTERPOLATIONS),
@@ -237,7 +252,7 @@ BBOX_FIELDS = (
 
 TEXT_FIELDS = (
     SField("text", "str", True, "the string; ``$...$`` is mathtext (TeX is never used)"),
-    SField("xy", "num[2]", False, "anchor, in ``space`` (titles and axis labels have none)"),
+    SField("xy", "num[2]", False, "anchor, in ``space`` (titles and axis labels have none)", range=_DATA),
     SField("space", "enum", False, "coordinate space (default data)", choices=SPACES),
     SField("color", "color", False, "text colour, alpha applied"),
     SField("fontsize", "num", False, "points", range=(0.01, 1000.0)),
@@ -269,9 +284,13 @@ SPINE_FIELDS = (
     SField("linewidth", "num", False, "points", range=_POSITIVE_SIZE),
     SField("linestyle", "enum", False, "style", choices=LINESTYLES),
     SField(
-        "position", "nums", False, "outward offset in points (the only position carried; others are drawn as ``path``)"
+        "position",
+        "nums",
+        False,
+        "outward offset in points (the only position carried; others are drawn as ``path``)",
+        range=(-1e4, 1e4),
     ),
-    SField("bounds", "num[2]", False, "the spine's data interval, when set"),
+    SField("bounds", "num[2]", False, "the spine's data interval, when set", range=_DATA),
     SField(
         "path",
         "path",
@@ -300,15 +319,17 @@ TICKSTYLE_FIELDS = (
 )
 
 TICKS_FIELDS = (
-    SField("locs", "vec", True, "tick locations at the recorded view"),
+    SField("locs", "vec", True, "tick locations at the recorded view", range=_DATA),
     SField("labels", "list of str", True, "their labels, as drawn"),
     SField("offset", "str", False, "the axis' offset text (``1e6``, ``+1.5``) at the recorded view"),
     SField("style", "tickstyle", False, "how the ticks look"),
 )
 
 FUNCTION_FIELDS = (
-    SField("x", "vec", True, "strictly increasing data values"),
-    SField("y", "vec", True, "the scale's transform of them, strictly monotonic; linear between and beyond"),
+    SField("x", "vec", True, "strictly increasing data values", range=_DATA),
+    SField(
+        "y", "vec", True, "the scale's transform of them, strictly monotonic; linear between and beyond", range=_DATA
+    ),
 )
 
 AXIS_FIELDS = (
@@ -330,7 +351,7 @@ AXIS_FIELDS = (
     SField("format", "str", False, "strmethod/formatstr: the format (checked: only ``x``/``pos`` fields)"),
     SField("unit", "str", False, "eng and percent: unit or symbol"),
     SField("places", "int", False, "eng: digits", range=(0, 20)),
-    SField("xmax", "num", False, "percent: the value that is 100%"),
+    SField("xmax", "num", False, "percent: the value that is 100%", range=_DIVISOR),
     SField("decimals", "int", False, "percent: digits", range=(0, 20)),
     SField(
         "length",
@@ -345,7 +366,7 @@ AXIS_FIELDS = (
 )
 
 SECONDARY_FIELDS = (
-    SField("parent", "int", True, "index of the parent axes (an earlier one)"),
+    SField("parent", "int", True, "index of the parent axes (an earlier one)", range=_INDEX),
     SField("orientation", "enum", True, "which of the parent's axes it mirrors", choices=("x", "y")),
     SField("location", "num", True, "where it sits, in the parent's axes fraction", range=(-10.0, 10.0)),
     SField("function", "function", True, "parent data -> secondary data, sampled over the parent's view"),
@@ -354,19 +375,24 @@ SECONDARY_FIELDS = (
 POLAR_FIELDS = (
     SField("theta_offset", "num", False, "radians", range=(-1e3, 1e3)),
     SField("theta_direction", "int", False, "1 counter-clockwise, -1 clockwise", range=(-1, 1)),
-    SField("rorigin", "num", False, "radius at the centre"),
+    SField("rorigin", "num", False, "radius at the centre", range=_DATA),
     SField("rlabel_position", "num", False, "degrees", range=(-1e4, 1e4)),
 )
 
 AXES_FIELDS = (
     SField(
-        "position", "num[4]", True, "left, bottom, width, height as drawn, in figure fraction (layout is not re-run)"
+        "position",
+        "num[4]",
+        True,
+        "left, bottom, width, height as drawn, in figure fraction (width and height at least 0)",
+        range=_FRACTION,
     ),
     SField(
         "original_position",
         "num[4]",
         False,
-        "with an aspect: the position before the aspect shrank it (figure fraction)",
+        "with an aspect: the position before the aspect shrank it (figure fraction, as ``position``)",
+        range=_FRACTION,
     ),
     SField("aspect", "num", False, "data aspect ratio (y unit / x unit); absent: auto", range=(1e-9, 1e9)),
     SField(
@@ -375,8 +401,8 @@ AXES_FIELDS = (
     SField("anchor", "num[2]", False, "where a shrunk box sits in its original position (fractions)", range=(0.0, 1.0)),
     SField("box_aspect", "num", False, "axes box height / width", range=(1e-9, 1e9)),
     SField("projection", "enum", False, "projection (default rectilinear)", choices=PROJECTIONS),
-    SField("xlim", "num[2]", True, "x view limits (order gives inversion)"),
-    SField("ylim", "num[2]", True, "y view limits"),
+    SField("xlim", "num[2]", True, "x view limits (order gives inversion)", range=_DATA),
+    SField("ylim", "num[2]", True, "y view limits", range=_DATA),
     SField("xaxis", "axis", False, "x axis"),
     SField("yaxis", "axis", False, "y axis"),
     SField("facecolor", "color", False, "background"),
@@ -385,8 +411,8 @@ AXES_FIELDS = (
     SField("axis_on", "bool", False, "axes decorations drawn"),
     SField("axisbelow", "enum", False, "ticks and grid below artists", choices=("true", "false", "line")),
     SField("zorder", "num", False, "drawing order among the figure's axes", range=_Z),
-    SField("sharex", "int", False, "index of an earlier axes whose x view this one shares"),
-    SField("sharey", "int", False, "index of an earlier axes whose y view this one shares"),
+    SField("sharex", "int", False, "index of an earlier axes whose x view this one shares", range=_INDEX),
+    SField("sharey", "int", False, "index of an earlier axes whose y view this one shares", range=_INDEX),
     SField("polar", "polar", False, "polar axes settings"),
     SField("secondary", "secondary", False, "a secondary axis of an earlier axes: it follows its parent's view"),
     SField("cell", "cell", False, "with a figure ``layout``: the grid cells it spans (``position`` is then as drawn)"),
@@ -531,6 +557,7 @@ class SceneLimits:
     max_depth: int = 16
     max_ticks: int = 1000  # per tick set, and per view for a "multiple" locator (matplotlib's MAXTICKS)
     max_curved_vertices: int = 1 << 22  # a path's vertices times its interpolation steps
+    max_glyph_pixels: int = 1 << 31  # text rasterised per draw, in pixels (2**31: about 1 s)
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

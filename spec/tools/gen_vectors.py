@@ -2226,6 +2226,14 @@ def scene_cases() -> Cases:
     )
     bad(
         cases,
+        "text-too-costly",
+        "1000 characters at 1000 pt and 200 dpi: 7.7e9 glyph pixels to rasterise on every draw",
+        scene_doc([axes_of(dict(text, text="W" * 1000, fontsize=1000.0))], size_inches=[2.0, 2.0], dpi=200.0),
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    bad(
+        cases,
         "curved-path-too-costly",
         "a path of 5000 vertices curved in 1000 steps each",
         scene_doc(
@@ -2258,6 +2266,29 @@ def scene_cases() -> Cases:
                 )
             ]
         ),
+        error="malformed",
+    )
+    norm = image["norm"]
+    for id, description, changed in (
+        ("norm-inverted", "a norm with vmin above vmax", dict(norm, vmin=3.0, vmax=0.0)),
+        ("log-norm-at-zero", "a log norm whose lower limit is 0", dict(norm, kind="log", vmin=0.0)),
+        (
+            "twoslope-centre-outside",
+            "a two-slope norm centred outside its limits",
+            dict(norm, kind="twoslope", vcenter=5.0),
+        ),
+        (
+            "boundary-norm-unordered",
+            "a boundary norm whose boundaries decrease",
+            {"kind": "boundary", "boundaries": arr("<f8", (3,), f8(2, 1, 0)), "ncolors": 2},
+        ),
+    ):
+        bad(cases, id, description, scene_doc([axes_of(dict(image, norm=changed))]), error="malformed")
+    bad(
+        cases,
+        "axes-negative-height",
+        "an axes box of negative height",
+        scene_doc([axes_of(position=[0.125, 0.9, 0.775, -0.77])]),
         error="malformed",
     )
     return cases

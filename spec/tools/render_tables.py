@@ -104,7 +104,10 @@ def _list_table(header: Sequence[str], rows: Iterable[Sequence[str]], widths: Se
 
 
 def _field_table(name: str) -> str:
-    rows = [(f"``{f.name}``", f"``{f.type}``", "yes" if f.required else "no", _spec.format_version_str(f.added), f.meaning) for f in _spec.FIELD_TABLES[name]]
+    rows = [
+        (f"``{f.name}``", f"``{f.type}``", "yes" if f.required else "no", _spec.format_version_str(f.added), f.meaning)
+        for f in _spec.FIELD_TABLES[name]
+    ]
     return _list_table(("Field", "Type", "Required", "Added", "Meaning"), rows, (16, 20, 9, 7, 48))
 
 
@@ -197,7 +200,10 @@ def _with_power(n: int) -> str:
 
 
 def block_advert_fields() -> str:
-    rows = [(f"``{f.name}``", f"``{f.type}``", _spec.format_version_str(f.added), f.absent, f.meaning) for f in _spec.ADVERT_FIELDS]
+    rows = [
+        (f"``{f.name}``", f"``{f.type}``", _spec.format_version_str(f.added), f.absent, f.meaning)
+        for f in _spec.ADVERT_FIELDS
+    ]
     return _list_table(("Field", "Type", "Added", "If absent", "Meaning"), rows, (18, 22, 7, 23, 30))
 
 
@@ -227,6 +233,9 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_depth": "nesting of maps and arrays",
     "max_ticks": "locations of one tick set, and the ticks a ``multiple`` locator makes over the recorded view",
     "max_curved_vertices": "a path's vertices times its ``interpolation_steps``",
+    "max_glyph_pixels": "characters times their em square in pixels, over every string at its size "
+    "(absent: 20 pt) and the figure's dpi; tick labels count twice, plus the offset string "
+    "(each string is rasterised whole, on the canvas or not)",
 }
 
 
@@ -249,7 +258,12 @@ def block_scene_structs() -> str:
     out = []
     for name, fields in _scene.STRUCTS.items():
         out += [f"``{name}``", "", _scene_table(fields), ""]
-    out += ["Every artist node (an entry of a ``nodes`` list) has these fields, then those of its type:", "", _scene_table(_scene.ARTIST_FIELDS), ""]
+    out += [
+        "Every artist node (an entry of a ``nodes`` list) has these fields, then those of its type:",
+        "",
+        _scene_table(_scene.ARTIST_FIELDS),
+        "",
+    ]
     for name, fields in _scene.NODE_TYPES.items():
         out += [f"node type ``{name}``", "", _scene_table(fields), ""]
     return "\n".join(out).rstrip()
@@ -261,17 +275,40 @@ def block_scene_limits() -> str:
         if f.name not in SCENE_LIMIT_MEANINGS:
             raise ValueError(f"SceneLimits.{f.name} has no entry in render_tables.SCENE_LIMIT_MEANINGS")
         default = getattr(_scene.DEFAULT_SCENE_LIMITS, f.name)
-        rows.append((f"``{f.name}``", _with_power(default) if isinstance(default, int) else f"{default:g}", SCENE_LIMIT_MEANINGS[f.name]))
+        rows.append(
+            (
+                f"``{f.name}``",
+                _with_power(default) if isinstance(default, int) else f"{default:g}",
+                SCENE_LIMIT_MEANINGS[f.name],
+            )
+        )
     return _list_table(("Limit", "Default", "Bounds"), rows, (22, 22, 56))
 
 
 def block_scene_constants() -> str:
     rows = [
-        ("scene version", f"``{_scene.SCENE_VERSION[0]}.{_scene.SCENE_VERSION[1]}``", "what this implementation writes; it reads majors " + ", ".join(str(m) for m in sorted(_scene.SCENE_MAJORS))),
-        ("spaces", ", ".join(f"``{s}``" for s in _scene.GLYPH_SPACES), "coordinate spaces (§16.2); ``points`` only for collection paths"),
+        (
+            "scene version",
+            f"``{_scene.SCENE_VERSION[0]}.{_scene.SCENE_VERSION[1]}``",
+            "what this implementation writes; it reads majors "
+            + ", ".join(str(m) for m in sorted(_scene.SCENE_MAJORS)),
+        ),
+        (
+            "spaces",
+            ", ".join(f"``{s}``" for s in _scene.GLYPH_SPACES),
+            "coordinate spaces (§16.2); ``points`` only for collection paths",
+        ),
         ("projections", ", ".join(f"``{p}``" for p in _scene.PROJECTIONS), "axes projections a consumer rebuilds"),
-        ("array dtypes", ", ".join(f"``{d}``" for d in sorted(_scene.ARRAY_DTYPES)), "array element types, with a byte-order prefix ``<``, ``>``, ``|`` or ``=`` (§16.3)"),
-        ("out-of-band threshold", f"``{_scene.SCENE_OOB_THRESHOLD}``", "bytes from which an array SHOULD travel as a frame of its own"),
+        (
+            "array dtypes",
+            ", ".join(f"``{d}``" for d in sorted(_scene.ARRAY_DTYPES)),
+            "array element types, with a byte-order prefix ``<``, ``>``, ``|`` or ``=`` (§16.3)",
+        ),
+        (
+            "out-of-band threshold",
+            f"``{_scene.SCENE_OOB_THRESHOLD}``",
+            "bytes from which an array SHOULD travel as a frame of its own",
+        ),
     ]
     return _list_table(("Name", "Value", "Meaning"), rows, (20, 45, 35))
 
@@ -299,7 +336,9 @@ BLOCKS: Dict[str, Callable[[], str]] = {
     "scene-limits": block_scene_limits,
 }
 
-_MARKER = re.compile(r"^\.\. BEGIN GENERATED: (?P<name>[a-z-]+)\n.*?^\.\. END GENERATED: (?P=name)\n", re.MULTILINE | re.DOTALL)
+_MARKER = re.compile(
+    r"^\.\. BEGIN GENERATED: (?P<name>[a-z-]+)\n.*?^\.\. END GENERATED: (?P=name)\n", re.MULTILINE | re.DOTALL
+)
 
 
 def render_spec(text: str) -> str:

@@ -802,6 +802,7 @@ SCENE_LIMITS = {
     "max_ticks": 1000,
     "max_curved_vertices": 1 << 22,
     "max_text_nodes": 10_000,
+    "max_glyph_pixels": 1 << 31,
 }
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
 
@@ -926,10 +927,15 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
     texts += sum(n.get("type") == "text" for n in doc["figure"].get("artists", []))
     if texts > limits["max_text_nodes"]:
         raise Refused("limit-exceeded", "text nodes")
+    if glyph_pixels(doc) > limits["max_glyph_pixels"]:
+        raise Refused("limit-exceeded", "glyph pixels")
     for i, ax in enumerate(doc["figure"].get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in ax and not 0 <= ax[share] < i:
                 raise Refused("malformed", f"{share} names axes {ax[share]}")
+        for box in ("position", "original_position"):
+            if box in ax and min(ax[box][2:]) < 0:
+                raise Refused("malformed", f"{box} has a negative size")
         for name in ("xaxis", "yaxis"):
             for which in ("major", "minor"):
                 ticks = ax.get(name, {}).get(which)
@@ -942,6 +948,8 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
             if base is not None and abs(hi - lo) / base > limits["max_ticks"]:
                 raise Refused("limit-exceeded", "a multiple locator too fine for its view")
         for node in ax.get("artists", []):
+            if isinstance(node.get("norm"), dict):
+                check_norm(node["norm"])
             for path in (node.get("paths"), node.get("path")):
                 if (
                     path
@@ -953,6 +961,46 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
                     if sum(lengths) != _items(path["vertices"]) // 2:
                         raise Refused("malformed", "path lengths")
+
+
+def glyph_pixels(doc: Mapping[str, Any]) -> float:
+    """§16.5's text cost: characters times (points x dpi / 72) squared, a string of no size
+    at 20 pt; tick labels twice, plus their offset string."""
+    em = doc["figure"]["dpi"] / 72.0
+    total = 0.0
+    stack: List[Any] = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("text"), str):
+                total += len(value["text"]) * (value.get("fontsize", 20.0) * em) ** 2
+            if isinstance(value.get("labels"), list):
+                chars = 2 * sum(len(label) for label in value["labels"]) + len(value.get("offset", ""))
+                total += chars * (value.get("style", {}).get("labelsize", 20.0) * em) ** 2
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return total
+
+
+def check_norm(norm: Mapping[str, Any]) -> None:
+    """§16.4's norm rules: limits in order, log limits above 0, a two-slope centre strictly
+    inside, boundaries increasing."""
+    vmin, vmax, centre = norm.get("vmin"), norm.get("vmax"), norm.get("vcenter")
+    if vmin is not None and vmax is not None and vmin > vmax:
+        raise Refused("malformed", "vmin above vmax")
+    if norm.get("kind") == "log" and any(v is not None and v <= 0 for v in (vmin, vmax)):
+        raise Refused("malformed", "a log norm limit at or below 0")
+    if norm.get("kind") == "twoslope" and centre is not None:
+        if (vmin is not None and not vmin < centre) or (vmax is not None and not centre < vmax):
+            raise Refused("malformed", "a two-slope centre outside its limits")
+    if norm.get("kind") == "boundary":
+        edges = norm.get("boundaries")
+        values = (
+            struct.unpack(f"{edges['dtype'][0].replace('|', '<')}{_items(edges)}d", edges["bytes"]) if edges else ()
+        )
+        if len(values) < 2 or any(b <= a for a, b in zip(values, values[1:])):
+            raise Refused("malformed", "boundaries not increasing")
 
 
 def _xy(ref: Mapping[str, Any]) -> List[List[float]]:
