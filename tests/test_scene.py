@@ -149,6 +149,9 @@ def test_a_scene_that_fails_to_build_falls_back_to_the_image(monkeypatch) -> Non
     result = figwire.unpack(figwire.pack(CORPUS["lines"]()))
     assert not result.live and result.tier == "image/png"
     assert "scene" in result.reason and "RuntimeError" in result.reason
+    with pytest.raises(figwire.FigwireError, match="RuntimeError") as refused:
+        rebuild(figwire.scene.describe_frames(CORPUS["lines"]())[0])
+    assert refused.value.code == figwire.ErrorCode.LOAD_FAILED
 
 
 def test_default_pack_carries_the_scene_and_negotiation_leaves_it_out_when_the_pickle_loads() -> None:
@@ -193,6 +196,9 @@ BAD = {
     ),
     "bad path code": lambda d: d["figure"]["axes"][0]["artists"].append(
         {"type": "patch", "path": {"vertices": np.zeros((2, 2)), "codes": np.array([1, 9], np.uint8)}}
+    ),
+    "codes not starting with MOVETO": lambda d: d["figure"]["axes"][0]["artists"].append(
+        {"type": "patch", "path": {"vertices": np.zeros((2, 2)), "codes": np.array([0, 2], np.uint8)}}
     ),
     "five-channel pixels": lambda d: d["figure"]["axes"][0]["artists"].append(
         {"type": "image", "pixels": np.zeros((2, 2, 5)), "extent": [0, 1, 0, 1]}

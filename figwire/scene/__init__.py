@@ -66,14 +66,18 @@ def rebuild(
 ) -> Tuple[Any, List[Tuple[str, str]]]:
     """``(live figure, skipped)`` from a scene part's frames: decoded, checked, built,
     and laid out once (``check_first_draw``), so that a scene matplotlib cannot draw is
-    refused here (a ``DecodeError``) instead of failing the caller's first draw.
+    refused here (a ``DecodeError``, as is a build matplotlib raises on) instead of failing
+    the caller's first draw.
     ``verify=False`` is for a caller that checks its own first draw (``unpack(backend=...)``)."""
     from ._build import build, check_first_draw
     from ._check import check_scene
     from ._wire import decode_scene
 
     doc, skipped = check_scene(decode_scene(frames, limits), limits)
-    figure, unbuilt = build(doc)
+    try:
+        figure, unbuilt = build(doc)
+    except Exception as exc:  # a combination of checked values this matplotlib refuses
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"building the scene raised {type(exc).__name__}: {exc}") from None
     if verify:
         try:
             check_first_draw(figure)

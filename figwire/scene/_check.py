@@ -36,6 +36,9 @@ _NUM_LIST = re.compile(r"num\[(\d)\]\Z")
 #: Marker codes a scene may name: matplotlib's single-character and named markers.
 _MARKERS = frozenset(".,ov^<>12348sp*hH+xXDd|_P") | frozenset({"None", "none", " ", ""})
 _MARKER_INTS = frozenset(range(12))
+#: matplotlib's path codes (``Path.STOP`` ... ``Path.CLOSEPOLY``), which the wire carries as they are.
+STOP, MOVETO, LINETO, CURVE3, CURVE4, CLOSEPOLY = 0, 1, 2, 3, 4, 79
+PATH_CODES = (STOP, MOVETO, LINETO, CURVE3, CURVE4, CLOSEPOLY)
 
 
 def _bad(where: str, what: str) -> DecodeError:
@@ -181,7 +184,7 @@ class _Checker:
 
     def _codes(self, value: Any, where: str) -> np.ndarray:
         codes = self._array(value, where, "u", (None,))
-        if codes.size and (codes.max() > 79 or not np.isin(codes, (0, 1, 2, 3, 4, 79)).all()):
+        if codes.size and (codes.max() > CLOSEPOLY or not np.isin(codes, PATH_CODES).all()):
             raise _bad(where, "path codes must be STOP, MOVETO, LINETO, CURVE3, CURVE4 or CLOSEPOLY")
         return codes
 
@@ -306,6 +309,8 @@ def _check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
         raise LimitExceededError(f"{where} interpolated vertices", curved, limits.max_curved_vertices)
     if "codes" in path and len(path["codes"]) != n:
         raise _bad(where, "has a code count different from its vertex count")
+    if "codes" in path and n and path["codes"][0] != MOVETO:
+        raise _bad(where, "has codes that do not start with MOVETO")  # matplotlib's Path refuses them
     if "lengths" in path:
         lengths = path["lengths"]
         if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:

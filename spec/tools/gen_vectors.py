@@ -2226,6 +2226,22 @@ def scene_cases() -> Cases:
     )
     bad(
         cases,
+        "path-without-moveto",
+        "a patch whose path codes start with STOP, which matplotlib's Path refuses",
+        scene_doc(
+            [
+                axes_of(
+                    {
+                        "type": "patch",
+                        "path": {"vertices": arr("<f8", (2, 2), bytes(32)), "codes": arr("|u1", (2,), bytes([0, 2]))},
+                    }
+                )
+            ]
+        ),
+        error="malformed",
+    )
+    bad(
+        cases,
         "text-too-costly",
         "1000 characters at 1000 pt and 200 dpi: 7.7e9 glyph pixels to rasterise on every draw",
         scene_doc([axes_of(dict(text, text="W" * 1000, fontsize=1000.0))], size_inches=[2.0, 2.0], dpi=200.0),

@@ -957,6 +957,8 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                     > limits["max_curved_vertices"]
                 ):
                     raise Refused("limit-exceeded", "a curved path's vertices")
+                if path and "codes" in path and _items(path["codes"]) and path["codes"]["bytes"][0] != 1:
+                    raise Refused("malformed", "path codes that do not start with MOVETO")
                 if path and "lengths" in path:
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
                     if sum(lengths) != _items(path["vertices"]) // 2:
