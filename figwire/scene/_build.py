@@ -373,8 +373,11 @@ def check_first_draw(fig: Any) -> None:
     caller's first draw should be the one the producer's image shows."""
     from ._describe import draw_for_scene
 
+    params = fig.subplotpars
+    margins = {k: getattr(params, k) for k in ("left", "bottom", "right", "top", "wspace", "hspace")}
     placed = [(ax, ax.get_position(original=True), ax.get_position(), ax.get_in_layout()) for ax in fig.get_axes()]
     draw_for_scene(fig)
+    params.update(**margins)  # a tight layout adjusts them (not through subplots_adjust: that would move the axes)
     for ax, original, active, in_layout in placed:
         ax.set_position(original, which="original")  # public; it takes the axes out of the layout...
         ax.set_position(active, which="active")
