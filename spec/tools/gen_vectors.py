@@ -1806,9 +1806,8 @@ def control_cases() -> Cases:
         "message": "no such figure",
     }
 
-    def ok(
-        id: str, description: str, frames: Sequence[bytes], expected: Mapping[str, Any], key: Optional[bytes] = TEST_KEY
-    ) -> None:
+    def case(id: str, description: str, frames: Sequence[bytes], key: Optional[bytes], outcome: Dict[str, Any]) -> None:
+        """One control case; ``outcome`` is ``expected`` or ``error``."""
         cases.add(
             {
                 "id": id,
@@ -1816,23 +1815,19 @@ def control_cases() -> Cases:
                 "spec": "§15.2",
                 "key": None if key is None else b64(key),
                 "frames": [b64(f) for f in frames],
-                "expected": dict(expected),
+                **outcome,
             }
         )
+
+    def ok(
+        id: str, description: str, frames: Sequence[bytes], expected: Mapping[str, Any], key: Optional[bytes] = TEST_KEY
+    ) -> None:
+        case(id, description, frames, key, {"expected": dict(expected)})
 
     def refused(
         id: str, description: str, frames: Sequence[bytes], error: str, key: Optional[bytes] = TEST_KEY
     ) -> None:
-        cases.add(
-            {
-                "id": id,
-                "description": description,
-                "spec": "§15.2",
-                "key": None if key is None else b64(key),
-                "frames": [b64(f) for f in frames],
-                "error": error,
-            }
-        )
+        case(id, description, frames, key, {"error": error})
 
     def read(wire: Mapping[str, Any], signed: bool) -> Dict[str, Any]:
         fields = ("type", "id", "created", "accept", "message_id", "label", "reply_to", "code", "message")
