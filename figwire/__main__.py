@@ -180,11 +180,14 @@ def _listen(args: argparse.Namespace) -> int:
         raise OSError(f"the viewer needs pyzmq (pip install 'figwire[zmq]'): {exc}") from None
     import zmq
 
+    key = _key(args)
+    if args.signed_only and key is None:
+        raise ValueError("--signed-only needs a key: --key-file, $FIGWIRE_KEY or $FIGWIRE_KEY_FILE")
     try:
         listen(
             args.endpoint,
             args.backend,
-            key=_key(args),
+            key=key,
             connect=args.connect,
             trust_unsigned=args.trust_unsigned,
             replay=not args.no_replay_guard,
@@ -192,6 +195,7 @@ def _listen(args: argparse.Namespace) -> int:
             request_endpoint=args.request,
             count=args.count,
             log=lambda line: print(line, flush=True),
+            signed_only=args.signed_only,
         )
     except zmq.ZMQError as exc:
         raise OSError(f"cannot {'connect to' if args.connect else 'bind'} {args.endpoint}: {exc}") from None
@@ -261,6 +265,11 @@ def _parser() -> argparse.ArgumentParser:
     lis.add_argument("--no-replay-guard", action="store_true", help="accept a message id seen before")
     lis.add_argument("--no-progressive", action="store_true", help="do not show the image before the live figure")
     lis.add_argument("--count", type=int, help="stop receiving after this many figures (windows stay open)")
+    lis.add_argument(
+        "--signed-only",
+        action="store_true",
+        help="refuse unsigned messages, images included (by default anyone who reaches the socket can open image windows)",
+    )
     keyed(lis)
 
     con = commands.add_parser(

@@ -53,6 +53,7 @@ def listen(
     request_endpoint: Optional[str] = None,
     count: Optional[int] = None,
     log: Callable[[str], None] = print,
+    signed_only: bool = False,
 ) -> int:
     """Show figures from ``endpoint`` until interrupted (or ``count`` figures, then until
     their windows are closed). Returns how many figures were shown."""
@@ -71,6 +72,7 @@ def listen(
         progressive=progressive,
         ask_live=None if request_endpoint is None else _requester(context, request_endpoint, key),
         log=log,
+        signed_only=signed_only,
     )
     log(f"figwire viewer: {'connected to' if connect else 'listening on'} {endpoint}, backend {backend}")
     shown = 0

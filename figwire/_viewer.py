@@ -32,12 +32,12 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 from ._auth import KeyLike
 from ._envelope import Header
-from ._errors import FigwireError
+from ._errors import DecodeError, FigwireError
 from ._gui import BackendUnavailable, image_figure, replace_in_window, show_image
 from ._negotiate import capabilities
 from ._replay import ReplayGuard
 from ._show import show
-from ._spec import MediaType
+from ._spec import ErrorCode, MediaType
 from ._unpack import inspect, unpack
 
 __all__ = ["Viewer", "Shown"]
@@ -126,8 +126,14 @@ class Viewer:
         progressive: bool = True,
         ask_live: Optional[Callable[[str], Optional[Any]]] = None,
         log: Callable[[str], None] = print,
+        signed_only: bool = False,
     ) -> None:
+        if signed_only and key is None:
+            raise ValueError("signed_only needs the key the messages are signed with")
         self.backend = backend
+        #: refuse unsigned messages outright: by default their images are shown (§13.1),
+        #: so anyone who reaches the socket can open windows.
+        self.signed_only = signed_only
         self.key = key
         self.trust_unsigned = trust_unsigned
         self.replay = replay
@@ -155,9 +161,13 @@ class Viewer:
         started = time.perf_counter()
         early: Dict[str, Any] = {}
         peek = inspect(frames)  # the envelope alone: the images of a figure already live are not unpacked
+        if self.signed_only and peek.auth is None:
+            raise DecodeError(ErrorCode.NOT_SIGNED, "this viewer shows signed messages only (--signed-only)")
         if peek.related is not None and peek.related in self._live:
             nbytes = sum(memoryview(f.buffer if hasattr(f, "buffer") else f).nbytes for f in frames)
-            return Shown(_window_key(peek), False, "its live part is already shown", nbytes, time.perf_counter() - started, None)
+            return Shown(
+                _window_key(peek), False, "its live part is already shown", nbytes, time.perf_counter() - started, None
+            )
 
         def on_verified(header: Header, fallbacks: Mapping[str, memoryview]) -> None:
             png = fallbacks.get(MediaType.PNG.value)

@@ -28,7 +28,9 @@ def _run(*args: str, key: bool = False, timeout: float = 120) -> subprocess.Comp
     env["MPLBACKEND"] = "Agg"
     if key:
         env["FIGWIRE_KEY"] = KEY
-    return subprocess.run([sys.executable, "-m", "figwire", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "figwire", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 def _one_line_error(done: subprocess.CompletedProcess) -> str:
@@ -87,6 +89,7 @@ def test_convert_renders_the_live_figure_or_copies_the_fallback(tmp_path: Path) 
         (["convert", "NOFILE", "x.gif"], "use .png, .svg or .pdf"),
         (["listen", "bogus://endpoint", "--backend", "Agg"], "cannot bind"),
         (["hub", "bogus://a", "bogus://b"], "cannot bind"),
+        (["listen", "tcp://127.0.0.1:5599", "--signed-only"], "--signed-only needs a key"),
     ],
 )
 def test_errors_are_one_line(args, needle) -> None:
@@ -103,7 +106,9 @@ def test_a_file_that_is_not_figwire_is_one_line(tmp_path: Path) -> None:
 def test_a_weak_key_is_refused_without_showing_it(tmp_path: Path) -> None:
     path = figwire.save(_figure(), tmp_path / "f.fgw")
     env = {**os.environ, "FIGWIRE_KEY": "aaaaaaaaaaaaaaaaaaaa", "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-m", "figwire", "inspect", str(path)], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "figwire", "inspect", str(path)], capture_output=True, text=True, env=env
+    )
     line = _one_line_error(done)
     assert "invalid-key" in line and "aaaa" not in line
 
@@ -121,7 +126,10 @@ def test_demo_with_a_backend_that_cannot_open_a_window_says_why(tmp_path: Path) 
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND")}
     done = subprocess.run(
         [sys.executable, "-m", "figwire", "demo", "--out", str(tmp_path), "--backend", "TkAgg"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert "cannot open a window" in done.stderr and "TkAgg" in done.stderr

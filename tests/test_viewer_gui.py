@@ -210,3 +210,50 @@ def test_l_in_an_image_window_asks_the_producer_for_it_live(tmp_path: Path) -> N
     assert not got["first_live"] and got["now_live"] and got["image_closed"] and got["windows"] == 1, got
     assert got["same_window"], "the live figure takes the image's place in the same window"
     assert any("asking the producer" in line for line in got["lines"]) and "live in FigureCanvasTkAgg" in got["lines"][-1]
+
+
+UNSIGNED_THEN_SIGNED = r"""
+import os, zmq, numpy as np
+from matplotlib.figure import Figure
+import figwire, figwire.zmq
+push = zmq.Context.instance().socket(zmq.PUSH); push.connect(os.environ["FIGWIRE_ENDPOINT"])
+for label, key in (("stranger", None), ("other key", b"another key, also 32 bytes long!!"), ("ours", figwire.key_from_env())):
+    fig = Figure(label=label); fig.add_subplot().plot(np.arange(10))
+    figwire.zmq.send(push, fig, key=key, copy=True)
+push.close(linger=30000)
+"""
+
+
+def test_a_signed_only_viewer_opens_no_window_for_an_unsigned_or_foreign_message(tmp_path: Path) -> None:
+    """By default an unsigned message's image is shown (spec 13.1), so anyone who reaches the
+    socket can open windows; ``--signed-only`` refuses it, images and all, before unpacking."""
+    endpoint = f"ipc://{tmp_path}/viewer"
+    with xvfb() as display:
+        viewer = subprocess.Popen(
+            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--signed-only", "--count", "1"],
+            env=_env(display, FIGWIRE_KEY=KEY),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert "listening on" in _lines(viewer, 1, 60)[0]
+            script = tmp_path / "send.py"
+            script.write_text(UNSIGNED_THEN_SIGNED)
+            sender = subprocess.run(
+                [sys.executable, str(script)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint),
+            )
+            assert sender.returncode == 0, sender.stderr
+            lines = _lines(viewer, 3, 120)
+            time.sleep(1)
+            windows = _windows(display)
+        finally:
+            viewer.send_signal(signal.SIGINT)
+            viewer.wait(20)
+    assert "not-signed" in lines[0] and "signed messages only" in lines[0], lines
+    assert "auth-failed" in lines[1], lines
+    assert lines[2].startswith("ours") and f"live in {CANVAS['tkagg']}" in lines[2], lines
+    assert windows == ["ours"], windows
