@@ -106,29 +106,41 @@ def _lines(proc: subprocess.Popen, n: int, timeout: float) -> List[str]:
     return lines
 
 
-@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
-def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -> None:
+def _listen_to(tmp_path: Path, script: str, lines: int, *flags: str, **sender_env: str) -> "tuple[List[str], List[str], int]":
+    """``python -m figwire listen`` under Xvfb while ``script`` sends to it: the viewer's
+    first ``lines`` figure lines, the mapped window titles, and its exit status."""
     endpoint = f"ipc://{tmp_path}/viewer"
     with xvfb() as display:
         viewer = subprocess.Popen(
-            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--count", "4"],
-            env=_env(display, FIGWIRE_KEY=KEY), stdout=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", *flags],
+            env=_env(display, FIGWIRE_KEY=KEY),
+            stdout=subprocess.PIPE,
+            text=True,
         )
         try:
             assert "listening on" in _lines(viewer, 1, 60)[0]
-            script = tmp_path / "script.py"
-            script.write_text(SCRIPT)
+            path = tmp_path / "send.py"
+            path.write_text(script)
             sender = subprocess.run(
-                [sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, MPLBACKEND="module://figwire.backend"),
+                [sys.executable, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, **sender_env),
             )
             assert sender.returncode == 0, sender.stderr
-            lines = _lines(viewer, 4, 120)
+            got = _lines(viewer, lines, 120)
             time.sleep(1)
             windows = _windows(display)
         finally:
             viewer.send_signal(signal.SIGINT)
             viewer.wait(20)
+    return got, windows, viewer.returncode
+
+
+@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
+def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -> None:
+    lines, windows, status = _listen_to(tmp_path, SCRIPT, 4, "--count", "4", MPLBACKEND="module://figwire.backend")
     by_backend = [line for line in lines if not line.startswith("one message")]  # another socket: any order
     assert [line.split(":")[0] for line in by_backend] == ["waves", "big image", "waves"], lines
     assert all(f"live in {CANVAS['tkagg']}" in line for line in lines), lines
@@ -137,7 +149,7 @@ def test_a_script_s_figures_open_as_live_windows_in_the_viewer(tmp_path: Path) -
     early, total = (int(x) for x in re.search(r"MB, (\d+) ms, image after (\d+) ms", own).groups()[::-1])
     assert early < total, "progressive display: the image was up before the live figure"
     assert sorted(windows) == ["big image", "one message", "waves"], windows  # one window per label, mapped
-    assert viewer.returncode == 0
+    assert status == 0
 
 
 @pytest.mark.parametrize("backend", ["TkAgg", "QtAgg"])
@@ -224,35 +236,11 @@ push.close(linger=30000)
 """
 
 
+@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
 def test_a_signed_only_viewer_opens_no_window_for_an_unsigned_or_foreign_message(tmp_path: Path) -> None:
     """By default an unsigned message's image is shown (spec 13.1), so anyone who reaches the
     socket can open windows; ``--signed-only`` refuses it, images and all, before unpacking."""
-    endpoint = f"ipc://{tmp_path}/viewer"
-    with xvfb() as display:
-        viewer = subprocess.Popen(
-            [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", "--signed-only", "--count", "1"],
-            env=_env(display, FIGWIRE_KEY=KEY),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert "listening on" in _lines(viewer, 1, 60)[0]
-            script = tmp_path / "send.py"
-            script.write_text(UNSIGNED_THEN_SIGNED)
-            sender = subprocess.run(
-                [sys.executable, str(script)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint),
-            )
-            assert sender.returncode == 0, sender.stderr
-            lines = _lines(viewer, 3, 120)
-            time.sleep(1)
-            windows = _windows(display)
-        finally:
-            viewer.send_signal(signal.SIGINT)
-            viewer.wait(20)
+    lines, windows, _ = _listen_to(tmp_path, UNSIGNED_THEN_SIGNED, 3, "--signed-only", "--count", "1")
     assert "not-signed" in lines[0] and "signed messages only" in lines[0], lines
     assert "auth-failed" in lines[1], lines
     assert lines[2].startswith("ours") and f"live in {CANVAS['tkagg']}" in lines[2], lines
