@@ -368,9 +368,9 @@ def check_first_draw(fig: Any) -> None:
     The checks bound every value on its own, but matplotlib refuses some combinations
     of in-range values (a 10 pt font at 3 dpi, an aspect box of 1e-300 beside limits of
     1e303), so the first draw is tried here and any exception refuses the scene. The
-    axes are put back where the build left them: a layout engine is not a fixed point
-    (its result depends on the tick labels at the positions it starts from), and the
-    caller's first draw should be the one the producer's image shows."""
+    axes, and the subplot parameters a tight layout adjusts, are put back where the build
+    left them: a layout engine is not a fixed point (its result depends on where it
+    starts), and the caller's first draw should be the one the producer's image shows."""
     from ._describe import draw_for_scene
 
     params = fig.subplotpars
