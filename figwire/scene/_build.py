@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ._build_artists import build_artist
+from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
 
 __all__ = ["build"]
@@ -68,7 +69,28 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
         made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
     for j, node in enumerate(spec.get("artists", [])):
         build_artist(node, fig, None, builder, f"figure.artists[{j}]")
+    layout = spec.get("layout", {})
+    if layout.get("once") and layout["engine"] == "tight":
+        cells = [(ax, axes["position"]) for ax, axes in zip(made, spec.get("axes", [])) if "cell" in axes]
+        _tight_once(fig, layout, cells, builder)
     return fig, builder.skipped
+
+
+def _tight_once(fig: Any, layout: Dict[str, Any], cells: List[Tuple[Any, List[float]]], builder: Builder) -> None:
+    """``fig.tight_layout()`` once, from the default subplot parameters as the producer's
+    own call most likely started, with this matplotlib's text metrics. The producer's
+    subplot parameters are used instead when that fails, or moves an axes' corner more
+    than ``TIGHT_TOLERANCE`` (figure fraction) from where the producer drew it: they were
+    moved after the producer's own layout."""
+    laid_out = builder.attempt("figure.layout", fig.tight_layout, **_layout_params(layout))
+    if "subplotpars" not in layout:
+        return
+    for ax, (x0, y0, width, height) in cells:
+        box = ax.get_position()
+        moved = np.abs(np.subtract([box.x0, box.y0, box.x1, box.y1], [x0, y0, x0 + width, y0 + height]))
+        if not laid_out or moved.max() > TIGHT_TOLERANCE:
+            fig.subplots_adjust(**dict(zip(SUBPLOTPARS, layout["subplotpars"])))
+            return
 
 
 def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
@@ -77,14 +99,9 @@ def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
     layout = spec.get("layout")
     if layout is None:
         return []
-    engine = layout["engine"]
-    params = {
-        k: layout[k]
-        for k in (("w_pad", "h_pad", "wspace", "hspace") if engine == "constrained" else ("pad",))
-        if k in layout
-    }
-    if "rect" in layout:
-        params["rect"] = tuple(layout["rect"])
+    engine, params = layout["engine"], _layout_params(layout)
+    if layout.get("once") and engine == "tight":  # no engine: build() lays it out once it is all there
+        return _grids(fig, spec)
     if hasattr(fig, "set_layout_engine"):  # matplotlib >= 3.6
         builder.attempt("figure.layout", fig.set_layout_engine, engine, **params)
     elif engine == "constrained":
@@ -94,11 +111,25 @@ def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
         )
     else:
         fig.set_tight_layout(params)
+    return _grids(fig, spec)
+
+
+def _grids(fig: Any, spec: Dict[str, Any]) -> List[Any]:
+    """The grids the axes' cells name."""
     grids = []
     for grid in spec.get("gridspecs", []):
         kwargs = {k: grid[k] for k in ("width_ratios", "height_ratios", "wspace", "hspace") if k in grid}
         grids.append(fig.add_gridspec(grid["nrows"], grid["ncols"], **kwargs))
     return grids
+
+
+def _layout_params(layout: Dict[str, Any]) -> Dict[str, Any]:
+    """The engine's parameters, as its constructor (or ``tight_layout``) takes them."""
+    names = ("w_pad", "h_pad", "wspace", "hspace") if layout["engine"] == "constrained" else ("pad",)
+    params: Dict[str, Any] = {k: layout[k] for k in names if k in layout}
+    if "rect" in layout:
+        params["rect"] = tuple(layout["rect"])
+    return params
 
 
 def _place(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], kwargs: Dict[str, Any]) -> Any:

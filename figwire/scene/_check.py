@@ -408,6 +408,9 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
     glyphs = glyph_pixels(checked)
     if glyphs > limits.max_glyph_pixels:
         raise LimitExceededError("scene glyph pixels", int(glyphs), limits.max_glyph_pixels)
+    params = figure.get("layout", {}).get("subplotpars")
+    if params is not None and not (params[0] < params[2] and params[1] < params[3] and min(params[4:]) >= 0):
+        raise _bad("figure.layout.subplotpars", "must have left < right, bottom < top and no negative spacing")
     for i, axes in enumerate(figure.get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in axes and not 0 <= axes[share] < i:

@@ -22,7 +22,7 @@ from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
 from ._describe_axis import describe_axis
 from ._place import Node, Place, as_color
-from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION
+from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION, SUBPLOTPARS
 from ._texts import text_style
 
 __all__ = ["describe", "draw_for_scene"]
@@ -114,7 +114,9 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
     consumer: every axes on a grid of the figure itself (twins, insets and secondary axes
     follow theirs), no subfigures. Else None, and the axes stay where they were drawn."""
     layout = _engine(fig)
-    if layout is None or any(sub.get_visible() for sub in getattr(fig, "subfigs", ())):
+    if layout is None and not _adjusted(fig):
+        return None
+    if any(sub.get_visible() for sub in getattr(fig, "subfigs", ())):
         return None
     children = {child for ax in axes_list for child in getattr(ax, "child_axes", ())}
     grids: List[Any] = []
@@ -144,7 +146,34 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
             if isinstance(getattr(grid, name, None), (int, float)):
                 out[name] = float(getattr(grid, name))
         specs.append(out)
-    return layout, specs, cells
+    return layout or _tight_once(fig), specs, cells
+
+
+#: ``Figure.tight_layout``'s default pad, in font sizes.
+_TIGHT_PAD = 1.08
+
+
+def _adjusted(fig: Any) -> bool:
+    """Whether ``fig.tight_layout()`` may have laid the figure out. From matplotlib 3.6
+    the call leaves a placeholder layout engine behind; before, only the subplot
+    parameters show it."""
+    from matplotlib import rcParams
+
+    getter = getattr(fig, "get_layout_engine", None)
+    if getter is not None:
+        return type(getter()).__name__ == "PlaceHolderLayoutEngine"
+    params = fig.subplotpars
+    return any(getattr(params, k) != rcParams[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top"))
+
+
+def _tight_once(fig: Any) -> Dict[str, Any]:
+    """A figure laid out once by ``fig.tight_layout()`` (the engine is gone afterwards):
+    the consumer lays it out once with its own text metrics, as its own copy of the figure
+    would be. The subplot parameters go with it, for the consumer to keep when its layout
+    lands far from them (the producer moved them after its layout)."""
+    params = fig.subplotpars
+    recorded = [float(getattr(params, k)) for k in SUBPLOTPARS]
+    return {"engine": "tight", "once": True, "pad": _TIGHT_PAD, "subplotpars": recorded}
 
 
 def _all_axes(fig: Any) -> List[Any]:

@@ -449,6 +449,13 @@ FIGURE_FIELDS = (
     SField("artists", "nodes", False, "figure-level artists (texts, legends, subfigure backgrounds), in figure space"),
 )
 
+#: The subplot parameters, in the order a layout's ``subplotpars`` lists them.
+SUBPLOTPARS = ("left", "bottom", "right", "top", "wspace", "hspace")
+#: How far (figure fraction) a consumer's one-off tight layout may move an axes' corner
+#: from where the producer drew it and still be kept: text metrics differ by a few pixels
+#: between matplotlib and FreeType versions; a producer's own later adjustment moves more.
+TIGHT_TOLERANCE = 0.05
+
 LAYOUT_FIELDS = (
     SField("engine", "enum", True, "which engine", choices=("constrained", "tight")),
     SField("w_pad", "num", False, "constrained: inches", range=(0.0, 100.0)),
@@ -456,6 +463,14 @@ LAYOUT_FIELDS = (
     SField("wspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
     SField("hspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
     SField("pad", "num", False, "tight: font sizes", range=(0.0, 100.0)),
+    SField("once", "bool", False, "tight: laid out once, when the figure is built (``Figure.tight_layout()``)"),
+    SField(
+        "subplotpars",
+        "num[6]",
+        False,
+        "once: left, bottom, right, top, wspace, hspace as the producer had them",
+        range=(-10.0, 10.0),
+    ),
     SField("rect", "num[4]", False, "the area laid out, figure fraction", range=(-10.0, 10.0)),
 )
 
