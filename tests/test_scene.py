@@ -357,6 +357,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     arrow = next(t for t in ax.texts if getattr(t, "arrow_patch", None) is not None).arrow_patch
     bar = ax.bar([0], [1], hatch="/")[0]
     mesh = mesh_fig.axes[0].collections[0]
+    colorbar = mesh_fig.colorbar(mesh, ax=mesh_fig.axes[0], extend="both", use_gridspec=False)
     answers = {
         "dash_pattern": _private.dash_pattern(line),
         "hatch_color": _private.hatch_color(bar),
@@ -382,6 +383,10 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "tight_parameters": _private.tight_parameters(fig) if hasattr(fig, "_tight_parameters") else "3.5 only",
         "draw_disabled": _private.draw_disabled(matplotlib.backends.backend_agg.RendererAgg(10, 10, 72)),
         "secondary": _private.secondary(ax.secondary_xaxis("top", functions=(np.square, np.sqrt))),
+        "colorbar": _private.colorbar(colorbar.ax),
+        "colorbar_owned": _private.colorbar_owned(colorbar),
+        "colorbar_info": _private.colorbar_info(colorbar.ax),
+        "colorbar_box": _private.colorbar_box(colorbar),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)

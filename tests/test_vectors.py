@@ -214,8 +214,14 @@ def test_scene(case: Dict[str, Any]) -> None:
     assert len(skipped) == expected["skipped"], skipped
     kinds = {"line": Line2D, "mesh": QuadMesh, "collection": Collection, "image": AxesImage, "patch": Patch, "text": Text}
     assert len(fig.axes) == len(expected["axes"])
-    for ax, want in zip(fig.axes, expected["axes"]):
+    colorbars = {c["axes"]: c for c in expected.get("colorbars", [])}
+    for i, (ax, want) in enumerate(zip(fig.axes, expected["axes"])):
         assert list(ax.get_xlim()) == want["xlim"] and list(ax.get_ylim()) == want["ylim"]
+        if i in colorbars:  # made by this matplotlib, beside its parents: its artists are its own
+            made, parents = ax._colorbar, [fig.axes[p] for p in colorbars[i]["parents"]]
+            assert (made.orientation, made.extend) == (colorbars[i]["orientation"], colorbars[i]["extend"])
+            assert list(ax._colorbar_info["parents"]) == parents
+            continue
         built = [a for a in ax.get_children() if a not in (ax.title, ax._left_title, ax._right_title, ax.patch, *ax.spines.values())]
         counts = {}
         for name, cls in kinds.items():

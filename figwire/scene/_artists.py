@@ -24,7 +24,7 @@ from ._artists_common import common, stroke, style_of
 from ._place import Node, Place, as_color, geometry, path_fields, rgba_array
 from ._texts import text
 
-__all__ = ["PARTS", "describe_leaf"]
+__all__ = ["PARTS", "describe_leaf", "norm_of"]
 
 
 # -- lines -------------------------------------------------------------------------
@@ -122,8 +122,6 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
     node["paths"] = path_fields(paths)
     node["facecolors"] = rgba_array(artist.get_facecolor())
     node["edgecolors"] = rgba_array(artist.get_edgecolor())
-    if isinstance(artist, ContourSet):
-        return _contour_set(artist, node, paths)
     widths = np.atleast_1d(np.asarray(artist.get_linewidth(), float))
     node["linewidths"] = widths
     node["linestyles"] = [_unscaled(style, widths[i % len(widths)]) for i, style in enumerate(artist.get_linestyle())]
@@ -135,6 +133,8 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
         if isinstance(value, str):
             node[name] = value
     node["antialiased"] = _private.antialiased(artist)
+    if isinstance(artist, ContourSet):
+        return _contour_set(artist, node, paths)
     return [node]
 
 
@@ -203,7 +203,8 @@ _NORMS = {"Normalize": "linear", "CenteredNorm": "linear", "LogNorm": "log", "Sy
           "TwoSlopeNorm": "twoslope", "BoundaryNorm": "boundary", "NoNorm": "none"}  # fmt: skip
 
 
-def _norm(norm: Any) -> Optional[Dict[str, Any]]:
+def norm_of(norm: Any) -> Optional[Dict[str, Any]]:
+    """A norm as a ``norm`` node, or None for a kind the scene does not name."""
     kind = _NORMS.get(type(norm).__name__) if type(norm).__module__ == "matplotlib.colors" else None
     if kind is None or norm.vmin is None or norm.vmax is None:
         return None
@@ -231,7 +232,7 @@ def image(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     if type(artist) is not AxesImage or place.space_of(artist.get_transform()) not in ("data", "axes"):
         return _baked_image(artist, place, node)
     data = artist.get_array()
-    norm = _norm(artist.norm) if data is not None and data.ndim == 2 else None
+    norm = norm_of(artist.norm) if data is not None and data.ndim == 2 else None
     if data is None or (data.ndim == 2 and (norm is None or artist.cmap.N > 4096)):
         return _baked_image(artist, place, node)
     node["space"] = place.space_of(artist.get_transform())

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ._build_artists import build_artist
+from ._colorbar import build_colorbar
 from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
 
@@ -155,13 +156,18 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
             kwargs[share] = made[spec[share]]
     if "secondary" in spec:
         return _secondary(fig, spec, made, builder, where)
-    ax = _place(fig, spec, made, grids, kwargs)
+    colorbar = spec.get("colorbar")  # made by this matplotlib: its scale, limits and spines are its own
+    if colorbar is None:
+        ax = _place(fig, spec, made, grids, kwargs)
+    else:
+        ax = build_colorbar(fig, colorbar, made, lambda: _place(fig, spec, made, grids, kwargs))
     ax.set_autoscale_on(False)
     if "box_aspect" in spec:
         builder.attempt(f"{where}.box_aspect", ax.set_box_aspect, spec["box_aspect"])
+    if "anchor" in spec:
+        ax.set_anchor(tuple(spec["anchor"]))
     if "aspect" in spec:
-        builder.attempt(f"{where}.aspect", ax.set_aspect, spec["aspect"], adjustable=spec.get("adjustable", "box"),
-                        anchor=tuple(spec.get("anchor", (0.5, 0.5))))  # fmt: skip
+        builder.attempt(f"{where}.aspect", ax.set_aspect, spec["aspect"], adjustable=spec.get("adjustable", "box"))
     ax.set_zorder(spec.get("zorder", 0.0))
     ax.set_facecolor(spec.get("facecolor", "white"))
     ax.patch.set_visible(spec.get("patch_visible", True))
@@ -169,7 +175,8 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     ax.set_axisbelow({"true": True, "false": False, "line": "line"}[spec.get("axisbelow", "line")])
     ax.set_navigate(spec.get("navigate", True))
     for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
-        _scale(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
+        if colorbar is None:
+            _scale(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     if projection == "polar":
         polar = spec.get("polar", {})
         ax.set_theta_offset(polar.get("theta_offset", 0.0))
@@ -178,7 +185,7 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
             ax.set_rorigin(polar["rorigin"])
         if "rlabel_position" in polar:
             ax.set_rlabel_position(polar["rlabel_position"])
-    if projection not in _GEO:  # geographic axes have fixed limits
+    if projection not in _GEO and colorbar is None:  # geographic axes have fixed limits
         builder.attempt(f"{where}.xlim", ax.set_xlim, *spec["xlim"])
         builder.attempt(f"{where}.ylim", ax.set_ylim, *spec["ylim"])
     for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
@@ -186,10 +193,11 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     for title in spec.get("titles", []):
         text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"))
         _style_text(text, _placed_by_matplotlib(title), builder, f"{where}.titles")
-    for spine in spec.get("spines", []):
+    for spine in spec.get("spines", []) if colorbar is None else ():
         _spine(ax, spine, builder, f"{where}.spines")
     for k, node in enumerate(spec.get("artists", [])):
-        build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
+        if colorbar is None or node.get("drawn_by") != "colorbar":
+            build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
     if not spec.get("axis_on", True):
         ax.set_axis_off()
     return ax

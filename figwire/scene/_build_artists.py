@@ -19,7 +19,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform
 
-__all__ = ["build_artist"]
+__all__ = ["build_artist", "norm_from"]
 
 Node = Dict[str, Any]
 _MPL = tuple(int(p) for p in matplotlib.__version__.split(".")[:2])
@@ -191,7 +191,8 @@ def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
 
 
-def _norm(spec: Optional[Node], pixels: np.ndarray) -> Any:
+def norm_from(spec: Optional[Node]) -> Any:
+    """A matplotlib norm from a checked ``norm`` node (None: linear over the data)."""
     if spec is None:
         return mcolors.Normalize()
     kind = spec["kind"]
@@ -226,7 +227,7 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
             lut = lut / 255.0
         extremes = {key: node[key] for key in ("over", "under", "bad") if key in node}
         cmap = mcolors.ListedColormap(lut).with_extremes(**extremes)
-        kwargs.update(cmap=cmap, norm=_norm(node.get("norm"), pixels))
+        kwargs.update(cmap=cmap, norm=norm_from(node.get("norm")))
         if "mask" in node and np.shape(node["mask"]) == pixels.shape:
             pixels = np.ma.masked_array(pixels, np.array(node["mask"], bool))
     image = AxesImage(ax, **kwargs)

@@ -300,6 +300,22 @@ def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -
             raise _bad(where, f"has a grid whose {name} are not one per column or row")
 
 
+def _check_colorbar(colorbar: Dict[str, Any], index: int, where: str) -> None:
+    """What ``Colorbar`` needs of the values it is made from: parents that exist, band
+    edges that increase, one value per band."""
+    parents = colorbar.get("placement", {}).get("parents", [])
+    if any(p != int(p) or not 0 <= p < index for p in parents):
+        raise _bad(f"{where}.placement.parents", "must name earlier axes")
+    boundaries, values = colorbar.get("boundaries"), colorbar.get("values")
+    for name, edges in (("boundaries", boundaries), ("values", values if boundaries is None else None)):
+        if edges is not None and (len(edges) < 2 or not (np.diff(edges) > 0).all()):
+            raise _bad(f"{where}.{name}", "must hold two or more increasing numbers")
+    if boundaries is not None and values is not None and len(values) != len(boundaries) - 1:
+        raise _bad(f"{where}.values", "must hold one fewer number than boundaries")
+    if not 1 <= len(colorbar.get("extendfrac", [0.0])) <= 2:
+        raise _bad(f"{where}.extendfrac", "must hold one or two numbers")
+
+
 def _check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
     """Codes as long as vertices, lengths summing, and the vertices a curved (polar) axes
     makes of a path bounded before it makes them."""
@@ -337,7 +353,7 @@ def _check_norm(norm: Dict[str, Any], where: str) -> None:
 
 def _nested_rules(doc: Dict[str, Any], limits: SceneLimits) -> None:
     """Cross-field rules the tables cannot say, for structures that appear anywhere: paths
-    (any map with ``vertices``) and norms."""
+    (any map with ``vertices``), norms and colormap tables."""
 
     def walk(value: Any, where: str) -> None:
         if isinstance(value, dict):
@@ -345,6 +361,12 @@ def _nested_rules(doc: Dict[str, Any], limits: SceneLimits) -> None:
                 _check_path(value, where, limits)
             if isinstance(value.get("norm"), dict):
                 _check_norm(value["norm"], f"{where}.norm")
+            if isinstance(value.get("lut"), np.ndarray):
+                rows = len(value["lut"])
+                if rows > limits.max_lut:
+                    raise LimitExceededError(f"{where}.lut colours", rows, limits.max_lut)
+                if rows == 0:
+                    raise _bad(f"{where}.lut", "must hold at least one colour")
             for k, v in value.items():
                 walk(v, f"{where}.{k}")
         elif isinstance(value, list):
@@ -423,6 +445,8 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                 raise _bad(f"figure.axes[{i}].{box}", "has a negative width or height")
         if "cell" in axes:
             _check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
+        if "colorbar" in axes:
+            _check_colorbar(axes["colorbar"], i, f"figure.axes[{i}].colorbar")
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):

@@ -20,6 +20,7 @@ from matplotlib.axis import Axis
 
 from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
+from ._colorbar import describe_colorbar, placement
 from ._describe_axis import describe_axis
 from ._place import Node, Place, as_color
 from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION, SUBPLOTPARS
@@ -122,8 +123,8 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
     grids: List[Any] = []
     cells: Dict[Any, Any] = {}
     for ax in axes_list:
-        if ax in children:
-            continue
+        if ax in children or (placement(ax, axes_list.index(ax), axes_list) and describe_colorbar(ax)):
+            continue  # a colorbar made beside its parents: the consumer's layout places it
         spec = getattr(ax, "get_subplotspec", lambda: None)()
         grid = None if spec is None else spec.get_gridspec()
         if spec is None or grid is None or type(grid).__name__ != "GridSpec" or getattr(grid, "figure", fig) is not fig:
@@ -162,8 +163,8 @@ def _adjusted(fig: Any) -> bool:
     getter = getattr(fig, "get_layout_engine", None)
     if getter is not None:
         return type(getter()).__name__ == "PlaceHolderLayoutEngine"
-    params = fig.subplotpars
-    return any(getattr(params, k) != rcParams[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top"))
+    params, defaults = fig.subplotpars, dict(rcParams.items())
+    return any(getattr(params, k) != defaults[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top"))
 
 
 def _tight_once(fig: Any) -> Dict[str, Any]:
@@ -272,13 +273,22 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells:
         "zorder": float(ax.get_zorder()),
         "navigate": bool(ax.get_navigate()),
     }
-    out.update(_aspect(ax, fig))
+    colorbar = describe_colorbar(ax)
+    owned: set = set()
+    if colorbar is None:
+        out.update(_aspect(ax, fig))
+    else:
+        out["colorbar"], owned, box = colorbar
+        out.update(_colorbar_box(ax, fig, box))
+        where_placed = placement(ax, index, axes_list) if cells else None
+        if where_placed is not None:
+            out["colorbar"]["placement"] = where_placed
     for share, group in (("sharex", ax.get_shared_x_axes()), ("sharey", ax.get_shared_y_axes())):
         for j in range(index):
             if group.joined(ax, axes_list[j]):
                 out[share] = j
                 break
-    out.update(_placement(ax, index, axes_list, cells))
+    out.update(_placement(ax, index, axes_list, cells, None if colorbar is None else colorbar[2]))
     follows = _private.secondary(ax)
     if follows is not None and follows[0] in axes_list[:index]:
         secondary = _secondary(follows, axes_list.index(follows[0]))
@@ -303,8 +313,9 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells:
     for child in ax.get_children():
         if child in skip or isinstance(child, Axis):
             continue
-        artists.extend(_artist(child, place, None, f"{where}.artists[{len(artists)}]"))
-    artists.extend(_spine_paths(ax, place))
+        nodes = _artist(child, place, None, f"{where}.artists[{len(artists)}]")
+        artists.extend(_drawn_by_colorbar(nodes) if child in owned else nodes)
+    artists.extend(_spine_paths(ax, place, owned))
     out["artists"] = artists
     label = ax.get_label()
     if isinstance(label, str) and label and not label.startswith("<"):
@@ -312,14 +323,15 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells:
     return out
 
 
-def _placement(ax: Any, index: int, axes_list: List[Any], cells: Dict[Any, Any]) -> Dict[str, Any]:
+def _placement(ax: Any, index: int, axes_list: List[Any], cells: Dict[Any, Any], box: Any) -> Dict[str, Any]:
     """Where an axes goes when the consumer lays the figure out again: its grid cell, or
     with a twin (same cell, a shared axis) the axes it twins; an inset, always, as a
-    place in its parent (so it follows the parent when the parent's box changes)."""
+    place in its parent (so it follows the parent when the parent's box changes).
+    ``box``: a colorbar's box before its extensions shrink it (display pixels)."""
     out: Dict[str, Any] = {}
     parent = next((p for p in axes_list[:index] if ax in getattr(p, "child_axes", ())), None)
     if parent is not None and _private.secondary(ax) is None and ax.name == "rectilinear" == parent.name:
-        bounds = parent.transAxes.inverted().transform_bbox(ax.bbox)
+        bounds = parent.transAxes.inverted().transform_bbox(ax.bbox if box is None else box)
         out["inset"] = {
             "parent": axes_list.index(parent),
             "bounds": [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)],
@@ -394,6 +406,22 @@ def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:
     return out
 
 
+def _colorbar_box(ax: Any, fig: Any, box: Any) -> Dict[str, Any]:
+    """A colorbar axes' box before its extensions shrink it (the consumer's colorbar
+    shrinks it again), its box aspect and anchor."""
+    from matplotlib.transforms import Bbox
+
+    bounds = fig.transFigure.inverted().transform_bbox(box)
+    out: Dict[str, Any] = {
+        "original_position": [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)]
+    }
+    if ax.get_box_aspect() is not None:
+        out["box_aspect"] = float(ax.get_box_aspect())
+    anchor = ax.get_anchor()
+    out["anchor"] = [float(v) for v in (Bbox.coefs[anchor] if isinstance(anchor, str) else anchor)]
+    return out
+
+
 def _titles(ax: Any, place: Place) -> List[Node]:
     texts = dict(_private.side_titles(ax) or {}, center=ax.title)
     pad = _private.title_pad(ax)
@@ -428,9 +456,15 @@ def _spines(ax: Any, place: Place) -> List[Node]:
     return out
 
 
-def _spine_paths(ax: Any, place: Place) -> List[Node]:
+def _drawn_by_colorbar(nodes: List[Node]) -> List[Node]:
+    """A colorbar's own artists, marked: a consumer that makes the colorbar leaves them
+    out, one that does not know ``colorbar`` (scene 1.0) draws them as they were."""
+    return [dict(node, drawn_by="colorbar") for node in nodes]
+
+
+def _spine_paths(ax: Any, place: Place, owned: set) -> List[Node]:
     """Spines a consumer's axes may not have, or placed where only a path can say (a
-    colorbar outline, a spine at data zero): drawn as patches in axes fraction."""
+    colorbar's outline, a spine at data zero): drawn as patches in axes fraction."""
     out = []
     for name, spine in ax.spines.items():
         standard = name in ("left", "right", "bottom", "top") or (
@@ -442,18 +476,17 @@ def _spine_paths(ax: Any, place: Place) -> List[Node]:
             continue
         path = spine.get_transform().transform_path(spine.get_path())
         vertices = place.from_display(path.vertices, "axes")
-        out.append(
-            {
-                "type": "patch",
-                "zorder": float(spine.get_zorder()),
-                "clip": False,
-                "space": "axes",
-                "path": {
-                    "vertices": vertices,
-                    **({"codes": np.asarray(path.codes, np.uint8)} if path.codes is not None else {}),
-                },
-                "edgecolor": as_color(spine.get_edgecolor()),
-                "linewidth": float(spine.get_linewidth()),
-            }
-        )
+        node: Node = {
+            "type": "patch",
+            "zorder": float(spine.get_zorder()),
+            "clip": False,
+            "space": "axes",
+            "path": {
+                "vertices": vertices,
+                **({"codes": np.asarray(path.codes, np.uint8)} if path.codes is not None else {}),
+            },
+            "edgecolor": as_color(spine.get_edgecolor()),
+            "linewidth": float(spine.get_linewidth()),
+        }
+        out.extend(_drawn_by_colorbar([node]) if spine in owned else [node])
     return out

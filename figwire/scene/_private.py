@@ -36,6 +36,11 @@ PRIVATE_READS: Dict[str, str] = {
     "sup_texts": "Figure._suptitle/_supxlabel/_supylabel: get_suptitle (3.8) gives the string, not the Text; their _autopos",
     "tight_parameters": "Figure._tight_parameters: tight_layout's pads on matplotlib < 3.6 (no layout engines)",
     "side_titles": "Axes._left_title/_right_title: the left and right titles' Text artists",
+    "colorbar": "Axes._colorbar: the Colorbar an axes holds (a mappable's .colorbar misses ScalarMappable-only ones)",
+    "colorbar_owned": "Colorbar._extend_patches: the extension triangles, drawn by the colorbar, not the user",
+    "colorbar_info": "Axes._colorbar_info: what make_axes was given (parents, location, fraction...), which "
+    "constrained layout reads; no getter",
+    "colorbar_box": "_ColorbarAxesLocator._orig_locator: the box before the colorbar shrinks it for its extensions",
 }
 
 
@@ -215,3 +220,35 @@ def tight_parameters(figure: Any) -> Dict[str, Any]:
 @_guarded
 def side_titles(axes: Any) -> Any:
     return {"left": axes._left_title, "right": axes._right_title}
+
+
+@_guarded
+def colorbar(axes: Any) -> Any:
+    from matplotlib.colorbar import Colorbar
+
+    cbar = getattr(axes, "_colorbar", None)
+    return cbar if isinstance(cbar, Colorbar) and cbar.ax is axes else None
+
+
+@_guarded
+def colorbar_owned(cbar: Any) -> Optional[set]:
+    """Every artist the colorbar draws itself (its solids, edges, extensions, outline)."""
+    owned = {cbar.solids, cbar.dividers, cbar.outline, *cbar.solids_patches, *cbar._extend_patches}
+    return owned - {None}
+
+
+@_guarded
+def colorbar_info(axes: Any) -> Optional[Dict[str, Any]]:
+    info = axes._colorbar_info
+    return dict(info) if isinstance(info, dict) else None
+
+
+@_guarded
+def colorbar_box(cbar: Any) -> Any:
+    """The colorbar axes' box before its extensions shrink it, in display pixels."""
+    from matplotlib.transforms import TransformedBbox
+
+    ax = cbar.ax
+    parent = getattr(cbar.ax.get_axes_locator(), "_orig_locator", None)
+    box = ax.get_position(original=True) if parent is None else parent(ax, None)
+    return TransformedBbox(box, ax.figure.transSubfigure).frozen()

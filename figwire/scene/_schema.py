@@ -25,7 +25,7 @@ from typing import Dict, Optional, Tuple
 
 #: The scene format version this implementation writes; a consumer reads any minor of
 #: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
-SCENE_VERSION: Tuple[int, int] = (1, 0)
+SCENE_VERSION: Tuple[int, int] = (1, 1)
 SCENE_MAJORS = frozenset({1})
 
 #: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
@@ -102,6 +102,13 @@ ARTIST_FIELDS = (
     SField("zorder", "num", False, "drawing order (matplotlib's zorder)", range=_Z),
     SField("label", "str", False, "the artist's label (legends are carried as drawn)"),
     SField("clip", "bool", False, "clipped to its axes (default true for axes artists)"),
+    SField(
+        "drawn_by",
+        "enum",
+        False,
+        "drawn by its axes' ``colorbar``: left out by a consumer that makes the colorbar",
+        choices=("colorbar",),
+    ),
     SField("path_effects", "list of patheffect", False, "drawn through these path effects, in order (at most 8)"),
 )
 
@@ -221,7 +228,7 @@ IMAGE_FIELDS = (
     SField("interpolation_stage", "enum", False, "resample data or colours", choices=("data", "rgba", "auto")),
     SField("resample", "bool", False, "resample with the full filter (``imshow`` sets it from ``image.resample``)"),
     SField("filterrad", "num", False, "filter radius of the radius-taking filters", range=(0.0, 100.0)),
-    SField("lut", "rgba", False, "scalar images: the colormap's colours, low to high (at most 4096)"),
+    SField("lut", "rgba", False, "scalar images: the colormap's colours, low to high (at most ``max_lut``)"),
     SField("over", "color", False, "colour above the range"),
     SField("under", "color", False, "colour below the range"),
     SField("bad", "color", False, "colour of masked pixels"),
@@ -418,6 +425,7 @@ AXES_FIELDS = (
     SField("cell", "cell", False, "with a figure ``layout``: the grid cells it spans (``position`` is then as drawn)"),
     SField("twin", "twin", False, "with a figure ``layout``: a twin of an earlier axes, placed with it"),
     SField("inset", "inset", False, "an inset of an earlier axes: it moves with its parent"),
+    SField("colorbar", "colorbar", False, "a colorbar: the consumer makes it from these values"),
     SField("titles", "list of title", False, "titles (left, center, right)"),
     SField("spines", "list of spine", False, "spines"),
     SField("artists", "nodes", False, "artists, in drawing order"),
@@ -501,6 +509,40 @@ INSET_FIELDS = (
     ),
 )
 
+COLORBAR_FIELDS = (
+    SField("orientation", "enum", True, "which way the colours run", choices=("vertical", "horizontal")),
+    SField("ticklocation", "enum", False, "the side of the ticks", choices=("left", "right", "top", "bottom")),
+    SField("lut", "rgba", True, "the colormap's colours, low to high (at most ``max_lut``)"),
+    SField("over", "color", False, "colour above the range"),
+    SField("under", "color", False, "colour below the range"),
+    SField("bad", "color", False, "colour of masked values"),
+    SField("norm", "norm", True, "values to colormap"),
+    SField("extend", "enum", False, "triangles for out-of-range colours", choices=("neither", "both", "min", "max")),
+    SField("extendfrac", "nums", False, "their lengths, fractions of the interior (one or two)", range=(0.0, 10.0)),
+    SField("extendrect", "bool", False, "rectangles instead of triangles"),
+    SField("drawedges", "bool", False, "lines between the colours"),
+    SField("spacing", "enum", False, "colour bands equal or proportional", choices=("uniform", "proportional")),
+    SField("boundaries", "vec", False, "band edges (contour levels), increasing", range=_DATA),
+    SField("values", "vec", False, "each band's value, one fewer than ``boundaries``", range=_DATA),
+    SField("alpha", "num", False, "opacity", range=(0.0, 1.0)),
+    SField(
+        "placement", "cbplacement", False, "with a figure ``layout``: made beside its parents, the layout places it"
+    ),
+)
+
+CBPLACEMENT_FIELDS = (
+    SField("parents", "nums", True, "indices of the earlier axes it was made beside", range=_INDEX),
+    SField("location", "enum", True, "which side of them", choices=("left", "right", "top", "bottom")),
+    SField("fraction", "num", False, "share of the parents' size it takes", range=(0.0, 1.0)),
+    SField("shrink", "num", False, "its length, a fraction of the parents'", range=(0.0, 1.0)),
+    SField("aspect", "num", False, "length / width", range=(1e-3, 1e3)),
+    SField("pad", "num", False, "gap to the parents, fraction of their size", range=(-1.0, 1.0)),
+    SField("anchor", "num[2]", False, "where it sits in its slot (fractions)", range=(0.0, 1.0)),
+    SField(
+        "panchor", "num[2]", False, "where the parents sit in theirs; absent: they keep their anchor", range=(0.0, 1.0)
+    ),
+)
+
 SKIP_FIELDS = (
     SField("node", "str", True, "where: a path such as ``axes[1].artists[4]``"),
     SField("reason", "str", True, "what was left out or approximated, and why"),
@@ -521,6 +563,8 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "cell": CELL_FIELDS,
     "twin": TWIN_FIELDS,
     "inset": INSET_FIELDS,
+    "colorbar": COLORBAR_FIELDS,
+    "cbplacement": CBPLACEMENT_FIELDS,
     "axes": AXES_FIELDS,
     "axis": AXIS_FIELDS,
     "ticks": TICKS_FIELDS,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -2302,7 +2303,100 @@ def scene_cases() -> Cases:
         scene_doc([axes_of(position=[0.125, 0.9, 0.775, -0.77])]),
         error="malformed",
     )
+    colorbar_cases(cases, image)
     return cases
+
+
+def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
+    """Scene 1.1: colorbars made by the consumer, and layouts it runs once."""
+    grid = {"gridspecs": [{"nrows": 1, "ncols": 2}]}
+    cell = [{"cell": {"gridspec": 0, "rows": [0, 1], "cols": [c, c + 1]}} for c in (0, 1)]
+    colorbar = {
+        "orientation": "vertical",
+        "lut": image["lut"],
+        "norm": image["norm"],
+        "extend": "both",
+        "placement": {"parents": [0, 1], "location": "right", "shrink": 0.8, "fraction": 0.15, "pad": 0.05},
+    }
+    outline = {
+        "type": "patch",
+        "drawn_by": "colorbar",
+        "space": "axes",
+        "path": {"vertices": arr("<f8", (2, 2), f8(0, 0, 1, 1))},
+    }
+    cbar_axes = axes_of(outline, colorbar=colorbar, xlim=[0.0, 1.0], ylim=[0.0, 3.0])
+    beside = scene_doc(
+        [axes_of(image, **cell[0]), axes_of(image, **cell[1]), cbar_axes],
+        layout={"engine": "constrained"},
+        **grid,
+    )
+    beside["scene"] = "1.1"
+    counts = {"image": 1}
+    ok = bad = scene_case
+    ok(
+        cases,
+        "colorbar-beside-parents",
+        "a colorbar the consumer makes beside two axes, placed by its constrained layout; its "
+        "outline is marked drawn by the colorbar",
+        beside,
+        expected=scene_expect(
+            [
+                ([0.0, 10.0], [-1.0, 1.0], counts),
+                ([0.0, 10.0], [-1.0, 1.0], counts),
+                ([0.0, 1.0], [0.0, 3.0], {}),
+            ],
+            colorbars=[{"axes": 2, "orientation": "vertical", "extend": "both", "parents": [0, 1]}],
+        ),
+    )
+    once = scene_doc(
+        [axes_of(LINE, **cell[0]), axes_of(**cell[1])],
+        layout={"engine": "tight", "once": True, "pad": 1.08, "subplotpars": [0.1, 0.1, 0.95, 0.9, 0.3, 0.2]},
+        **grid,
+    )
+    once["scene"] = "1.1"
+    ok(
+        cases,
+        "layout-tight-once",
+        "a figure laid out once by tight_layout: the consumer lays it out once, with its own text metrics",
+        once,
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1}), ([0.0, 10.0], [-1.0, 1.0], {})]),
+        spec="§16.7",
+    )
+    inverted = copy.deepcopy(once)
+    inverted["figure"]["layout"]["subplotpars"] = [0.9, 0.1, 0.1, 0.9, 0.3, 0.2]
+    bad(cases, "subplotpars-inverted", "subplot parameters with left beyond right", inverted, error="malformed")
+    for id, description, change in (
+        ("colorbar-parent-later", "a colorbar made beside an axes that comes after it", {"parents": [0, 3]}),
+        ("colorbar-parent-fraction", "a colorbar parent index that is not a whole number", {"parents": [0.5]}),
+    ):
+        changed = copy.deepcopy(beside)
+        changed["figure"]["axes"][2]["colorbar"]["placement"].update(change)
+        bad(cases, id, description, changed, error="malformed")
+    for id, description, change in (
+        (
+            "colorbar-bands-unordered",
+            "colorbar band edges that decrease",
+            {"boundaries": arr("<f8", (3,), f8(2, 1, 0))},
+        ),
+        (
+            "colorbar-values-miscounted",
+            "colorbar band values not one fewer than the edges",
+            {"boundaries": arr("<f8", (3,), f8(0, 1, 2)), "values": arr("<f8", (1,), f8(0.5))},
+        ),
+    ):
+        changed = copy.deepcopy(beside)
+        changed["figure"]["axes"][2]["colorbar"].update(change)
+        bad(cases, id, description, changed, error="malformed")
+    long_lut = copy.deepcopy(beside)
+    long_lut["figure"]["axes"][2]["colorbar"]["lut"] = arr("|u1", (5000, 4), bytes(20000))
+    bad(
+        cases,
+        "lut-too-long",
+        "a colormap table of 5000 colours, over max_lut",
+        long_lut,
+        error="limit-exceeded",
+        spec="§16.5",
+    )
 
 
 # -- files --------------------------------------------------------------------------------------

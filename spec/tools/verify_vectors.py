@@ -803,6 +803,7 @@ SCENE_LIMITS = {
     "max_curved_vertices": 1 << 22,
     "max_text_nodes": 10_000,
     "max_glyph_pixels": 1 << 31,
+    "max_lut": 4096,
 }
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
 
@@ -929,10 +930,15 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
         raise Refused("limit-exceeded", "text nodes")
     if glyph_pixels(doc) > limits["max_glyph_pixels"]:
         raise Refused("limit-exceeded", "glyph pixels")
+    params = doc["figure"].get("layout", {}).get("subplotpars")
+    if params is not None and not (params[0] < params[2] and params[1] < params[3] and min(params[4:]) >= 0):
+        raise Refused("malformed", "subplot parameters out of order")
     for i, ax in enumerate(doc["figure"].get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in ax and not 0 <= ax[share] < i:
                 raise Refused("malformed", f"{share} names axes {ax[share]}")
+        if "colorbar" in ax:
+            check_colorbar(ax["colorbar"], i, limits)
         for box in ("position", "original_position"):
             if box in ax and min(ax[box][2:]) < 0:
                 raise Refused("malformed", f"{box} has a negative size")
@@ -985,6 +991,33 @@ def glyph_pixels(doc: Mapping[str, Any]) -> float:
     return total
 
 
+_STRUCT_CODES = {"f8": "d", "f4": "f", "f2": "e", "i1": "b", "i2": "h", "i4": "i", "i8": "q",
+                 "u1": "B", "u2": "H", "u4": "I", "u8": "Q", "b1": "?"}  # fmt: skip
+
+
+def _numbers(ref: Mapping[str, Any]) -> List[float]:
+    order = "<" if ref["dtype"][0] in "|=" else ref["dtype"][0]
+    return list(struct.unpack(f"{order}{_items(ref)}{_STRUCT_CODES[ref['dtype'][1:]]}", ref["bytes"]))
+
+
+def check_colorbar(colorbar: Mapping[str, Any], index: int, limits: Mapping[str, int]) -> None:
+    """§16.4's colorbar rules: earlier whole-number parents, increasing bands, one value
+    per band, a colormap table within max_lut."""
+    if not 1 <= colorbar["lut"]["shape"][0] <= limits["max_lut"]:
+        raise Refused("limit-exceeded" if colorbar["lut"]["shape"][0] else "malformed", "colormap table size")
+    for p in colorbar.get("placement", {}).get("parents", []):
+        if p != int(p) or not 0 <= p < index:
+            raise Refused("malformed", f"colorbar parent {p}")
+    edges = colorbar.get("boundaries", colorbar.get("values"))
+    if edges is not None:
+        numbers = _numbers(edges)
+        if len(numbers) < 2 or any(b <= a for a, b in zip(numbers, numbers[1:])):
+            raise Refused("malformed", "colorbar bands that do not increase")
+    if "boundaries" in colorbar and "values" in colorbar:
+        if _items(colorbar["values"]) != _items(colorbar["boundaries"]) - 1:
+            raise Refused("malformed", "colorbar values miscounted")
+
+
 def check_norm(norm: Mapping[str, Any]) -> None:
     """§16.4's norm rules: limits in order, log limits above 0, a two-slope centre strictly
     inside, boundaries increasing."""
@@ -1025,8 +1058,15 @@ def check_scene(case: Mapping[str, Any]) -> None:
     want = case["expected"]
     skipped = len(doc.get("skipped", []))
     axes_seen = []
-    for ax in doc["figure"].get("axes", []):
+    colorbars = {c["axes"]: c for c in want.get("colorbars", [])}
+    for i, ax in enumerate(doc["figure"].get("axes", [])):
         counts: Dict[str, int] = {}
+        if i in colorbars:  # made by the consumer's matplotlib: its artists are its own
+            made = ax["colorbar"]
+            got = (made["orientation"], made.get("extend", "neither"), made.get("placement", {}).get("parents"))
+            assert got == tuple(colorbars[i][k] for k in ("orientation", "extend", "parents")), got
+            axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": {}})
+            continue
         for node in ax.get("artists", []):
             if node["type"] in SCENE_NODE_TYPES:
                 counts[node["type"]] = counts.get(node["type"], 0) + 1
