@@ -387,6 +387,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "colorbar_owned": _private.colorbar_owned(colorbar),
         "colorbar_info": _private.colorbar_info(colorbar.ax),
         "colorbar_box": _private.colorbar_box(colorbar),
+        "legend_layout": _private.legend_layout(ax.legend(["a legend"])),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)

@@ -1,9 +1,11 @@
-"""Scene layouts the consumer re-runs with its own text metrics (spec §16.6-16.7).
+"""What the consumer lays out or makes itself, with its own text metrics (spec §16.6-16.7):
+layouts, colorbars and legends.
 
 Across matplotlib minors the same figure is laid out differently (3.11's text metrics
-move a tight layout's axes by several pixels), so a scene that froze the producer's
-positions would look like the producer's figure, not like the consumer's own copy. These
-tests pin down when the consumer lays out again and when it keeps what it was sent.
+move a tight layout's axes, a colorbar and a legend's box by several pixels), so a scene
+that froze the producer's drawing would look like the producer's figure, not like the
+consumer's own copy. These tests pin down when the consumer makes them again and when it
+keeps what it was sent.
 """
 
 from __future__ import annotations
@@ -269,3 +271,126 @@ def test_a_colorbar_with_contour_lines_or_hatches_stays_as_drawn() -> None:
     assert _ssim(_pixels(fig), _pixels(rebuilt)) >= 0.97
     close(fig)
     close(rebuilt)
+
+
+# -- legends ---------------------------------------------------------------------------
+
+
+@st.composite
+def legend_params(draw) -> dict:
+    """Legends as ``Axes.legend()`` makes them from labelled lines, scatters and patches."""
+    return {
+        "layout": draw(st.sampled_from([None, "constrained"])),
+        "kinds": draw(st.lists(st.sampled_from(["line", "marker line", "scatter", "patch"]), min_size=1, max_size=5)),
+        "loc": draw(st.sampled_from(["best", "upper right", "lower left", "center", "outside"])),
+        "ncols": draw(st.integers(1, 2)),
+        "title": draw(st.sampled_from([None, "the legend"])),
+        "frameon": draw(st.booleans()),
+        "fancybox": draw(st.booleans()),
+        "shadow": draw(st.booleans()),
+        "fontsize": draw(st.sampled_from([6.0, 10.0])),
+        "markerscale": draw(st.sampled_from([1.0, 2.0])),
+        "draggable": draw(st.booleans()),
+    }
+
+
+def legend_figure(p: dict) -> Figure:
+    fig = Figure(figsize=(4.0, 3.0), dpi=60, layout=p["layout"])
+    ax = fig.subplots()
+    x = np.linspace(0.0, 1.0, 20)
+    for i, kind in enumerate(p["kinds"]):
+        label = f"entry {i}"
+        if kind == "line":
+            ax.plot(x, x ** (i + 1), label=label)
+        elif kind == "marker line":
+            ax.plot(x, x ** (i + 1), "o--", ms=3, label=label)
+        elif kind == "scatter":
+            ax.scatter(x, 1 - x ** (i + 1), s=8 + 4 * i, label=label)
+        else:
+            ax.fill([0.1 * i, 0.1 * i + 0.05, 0.1 * i], [0.0, 0.0, 0.3], alpha=0.5, label=label)
+    where = {"loc": p["loc"]} if p["loc"] != "outside" else {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0)}
+    legend = ax.legend(
+        ncols=p["ncols"], title=p["title"], frameon=p["frameon"], fancybox=p["fancybox"], shadow=p["shadow"],
+        fontsize=p["fontsize"], markerscale=p["markerscale"], **where,
+    )  # fmt: skip
+    legend.set_draggable(p["draggable"])
+    return fig
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(legend_params())
+def test_a_legend_is_made_by_the_consumer_and_looks_the_same(params) -> None:
+    fig = legend_figure(params)
+    result = figwire.unpack(figwire.pack(fig, parts=["scene"]))
+    assert result.tier == "scene", result.reason
+    rebuilt, fresh = result.figure, legend_figure(params)
+    made, original = rebuilt.axes[0].get_legend(), fig.axes[0].get_legend()
+    assert made is not None, "the legend is made by this matplotlib, not drawn as frozen leaves"
+    assert [t.get_text() for t in made.get_texts()] == [t.get_text() for t in original.get_texts()]
+    assert made.get_draggable() == original.get_draggable()
+    assert _ssim(_pixels(fresh), _pixels(rebuilt)) >= 0.97
+    for f in (fig, fresh, rebuilt):
+        close(f)
+
+
+def test_a_legend_of_proxies_or_containers_stays_as_drawn() -> None:
+    from matplotlib.lines import Line2D
+
+    fig = Figure(figsize=(4.0, 3.0), dpi=60)
+    left, right = fig.subplots(1, 2)
+    left.plot([0, 1], [0, 1])
+    left.legend(handles=[Line2D([], [], color="r", ls=":")], labels=["a proxy"])
+    right.errorbar([0, 1], [0, 1], yerr=0.1, label="error bars")
+    right.legend()
+    doc = _doc(fig)
+    assert not any(n["type"] == "legend" for a in doc["figure"]["axes"] for n in a["artists"])
+    rebuilt, _ = build(doc)
+    assert [ax.get_legend() for ax in rebuilt.axes] == [None, None]
+    assert _ssim(_pixels(fig), _pixels(rebuilt)) >= 0.97
+    close(fig)
+    close(rebuilt)
+
+
+def _legend_doc() -> dict:
+    fig = Figure(figsize=(4.0, 3.0), dpi=60)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="one")
+    ax.plot([0, 1], [1, 0], label="two")
+    ax.legend()
+    return copy.deepcopy(_doc(fig))
+
+
+def _legend_of(doc: dict) -> dict:
+    return next(n for n in doc["figure"]["axes"][0]["artists"] if n["type"] == "legend")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda doc: _legend_of(doc).update(entries=[0, 7]), "earlier lines"),
+        (lambda doc: _legend_of(doc).update(labels=["one"]), "one label per entry"),
+        (lambda doc: doc["figure"]["axes"][0]["artists"][1].update(id=0), "unique"),
+    ],
+)
+def test_a_legend_that_cannot_be_made_is_refused(change, message) -> None:
+    doc = _legend_doc()
+    change(doc)
+    with pytest.raises(DecodeError, match=message):
+        check_scene(decode_scene(encode_scene(doc)))
+
+
+def test_a_consumer_that_does_not_know_legends_draws_the_legend_as_it_was() -> None:
+    """Scene 1.0 consumers skip the optional ``legend`` node and draw its marked leaves."""
+    doc = _legend_doc()
+    older = copy.deepcopy(doc)
+    older["figure"]["axes"][0]["artists"] = [
+        {k: v for k, v in n.items() if k != "drawn_by"}
+        for n in older["figure"]["axes"][0]["artists"]
+        if n["type"] != "legend"
+    ]
+    made, _ = build(check_scene(decode_scene(encode_scene(doc)))[0])
+    drawn, _ = build(check_scene(decode_scene(encode_scene(older)))[0])
+    assert made.axes[0].get_legend() is not None and drawn.axes[0].get_legend() is None
+    assert _ssim(_pixels(made), _pixels(drawn)) >= 0.98
+    close(made)
+    close(drawn)

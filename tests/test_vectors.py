@@ -197,6 +197,7 @@ def test_scene(case: Dict[str, Any]) -> None:
     """figwire rebuilds (or refuses) each scene part as the vector says."""
     from matplotlib.collections import Collection, QuadMesh
     from matplotlib.image import AxesImage
+    from matplotlib.legend import Legend
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.text import Text
@@ -212,7 +213,8 @@ def test_scene(case: Dict[str, Any]) -> None:
     draw_for_scene(fig)
     expected = case["expected"]
     assert len(skipped) == expected["skipped"], skipped
-    kinds = {"line": Line2D, "mesh": QuadMesh, "collection": Collection, "image": AxesImage, "patch": Patch, "text": Text}
+    kinds = {"line": Line2D, "mesh": QuadMesh, "collection": Collection, "image": AxesImage, "patch": Patch, "text": Text,
+             "legend": Legend}  # fmt: skip
     assert len(fig.axes) == len(expected["axes"])
     colorbars = {c["axes"]: c for c in expected.get("colorbars", [])}
     for i, (ax, want) in enumerate(zip(fig.axes, expected["axes"])):

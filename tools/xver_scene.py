@@ -89,10 +89,13 @@ def judge(records: Sequence[Dict[str, Any]], infos: Dict[str, Dict[str, Any]], s
         out += [f"scene error: {p} -> {c}: {r['figure']}: {r['scene']['reason']}" for r in errors]
         if _minor(infos[p]["matplotlib"]) == _minor(infos[c]["matplotlib"]):
             continue
-        good = sum(r["scene"]["outcome"] == "scene" for r in mine)
-        if good < share * len(mine):
+        # a figure the consumer cannot make itself has no render to compare with: not
+        # counted, as in the report's shares
+        judged = [r for r in mine if r["scene"]["outcome"] != "unjudged"]
+        good = sum(r["scene"]["outcome"] == "scene" for r in judged)
+        if good < share * len(judged):
             out.append(
-                f"scene: {p} -> {c}: {good} of {len(mine)} live by scene at SSIM >= {SSIM_GOOD}, below {share:.0%}"
+                f"scene: {p} -> {c}: {good} of {len(judged)} live by scene at SSIM >= {SSIM_GOOD}, below {share:.0%}"
             )
     return out
 

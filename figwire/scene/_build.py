@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from ._build_artists import build_artist
 from ._colorbar import build_colorbar
+from ._legend import build_legend
 from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
 
@@ -195,12 +196,30 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
         _style_text(text, _placed_by_matplotlib(title), builder, f"{where}.titles")
     for spine in spec.get("spines", []) if colorbar is None else ():
         _spine(ax, spine, builder, f"{where}.spines")
-    for k, node in enumerate(spec.get("artists", [])):
-        if colorbar is None or node.get("drawn_by") != "colorbar":
-            build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
+    _artists(fig, ax, spec.get("artists", []), colorbar is not None, builder, where)
     if not spec.get("axis_on", True):
         ax.set_axis_off()
     return ax
+
+
+def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, builder: Builder, where: str) -> None:
+    """An axes' artists in order; a colorbar's own are left to the colorbar, a legend's
+    own to the legend made over the artists its entries name (drawn as they were if it
+    cannot be made here)."""
+    legends = [k for k, node in enumerate(nodes) if node["type"] == "legend"]
+    built: Dict[int, Any] = {}
+    for k, node in enumerate(nodes):
+        maker = node.get("drawn_by")
+        if node["type"] == "legend" or (maker == "colorbar" and colorbar) or (maker == "legend" and legends):
+            continue
+        artist = build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
+        if "id" in node:
+            built[node["id"]] = artist
+    for k in legends:
+        if not build_legend(ax, nodes[k], built, builder, f"{where}.artists[{k}]"):
+            for j, node in enumerate(nodes[:k]):
+                if node.get("drawn_by") == "legend":
+                    build_artist(node, fig, ax, builder, f"{where}.artists[{j}]")
 
 
 def _secondary(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, where: str) -> Any:

@@ -90,13 +90,14 @@ def _path_effect(spec: Node) -> List[Any]:
     return [effect, pe.Normal()] if spec.get("with_normal") else [effect]
 
 
-def _attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> None:
+def _attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> Any:
     if ax is None:
         fig.add_artist(artist)
         artist.set_clip_on(False)
-        return
+        return artist
     add(artist)
     artist.set_clip_on(node.get("clip", True))
+    return artist
 
 
 def _dashes(node: Node) -> Any:
@@ -106,7 +107,7 @@ def _dashes(node: Node) -> Any:
     return node.get("linestyle", "-")
 
 
-def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     xy = np.array(node["xy"], float)
     kwargs: Dict[str, Any] = {
         "color": node.get("color", "C0"),
@@ -137,10 +138,10 @@ def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
             kwargs[f"solid_{key}"] = kwargs[f"dash_{key}"] = node[key]
     line = Line2D(xy[:, 0], xy[:, 1], **kwargs)
     _common(line, node)
-    _attach(line, node, fig, ax, lambda a: ax.add_line(a))
+    return _attach(line, node, fig, ax, lambda a: ax.add_line(a))
 
 
-def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     space = node.get("space", "data")
     kwargs: Dict[str, Any] = {}
     if "offsets" in node:
@@ -173,10 +174,10 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None
         if key in node:
             builder.attempt(f"{where}.{key}", getattr(coll, f"set_{key}"), node[key])
     _common(coll, node)
-    _attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+    return _attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
 
 
-def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     coords = np.array(node["coordinates"], float)
     mesh = QuadMesh(coords, shading=node.get("shading", "flat"), antialiased=node.get("antialiased", False))
     faces: Any = np.array(node["facecolors"])
@@ -188,7 +189,7 @@ def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
         mesh.set_linewidth(widths)
     mesh.set_transform(_space("data", fig, ax))
     _common(mesh, node)
-    _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+    return _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
 
 
 def norm_from(spec: Optional[Node]) -> Any:
@@ -215,7 +216,7 @@ def norm_from(spec: Optional[Node]) -> Any:
     return mcolors.NoNorm(vmin=lims["vmin"], vmax=lims["vmax"])
 
 
-def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     if ax is None:
         builder.skipped.append((where, "a figure-level image is not built"))
         return
@@ -247,7 +248,7 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     if node.get("space", "data") == "axes":
         image.set_transform(ax.transAxes)
     _common(image, node)
-    _attach(image, node, fig, ax, lambda a: ax.add_image(a))
+    return _attach(image, node, fig, ax, lambda a: ax.add_image(a))
 
 
 #: What matplotlib called a setting before its current name: 3.10's "auto" interpolation
@@ -270,7 +271,7 @@ def _set_with_older_name(setter: Callable[[Any], Any], value: str, builder: Any,
     builder.attempt(where, setter, value)  # reports it, and leaves the default
 
 
-def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     kwargs: Dict[str, Any] = {
         "facecolor": node.get("facecolor", "none"),
         "edgecolor": node.get("edgecolor", "none"),
@@ -288,7 +289,7 @@ def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
     else:
         patch = PathPatch(_path(node["path"]), **kwargs)
     _common(patch, node)
-    _attach(patch, node, fig, ax, lambda a: ax.add_patch(a))
+    return _attach(patch, node, fig, ax, lambda a: ax.add_patch(a))
 
 
 def _with_hatch_color(path: Path, kwargs: Dict[str, Any], color: Any) -> PathPatch:
@@ -301,14 +302,14 @@ def _with_hatch_color(path: Path, kwargs: Dict[str, Any], color: Any) -> PathPat
             return PathPatch(path, **kwargs)
 
 
-def _text(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
+def _text(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     from ._build import _style_text
 
     x, y = node.get("xy", [0.0, 0.0])
     text = Text(x, y, node["text"], transform=_space(node.get("space", "data"), fig, ax))
     _style_text(text, node, builder, where)
     _common(text, node)
-    _attach(text, node, fig, ax, lambda a: ax.add_artist(a))
+    return _attach(text, node, fig, ax, lambda a: ax.add_artist(a))
 
 
 _BUILDERS: Dict[str, Callable[..., None]] = {
@@ -321,6 +322,7 @@ _BUILDERS: Dict[str, Callable[..., None]] = {
 }
 
 
-def build_artist(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> None:
-    """Build one checked artist node into ``ax`` (or the figure when ``ax`` is None)."""
-    _BUILDERS[node["type"]](node, fig, ax, builder, where)
+def build_artist(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
+    """Build one checked artist node into ``ax`` (or the figure when ``ax`` is None); the
+    artist, or None when it was left out."""
+    return _BUILDERS[node["type"]](node, fig, ax, builder, where)

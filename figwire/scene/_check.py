@@ -316,6 +316,22 @@ def _check_colorbar(colorbar: Dict[str, Any], index: int, where: str) -> None:
         raise _bad(f"{where}.extendfrac", "must hold one or two numbers")
 
 
+def _check_ids(nodes: List[Dict[str, Any]], where: str) -> None:
+    """Artist ``id``s are unique in their axes, and a legend lists earlier lines, patches
+    and collections by them, with one label each."""
+    ids: Dict[int, str] = {}
+    for k, node in enumerate(nodes):
+        if "id" in node:
+            if node["id"] in ids:
+                raise _bad(f"{where}[{k}].id", "is not unique in its axes")
+            ids[node["id"]] = node["type"]
+        if node["type"] == "legend":
+            if len(node["labels"]) != len(node["entries"]):
+                raise _bad(f"{where}[{k}]", "is a legend without one label per entry")
+            if any(ids.get(e) not in ("line", "patch", "collection") for e in node["entries"]):
+                raise _bad(f"{where}[{k}].entries", "must name earlier lines, patches or collections of its axes")
+
+
 def _check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
     """Codes as long as vertices, lengths summing, and the vertices a curved (polar) axes
     makes of a path bounded before it makes them."""
@@ -399,8 +415,10 @@ def glyph_pixels(doc: Dict[str, Any]) -> float:
             if isinstance(value.get("text"), str):
                 total += cost(len(value["text"]), value.get("fontsize", UNSIZED_POINTS))
             if isinstance(value.get("labels"), list):
-                size = value.get("style", {}).get("labelsize", UNSIZED_POINTS)
+                size = value.get("style", {}).get("labelsize", value.get("fontsize", UNSIZED_POINTS))
                 total += cost(2 * sum(map(len, value["labels"])) + len(value.get("offset", "")), size)
+            if isinstance(value.get("title"), str):  # a legend's
+                total += cost(len(value["title"]), value.get("title_fontsize", UNSIZED_POINTS))
             for v in value.values():
                 walk(v)
         elif isinstance(value, list):
@@ -447,6 +465,7 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
             _check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         if "colorbar" in axes:
             _check_colorbar(axes["colorbar"], i, f"figure.axes[{i}].colorbar")
+        _check_ids(axes.get("artists", []), f"figure.axes[{i}].artists")
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):

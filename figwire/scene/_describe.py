@@ -22,6 +22,7 @@ from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
 from ._colorbar import describe_colorbar, placement
 from ._describe_axis import describe_axis
+from ._legend import describe_legend
 from ._place import Node, Place, as_color
 from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION, SUBPLOTPARS
 from ._texts import text_style
@@ -310,11 +311,19 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells:
     skip = {*ax.spines.values(), ax.xaxis, ax.yaxis, ax.title, ax.patch, *getattr(ax, "child_axes", ())}
     skip.update((_private.side_titles(ax) or {}).values())
     artists: List[Node] = []
+    node_of: Dict[Any, Node] = {}  # artists described as one node: what a legend may list
     for child in ax.get_children():
         if child in skip or isinstance(child, Axis):
             continue
         nodes = _artist(child, place, None, f"{where}.artists[{len(artists)}]")
-        artists.extend(_drawn_by_colorbar(nodes) if child in owned else nodes)
+        if child in owned:
+            nodes = _drawn_by(nodes, "colorbar")
+        elif child is ax.get_legend():
+            legend = describe_legend(child, node_of)
+            nodes = nodes if legend is None else [*_drawn_by(nodes, "legend"), legend]
+        elif len(nodes) == 1:
+            node_of[child] = nodes[0]
+        artists.extend(nodes)
     artists.extend(_spine_paths(ax, place, owned))
     out["artists"] = artists
     label = ax.get_label()
@@ -456,10 +465,10 @@ def _spines(ax: Any, place: Place) -> List[Node]:
     return out
 
 
-def _drawn_by_colorbar(nodes: List[Node]) -> List[Node]:
-    """A colorbar's own artists, marked: a consumer that makes the colorbar leaves them
-    out, one that does not know ``colorbar`` (scene 1.0) draws them as they were."""
-    return [dict(node, drawn_by="colorbar") for node in nodes]
+def _drawn_by(nodes: List[Node], maker: str) -> List[Node]:
+    """A colorbar's or a legend's own artists, marked: a consumer that makes the colorbar
+    or legend leaves them out, one that does not know it (scene 1.0) draws them as drawn."""
+    return [dict(node, drawn_by=maker) for node in nodes]
 
 
 def _spine_paths(ax: Any, place: Place, owned: set) -> List[Node]:
@@ -488,5 +497,5 @@ def _spine_paths(ax: Any, place: Place, owned: set) -> List[Node]:
             "edgecolor": as_color(spine.get_edgecolor()),
             "linewidth": float(spine.get_linewidth()),
         }
-        out.extend(_drawn_by_colorbar([node]) if spine in owned else [node])
+        out.extend(_drawn_by([node], "colorbar") if spine in owned else [node])
     return out

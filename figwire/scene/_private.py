@@ -41,6 +41,7 @@ PRIVATE_READS: Dict[str, str] = {
     "colorbar_info": "Axes._colorbar_info: what make_axes was given (parents, location, fraction...), which "
     "constrained layout reads; no getter",
     "colorbar_box": "_ColorbarAxesLocator._orig_locator: the box before the colorbar shrinks it for its extensions",
+    "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
 }
 
 
@@ -252,3 +253,14 @@ def colorbar_box(cbar: Any) -> Any:
     parent = getattr(cbar.ax.get_axes_locator(), "_orig_locator", None)
     box = ax.get_position(original=True) if parent is None else parent(ax, None)
     return TransformedBbox(box, ax.figure.transSubfigure).frozen()
+
+
+@_guarded
+def legend_layout(legend: Any) -> Optional[Tuple[int, int, Optional[str]]]:
+    """``(loc code, columns, mode)`` of a legend."""
+    loc = legend._loc
+    ncols = getattr(legend, "_ncols", None) or legend._ncol
+    mode = legend._mode
+    if not isinstance(loc, int) or not isinstance(ncols, int) or mode not in (None, "expand"):
+        return None
+    return loc, ncols, mode

@@ -100,14 +100,15 @@ ARTIST_FIELDS = (
     SField("type", "str", True, "the node type; an unknown type is skipped if ``optional``, else the scene is refused"),
     SField("optional", "bool", False, "true: a consumer that does not know this type may leave it out"),
     SField("zorder", "num", False, "drawing order (matplotlib's zorder)", range=_Z),
-    SField("label", "str", False, "the artist's label (legends are carried as drawn)"),
+    SField("label", "str", False, "the artist's label"),
+    SField("id", "int", False, "a number unique in its axes, for a ``legend`` node to name it", range=_INDEX),
     SField("clip", "bool", False, "clipped to its axes (default true for axes artists)"),
     SField(
         "drawn_by",
         "enum",
         False,
-        "drawn by its axes' ``colorbar``: left out by a consumer that makes the colorbar",
-        choices=("colorbar",),
+        "drawn by its axes' ``colorbar`` or by a ``legend`` node: left out by a consumer that makes it",
+        choices=("colorbar", "legend"),
     ),
     SField("path_effects", "list of patheffect", False, "drawn through these path effects, in order (at most 8)"),
 )
@@ -216,6 +217,44 @@ NORM_FIELDS = (
     SField("boundaries", "vec", False, "boundary: increasing bin edges", range=_DATA),
     SField("ncolors", "int", False, "boundary: colours of the colormap used", range=(1, 1 << 16)),
     SField("extend", "enum", False, "boundary: extension", choices=("neither", "both", "min", "max")),
+)
+
+_LEGEND_SPACING = (-100.0, 100.0)  # font sizes
+LEGEND_FIELDS = (
+    SField(
+        "entries",
+        "nums",
+        True,
+        "the ``id`` of each earlier line, patch or collection of its axes it lists",
+        range=_INDEX,
+    ),
+    SField("labels", "list of str", True, "their labels, one per entry"),
+    SField("loc", "int", False, "matplotlib's location code (0: best, 1: upper right ... 10: center)", range=(0, 10)),
+    SField("anchor", "num[4]", False, "the box it is anchored to, axes fraction (w, h 0: a point)", range=_FRACTION),
+    SField("ncols", "int", False, "columns", range=(1, 64)),
+    SField("mode", "enum", False, "expanded to fill its anchor box", choices=("expand",)),
+    SField("fontsize", "num", False, "label size, points", range=(0.01, 1000.0)),
+    SField("title", "str", False, "the title"),
+    SField("title_fontsize", "num", False, "points", range=(0.01, 1000.0)),
+    SField("alignment", "enum", False, "title and entries within the box", choices=HA),
+    SField("labelcolors", "rgba", False, "one colour per label"),
+    SField("frameon", "bool", False, "a frame drawn"),
+    SField("fancybox", "bool", False, "rounded frame"),
+    SField("shadow", "bool", False, "a shadow under the frame"),
+    SField("framealpha", "num", False, "frame opacity", range=(0.0, 1.0)),
+    SField("facecolor", "color", False, "frame fill"),
+    SField("edgecolor", "color", False, "frame edge"),
+    SField("markerscale", "num", False, "marker size relative to the artists'", range=(0.0, 100.0)),
+    SField("numpoints", "int", False, "markers per line entry", range=(1, 100)),
+    SField("scatterpoints", "int", False, "markers per scatter entry", range=(1, 100)),
+    SField("handlelength", "num", False, "font sizes", range=(0.0, 100.0)),
+    SField("handleheight", "num", False, "font sizes", range=(0.0, 100.0)),
+    SField("handletextpad", "num", False, "font sizes", range=_LEGEND_SPACING),
+    SField("borderpad", "num", False, "font sizes", range=_LEGEND_SPACING),
+    SField("labelspacing", "num", False, "font sizes", range=_LEGEND_SPACING),
+    SField("columnspacing", "num", False, "font sizes", range=_LEGEND_SPACING),
+    SField("borderaxespad", "num", False, "font sizes", range=_LEGEND_SPACING),
+    SField("draggable", "bool", False, "the user may drag it"),
 )
 
 IMAGE_FIELDS = (
@@ -593,6 +632,7 @@ NODE_TYPES: Dict[str, Tuple[SField, ...]] = {
     "image": IMAGE_FIELDS,
     "patch": PATCH_FIELDS,
     "text": TEXT_FIELDS,
+    "legend": LEGEND_FIELDS,
 }
 
 

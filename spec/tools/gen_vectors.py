@@ -2387,6 +2387,29 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
         changed = copy.deepcopy(beside)
         changed["figure"]["axes"][2]["colorbar"].update(change)
         bad(cases, id, description, changed, error="malformed")
+    lines = [dict(LINE, id=0, label="one"), dict(LINE, id=1, label="two", color=BLUE)]
+    legend = {"type": "legend", "optional": True, "entries": [0, 1], "labels": ["one", "two"], "loc": 1, "title": "t"}
+    leaf = {"type": "text", "drawn_by": "legend", "text": "one", "xy": [0.8, 0.9], "space": "axes"}
+    with_legend = scene_doc([axes_of(*lines, leaf, legend)])
+    with_legend["scene"] = "1.1"
+    ok(
+        cases,
+        "legend-made-by-consumer",
+        "a legend the consumer makes over the two lines its entries name; its drawn leaf is marked drawn_by",
+        with_legend,
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 2, "legend": 1})]),
+        spec="§16.7",
+    )
+    for id, description, change in (
+        ("legend-entry-unknown", "a legend entry that names no earlier artist", {"entries": [0, 5]}),
+        ("legend-labels-miscounted", "a legend with fewer labels than entries", {"labels": ["one"]}),
+    ):
+        changed = copy.deepcopy(with_legend)
+        changed["figure"]["axes"][0]["artists"][3].update(change)
+        bad(cases, id, description, changed, error="malformed")
+    twice = copy.deepcopy(with_legend)
+    twice["figure"]["axes"][0]["artists"][1]["id"] = 0
+    bad(cases, "artist-id-twice", "two artists of one axes with the same id", twice, error="malformed")
     long_lut = copy.deepcopy(beside)
     long_lut["figure"]["axes"][2]["colorbar"]["lut"] = arr("|u1", (5000, 4), bytes(20000))
     bad(

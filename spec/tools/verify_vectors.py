@@ -805,7 +805,7 @@ SCENE_LIMITS = {
     "max_glyph_pixels": 1 << 31,
     "max_lut": 4096,
 }
-SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text"}
+SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend"}
 
 
 def read_scene(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str, Any]:
@@ -939,6 +939,17 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 raise Refused("malformed", f"{share} names axes {ax[share]}")
         if "colorbar" in ax:
             check_colorbar(ax["colorbar"], i, limits)
+        ids: Dict[int, str] = {}
+        for node in ax.get("artists", []):
+            if "id" in node:
+                if node["id"] in ids:
+                    raise Refused("malformed", f"artist id {node['id']} twice")
+                ids[node["id"]] = node["type"]
+            if node.get("type") == "legend":
+                if len(node["labels"]) != len(node["entries"]):
+                    raise Refused("malformed", "legend labels miscounted")
+                if any(ids.get(e) not in ("line", "patch", "collection") for e in node["entries"]):
+                    raise Refused("malformed", "a legend entry that names no earlier line, patch or collection")
         for box in ("position", "original_position"):
             if box in ax and min(ax[box][2:]) < 0:
                 raise Refused("malformed", f"{box} has a negative size")
@@ -984,7 +995,9 @@ def glyph_pixels(doc: Mapping[str, Any]) -> float:
                 total += len(value["text"]) * (value.get("fontsize", 20.0) * em) ** 2
             if isinstance(value.get("labels"), list):
                 chars = 2 * sum(len(label) for label in value["labels"]) + len(value.get("offset", ""))
-                total += chars * (value.get("style", {}).get("labelsize", 20.0) * em) ** 2
+                total += chars * (value.get("style", {}).get("labelsize", value.get("fontsize", 20.0)) * em) ** 2
+            if isinstance(value.get("title"), str):  # a legend's
+                total += len(value["title"]) * (value.get("title_fontsize", 20.0) * em) ** 2
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
@@ -1067,7 +1080,10 @@ def check_scene(case: Mapping[str, Any]) -> None:
             assert got == tuple(colorbars[i][k] for k in ("orientation", "extend", "parents")), got
             axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": {}})
             continue
+        legend_made = any(node.get("type") == "legend" for node in ax.get("artists", []))
         for node in ax.get("artists", []):
+            if node.get("drawn_by") == "legend" and legend_made:
+                continue  # the consumer's own legend draws these
             if node["type"] in SCENE_NODE_TYPES:
                 counts[node["type"]] = counts.get(node["type"], 0) + 1
             elif node.get("optional") is True:
