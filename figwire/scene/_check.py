@@ -259,8 +259,9 @@ class _Checker:
                 raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
             if not isinstance(node, dict) or not isinstance(node.get("type"), str):
                 raise _bad(here, "must be a map with a str 'type'")
-            if node["type"] == "text":  # each is laid out on every draw: far dearer than a line's point
-                self.texts += 1
+            if node["type"] in ("text", "legend"):  # each text is laid out on every draw: far dearer than a point
+                labels = node.get("labels") if node["type"] == "legend" else None
+                self.texts += 1 + len(labels) if isinstance(labels, list) else 1  # a legend: its title and labels
                 if self.texts > self.limits.max_text_nodes:
                     raise LimitExceededError("scene text nodes", self.texts, self.limits.max_text_nodes)
             fields = NODE_TYPES.get(node["type"])
@@ -304,8 +305,8 @@ def _check_colorbar(colorbar: Dict[str, Any], index: int, where: str) -> None:
     """What ``Colorbar`` needs of the values it is made from: parents that exist, band
     edges that increase, one value per band."""
     parents = colorbar.get("placement", {}).get("parents", [])
-    if any(p != int(p) or not 0 <= p < index for p in parents):
-        raise _bad(f"{where}.placement.parents", "must name earlier axes")
+    if any(p != int(p) or not 0 <= p < index for p in parents) or len(set(parents)) != len(parents):
+        raise _bad(f"{where}.placement.parents", "must name earlier axes, each once")
     boundaries, values = colorbar.get("boundaries"), colorbar.get("values")
     for name, edges in (("boundaries", boundaries), ("values", values if boundaries is None else None)):
         if edges is not None and (len(edges) < 2 or not (np.diff(edges) > 0).all()):
@@ -377,6 +378,10 @@ def _nested_rules(doc: Dict[str, Any], limits: SceneLimits) -> None:
                 _check_path(value, where, limits)
             if isinstance(value.get("norm"), dict):
                 _check_norm(value["norm"], f"{where}.norm")
+            for name in ("boundaries", "values"):  # colour bands: each is a quad of a colorbar, a bin of a norm
+                bands = value.get(name)
+                if isinstance(bands, np.ndarray) and len(bands) > limits.max_lut + 1:
+                    raise LimitExceededError(f"{where}.{name}", len(bands), limits.max_lut + 1)
             if isinstance(value.get("lut"), np.ndarray):
                 rows = len(value["lut"])
                 if rows > limits.max_lut:

@@ -244,7 +244,7 @@ LEGEND_FIELDS = (
     SField("framealpha", "num", False, "frame opacity", range=(0.0, 1.0)),
     SField("facecolor", "color", False, "frame fill"),
     SField("edgecolor", "color", False, "frame edge"),
-    SField("markerscale", "num", False, "marker size relative to the artists'", range=(0.0, 100.0)),
+    SField("markerscale", "num", False, "marker size relative to the artists'", range=(0.0, 20.0)),
     SField("numpoints", "int", False, "markers per line entry", range=(1, 100)),
     SField("scatterpoints", "int", False, "markers per scatter entry", range=(1, 100)),
     SField("handlelength", "num", False, "font sizes", range=(0.0, 100.0)),
@@ -648,7 +648,7 @@ class SceneLimits:
     max_array_items: int = 1 << 27  # elements of one array
     max_array_bytes: int = 1 << 30  # all arrays together
     max_image_pixels: int = 1 << 26  # as for fallback images (§13.4)
-    max_lut: int = 4096
+    max_lut: int = 4096  # colours of a colormap table, and colour bands (boundaries) of a norm or colorbar
     max_dashes: int = 16
     min_dash_cycle: float = 0.5  # points: finer dashes would cost unbounded drawing time
     max_hatch: int = 16

@@ -2410,6 +2410,28 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
     twice = copy.deepcopy(with_legend)
     twice["figure"]["axes"][0]["artists"][1]["id"] = 0
     bad(cases, "artist-id-twice", "two artists of one axes with the same id", twice, error="malformed")
+    many_bands = copy.deepcopy(beside)
+    many_bands["figure"]["axes"][2]["colorbar"]["boundaries"] = arr("<f8", (5000,), f8(*range(5000)), frame=1)
+    bad(
+        cases,
+        "colorbar-bands-too-many",
+        "a colorbar of 4999 colour bands, over max_lut",
+        many_bands,
+        f8(*range(5000)),
+        error="limit-exceeded",
+        spec="§16.5",
+    )
+    crowded = copy.deepcopy(with_legend)
+    crowded["figure"]["axes"][0]["artists"][3].update(entries=[0] * 6, labels=["one"] * 6)
+    bad(
+        cases,
+        "legend-labels-over-text-limit",
+        "a legend whose labels and title make more texts than max_text_nodes",
+        crowded,
+        error="limit-exceeded",
+        scene_limits={"max_text_nodes": 6},
+        spec="§16.5",
+    )
     long_lut = copy.deepcopy(beside)
     long_lut["figure"]["axes"][2]["colorbar"]["lut"] = arr("|u1", (5000, 4), bytes(20000))
     bad(

@@ -220,12 +220,14 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_nodes": "artist nodes in the whole figure",
     "max_axes": "axes in the figure",
     "max_text": "characters of one string",
-    "max_text_nodes": "text artist nodes in the whole figure (each is laid out on every draw)",
+    "max_text_nodes": "texts in the whole figure: text nodes, and each legend's title and labels (each is laid out "
+    "on every draw)",
     "max_strings": "strings in the whole scene (tick labels, font families, texts)",
     "max_array_items": "elements of one array",
     "max_array_bytes": "bytes of every array together",
     "max_image_pixels": "pixels (rows x columns) of one image",
-    "max_lut": "colours of a colormap's lookup table",
+    "max_lut": "colours of a colormap's lookup table; colour bands of a norm or colorbar (``boundaries``, ``values``) "
+    "less one",
     "max_dashes": "on/off lengths of one dash pattern",
     "min_dash_cycle": "the least total length, in points, of one dash cycle (finer dashes cost unbounded drawing time)",
     "max_hatch": "characters of a hatch pattern",

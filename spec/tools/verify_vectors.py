@@ -900,6 +900,8 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
     def walk(value: Any, key: str) -> None:
         if isinstance(value, float) and not math.isfinite(value):
             raise Refused("malformed", f"{key} is not finite")
+        if key in ("boundaries", "values") and isinstance(value, dict) and _items(value) > limits["max_lut"] + 1:
+            raise Refused("limit-exceeded", "colour bands")
         if isinstance(value, dict) and "dtype" in value and "bytes" in value:
             return
         if isinstance(value, dict):
@@ -924,8 +926,11 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 walk(v, key)
 
     walk(doc, "scene")
-    texts = sum(n.get("type") == "text" for ax in doc["figure"].get("axes", []) for n in ax.get("artists", []))
-    texts += sum(n.get("type") == "text" for n in doc["figure"].get("artists", []))
+    nodes = [n for ax in doc["figure"].get("axes", []) for n in ax.get("artists", [])] + doc["figure"].get(
+        "artists", []
+    )
+    texts = sum(n.get("type") == "text" for n in nodes)
+    texts += sum(1 + len(n.get("labels", [])) for n in nodes if n.get("type") == "legend")
     if texts > limits["max_text_nodes"]:
         raise Refused("limit-exceeded", "text nodes")
     if glyph_pixels(doc) > limits["max_glyph_pixels"]:
