@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from . import _private
 from ._place import Node, Place
-from ._schema import LINESTYLES
+from ._vocab import LINESTYLES
 
 __all__ = ["common", "stroke", "style_of"]
 

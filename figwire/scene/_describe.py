@@ -24,8 +24,9 @@ from ._colorbar import describe_colorbar, placement
 from ._describe_axis import describe_axis
 from ._legend import describe_legend
 from ._place import Node, Place, as_color
-from ._schema import LINESTYLES, PROJECTIONS, SCENE_VERSION, SUBPLOTPARS
+from ._schema import SUBPLOTPARS
 from ._texts import text_style
+from ._vocab import LINESTYLES, PROJECTIONS, SCENE_VERSION
 
 __all__ = ["describe", "draw_for_scene"]
 

@@ -11,8 +11,8 @@ from matplotlib import ticker
 
 from . import _private
 from ._place import Place, as_color
-from ._schema import LINESTYLES
 from ._texts import text_style
+from ._vocab import LINESTYLES
 
 __all__ = ["describe_axis"]
 

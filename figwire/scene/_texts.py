@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from . import _private
 from ._artists_common import common
 from ._place import Node, Place, as_color, geometry
-from ._schema import BOXSTYLES, FONTSTYLES, LINESTYLES
+from ._vocab import BOXSTYLES, FONTSTYLES, LINESTYLES
 
 __all__ = ["text", "text_style"]
 
