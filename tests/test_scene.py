@@ -13,6 +13,7 @@ import io
 
 import matplotlib
 import matplotlib.backends.backend_agg
+import matplotlib.layout_engine
 import matplotlib.patheffects
 import numpy as np
 import pytest
@@ -388,6 +389,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "colorbar_info": _private.colorbar_info(colorbar.ax),
         "colorbar_box": _private.colorbar_box(colorbar),
         "legend_layout": _private.legend_layout(ax.legend(["a legend"])),
+        "layout_compress": _private.layout_compress(matplotlib.layout_engine.ConstrainedLayoutEngine(compress=True)),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)

@@ -69,8 +69,22 @@ def test_the_consumers_own_metrics_win_within_the_tolerance() -> None:
         axes["position"] = [x0 + shift, y0 - shift, w - shift, h]
     left, bottom, right, top, wspace, hspace = doc["figure"]["layout"]["subplotpars"]
     doc["figure"]["layout"]["subplotpars"] = [left + shift, bottom - shift, right, top, wspace, hspace]
+    doc["figure"]["layout"]["metrics"] = "matplotlib 3.5.3, FreeType 2.6.1"
     rebuilt, _ = build(doc)
     np.testing.assert_allclose(_boxes(rebuilt), _boxes(fig), atol=1e-9)
+    close(fig)
+    close(rebuilt)
+
+
+def test_a_consumer_that_measures_text_as_the_producer_keeps_its_layout() -> None:
+    """Same matplotlib and FreeType: the producer's layout is the consumer's own, so the
+    recorded subplot parameters are kept as they are (no second layout to differ from it)."""
+    fig = _grid_figure()
+    doc = copy.deepcopy(_doc(fig))
+    assert doc["figure"]["layout"]["metrics"].startswith("matplotlib ")
+    doc["figure"]["layout"]["subplotpars"][0] += 0.01  # not where a tight layout would put it
+    rebuilt, _ = build(doc)
+    assert rebuilt.subplotpars.left == pytest.approx(doc["figure"]["layout"]["subplotpars"][0])
     close(fig)
     close(rebuilt)
 

@@ -21,6 +21,7 @@ from ._build_artists import build_artist
 from ._colorbar import build_colorbar
 from ._legend import build_legend
 from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
+from ._texts import text_metrics
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
 
 __all__ = ["build"]
@@ -79,11 +80,14 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
 
 
 def _tight_once(fig: Any, layout: Dict[str, Any], cells: List[Tuple[Any, List[float]]], builder: Builder) -> None:
-    """``fig.tight_layout()`` once, from the default subplot parameters as the producer's
-    own call most likely started, with this matplotlib's text metrics. The producer's
-    subplot parameters are used instead when that fails, or moves an axes' corner more
-    than ``TIGHT_TOLERANCE`` (figure fraction) from where the producer drew it: they were
-    moved after the producer's own layout."""
+    """``fig.tight_layout()`` once, with this matplotlib's text metrics, from where the
+    producer drew the axes (there the recorded tick labels hold, a custom formatter's
+    included, so the layout makes room for the labels the producer's did). The
+    producer's subplot parameters are used instead when that fails, or moves an axes'
+    corner more than ``TIGHT_TOLERANCE`` (figure fraction) from where the producer drew
+    it: they were moved after the producer's own layout."""
+    if "subplotpars" in layout and layout.get("metrics") == text_metrics():
+        return  # measured as the producer measures: its layout is this matplotlib's own
     laid_out = builder.attempt("figure.layout", fig.tight_layout, **_layout_params(layout))
     if "subplotpars" not in layout:
         return
@@ -103,13 +107,17 @@ def _layout(fig: Any, spec: Dict[str, Any], builder: Builder) -> List[Any]:
         return []
     engine, params = layout["engine"], _layout_params(layout)
     if layout.get("once") and engine == "tight":  # no engine: build() lays it out once it is all there
+        if "subplotpars" in layout:  # from where the producer drew: its recorded tick labels hold there
+            fig.subplots_adjust(**dict(zip(SUBPLOTPARS, layout["subplotpars"])))
         return _grids(fig, spec)
     if hasattr(fig, "set_layout_engine"):  # matplotlib >= 3.6
         builder.attempt("figure.layout", fig.set_layout_engine, engine, **params)
     elif engine == "constrained":
         fig.set_constrained_layout(True)
         builder.attempt(
-            "figure.layout", fig.set_constrained_layout_pads, **{k: v for k, v in params.items() if k != "rect"}
+            "figure.layout",
+            fig.set_constrained_layout_pads,
+            **{k: v for k, v in params.items() if k not in ("rect", "compress")},
         )
     else:
         fig.set_tight_layout(params)
@@ -127,7 +135,7 @@ def _grids(fig: Any, spec: Dict[str, Any]) -> List[Any]:
 
 def _layout_params(layout: Dict[str, Any]) -> Dict[str, Any]:
     """The engine's parameters, as its constructor (or ``tight_layout``) takes them."""
-    names = ("w_pad", "h_pad", "wspace", "hspace") if layout["engine"] == "constrained" else ("pad",)
+    names = ("w_pad", "h_pad", "wspace", "hspace", "compress") if layout["engine"] == "constrained" else ("pad",)
     params: Dict[str, Any] = {k: layout[k] for k in names if k in layout}
     if "rect" in layout:
         params["rect"] = tuple(layout["rect"])

@@ -25,7 +25,7 @@ from ._describe_axis import describe_axis
 from ._legend import describe_legend
 from ._place import Node, Place, as_color
 from ._schema import SUBPLOTPARS
-from ._texts import text_style
+from ._texts import text_metrics, text_style
 from ._vocab import LINESTYLES, PROJECTIONS, SCENE_VERSION
 
 __all__ = ["describe", "draw_for_scene"]
@@ -106,6 +106,8 @@ def _engine(fig: Any) -> Optional[Dict[str, Any]]:
     keys = ("w_pad", "h_pad", "wspace", "hspace") if name == "constrained" else ("pad",)
     out: Dict[str, Any] = {"engine": name}
     out.update({k: float(params[k]) for k in keys if isinstance(params.get(k), (int, float))})
+    if name == "constrained" and getter is not None and _private.layout_compress(engine):
+        out["compress"] = True
     rect = params.get("rect")
     if rect is not None and len(rect) == 4:
         out["rect"] = [float(v) for v in rect]
@@ -173,10 +175,11 @@ def _tight_once(fig: Any) -> Dict[str, Any]:
     """A figure laid out once by ``fig.tight_layout()`` (the engine is gone afterwards):
     the consumer lays it out once with its own text metrics, as its own copy of the figure
     would be. The subplot parameters go with it, for the consumer to keep when its layout
-    lands far from them (the producer moved them after its layout)."""
+    lands far from them (the producer moved them after its layout), or when its text
+    metrics are the producer's (its layout would be the producer's)."""
     params = fig.subplotpars
     recorded = [float(getattr(params, k)) for k in SUBPLOTPARS]
-    return {"engine": "tight", "once": True, "pad": _TIGHT_PAD, "subplotpars": recorded}
+    return {"engine": "tight", "once": True, "pad": _TIGHT_PAD, "subplotpars": recorded, "metrics": text_metrics()}
 
 
 def _all_axes(fig: Any) -> List[Any]:
@@ -237,6 +240,9 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
         return []
     leaf = describe_leaf(artist, place, zorder)
     if leaf is not None:
+        own = getattr(artist, "get_text", None) if type(artist).__name__ == "Cell" else None
+        if own is not None:  # a table cell draws its text after its rectangle, at its zorder
+            leaf += _artist(own(), place, float(artist.get_zorder()) if zorder is None else zorder, where)
         return leaf
     # a container draws its background first (a legend's frame, a box's patch), whatever
     # order get_children lists it in

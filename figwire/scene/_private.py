@@ -41,6 +41,7 @@ PRIVATE_READS: Dict[str, str] = {
     "colorbar_info": "Axes._colorbar_info: what make_axes was given (parents, location, fraction...), which "
     "constrained layout reads; no getter",
     "colorbar_box": "_ColorbarAxesLocator._orig_locator: the box before the colorbar shrinks it for its extensions",
+    "layout_compress": "ConstrainedLayoutEngine._compress: layout='compressed' (not in the engine's get())",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
 }
 
@@ -264,3 +265,9 @@ def legend_layout(legend: Any) -> Optional[Tuple[int, int, Optional[str]]]:
     if not isinstance(loc, int) or not isinstance(ncols, int) or mode not in (None, "expand"):
         return None
     return loc, ncols, mode
+
+
+@_guarded
+def layout_compress(engine: Any) -> Optional[bool]:
+    compress = engine._compress
+    return compress if isinstance(compress, bool) else None

@@ -245,6 +245,7 @@ LAYOUT_FIELDS = (
     SField("h_pad", "num", False, "constrained: inches", range=(0.0, 100.0)),
     SField("wspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
     SField("hspace", "num", False, "constrained: fraction", range=(0.0, 10.0)),
+    SField("compress", "bool", False, "constrained: compressed (``layout='compressed'``: aspect-locked grids)"),
     SField("pad", "num", False, "tight: font sizes", range=(0.0, 100.0)),
     SField("once", "bool", False, "tight: laid out once, when the figure is built (``Figure.tight_layout()``)"),
     SField(
@@ -253,6 +254,12 @@ LAYOUT_FIELDS = (
         False,
         "once: left, bottom, right, top, wspace, hspace as the producer had them",
         range=(-10.0, 10.0),
+    ),
+    SField(
+        "metrics",
+        "str",
+        False,
+        "once: the producer's matplotlib and FreeType versions; a consumer with the same keeps ``subplotpars``",
     ),
     SField("rect", "num[4]", False, "the area laid out, figure fraction", range=(-10.0, 10.0)),
 )

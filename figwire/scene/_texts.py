@@ -16,7 +16,7 @@ from ._artists_common import common
 from ._place import Node, Place, as_color, geometry
 from ._vocab import BOXSTYLES, FONTSTYLES, LINESTYLES
 
-__all__ = ["text", "text_style"]
+__all__ = ["text", "text_metrics", "text_style"]
 
 
 def _font(text: Any, node: Node) -> None:
@@ -88,3 +88,11 @@ def text(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
         return []
     node["space"], node["xy"] = space, [float(v) for v in where[0]]
     return [node]
+
+
+def text_metrics() -> str:
+    """What text measures depend on here: matplotlib's and FreeType's versions."""
+    import matplotlib
+    from matplotlib import ft2font
+
+    return f"matplotlib {matplotlib.__version__}, FreeType {ft2font.__freetype_version__}"
