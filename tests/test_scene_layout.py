@@ -408,3 +408,88 @@ def test_a_consumer_that_does_not_know_legends_draws_the_legend_as_it_was() -> N
     assert _ssim(_pixels(made), _pixels(drawn)) >= 0.98
     close(made)
     close(drawn)
+
+
+# -- what a hostile producer could ask of the consumer's colorbars and legends (red team) --
+
+
+def _colorbar_and_legend_doc() -> dict:
+    fig = Figure(figsize=(4.0, 3.0), dpi=60, layout="constrained")
+    axs = fig.subplots(1, 2)
+    image = axs[1].imshow(np.arange(12.0).reshape(3, 4))
+    fig.colorbar(image, ax=axs, extend="both")
+    axs[0].plot([0, 1], [0, 1], "o", label="a")
+    axs[0].legend()
+    return copy.deepcopy(_doc(fig))
+
+
+def _mutated(change) -> dict:
+    doc = _colorbar_and_legend_doc()
+    axes = doc["figure"]["axes"]
+    change(
+        doc,
+        axes,
+        next(a for a in axes if "colorbar" in a),
+        next(n for n in axes[0]["artists"] if n["type"] == "legend"),
+    )
+    return doc
+
+
+@pytest.mark.parametrize(
+    "change, refusal",
+    [
+        # a multiple locator counted over the recorded limits, while the colorbar's view is its norm's
+        (lambda d, a, cax, leg: (cax["colorbar"].update(norm={"kind": "linear", "vmin": 0.0, "vmax": 5000.0}),
+                                 cax["yaxis"].update(locator="multiple", locator_base=1.0)), "ticks"),
+        # a tick per colour band edge
+        (lambda d, a, cax, leg: cax["colorbar"].update(
+            norm={"kind": "boundary", "boundaries": np.linspace(0.0, 1.0, 4097), "ncolors": 4096}), "bands"),
+        # a 1000 pt marker drawn 20 times larger in the legend
+        (lambda d, a, cax, leg: (a[0]["artists"][0].update(markersize=1000.0), leg.update(markerscale=20.0)), "marker"),
+        # markers multiplied by entries and points per entry
+        (lambda d, a, cax, leg: (a[0]["artists"][0].update(markersize=100.0),
+                                 leg.update(entries=[0] * 60, labels=["a"] * 60, numpoints=100, markerscale=10.0)),
+         "marker pixels"),
+        (lambda d, a, cax, leg: a[0]["artists"].append(dict(leg)), "second legend"),
+        (lambda d, a, cax, leg: d["figure"].setdefault("artists", []).append(dict(leg)), "belongs to an axes"),
+        (lambda d, a, cax, leg: cax["colorbar"]["placement"].update(parents=[]), "earlier axes in grid cells"),
+    ],
+)  # fmt: skip
+def test_a_costly_or_impossible_colorbar_or_legend_is_refused_before_anything_is_built(change, refusal) -> None:
+    from figwire import FigwireError
+
+    with pytest.raises(FigwireError, match=refusal):
+        check_scene(decode_scene(encode_scene(_mutated(change))))
+
+
+def test_a_legend_counts_as_the_texts_it_lays_out() -> None:
+    from figwire import LimitExceededError
+    from figwire.scene import SceneLimits
+
+    doc = _mutated(lambda d, a, cax, leg: leg.update(entries=[0] * 30, labels=["a"] * 30))
+    with pytest.raises(LimitExceededError):
+        check_scene(decode_scene(encode_scene(doc)), SceneLimits(max_text_nodes=100))
+
+
+def test_no_text_of_a_scene_uses_tex_whatever_this_process_says() -> None:
+    """A producer's tick labels, legend labels and titles are its strings: with the
+    consumer's own ``text.usetex`` on, they would reach ``latex`` (``\\input`` of any file)."""
+    import matplotlib
+    from matplotlib.texmanager import TexManager
+
+    doc = _colorbar_and_legend_doc()
+    doc["figure"]["axes"][0]["xaxis"]["major"]["labels"][0] = r"\input{/etc/hostname}"
+    with matplotlib.rc_context({"text.usetex": True}):
+        built, _ = build(check_scene(decode_scene(encode_scene(doc)))[0])
+        original = TexManager.make_dvi
+        TexManager.make_dvi = lambda *args, **kwargs: pytest.fail("TeX was started")  # type: ignore[method-assign]
+        try:
+            _pixels(built)
+            built.axes[0].set_xlim(0.2, 0.4)  # new ticks are made at the next draw
+            _pixels(built)
+        finally:
+            TexManager.make_dvi = original  # type: ignore[method-assign]
+        texts = [t for ax in built.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        texts += [*built.axes[0].get_legend().get_texts(), built.axes[0].get_legend().get_title()]
+        assert texts and not any(t.get_usetex() for t in texts)
+    close(built)

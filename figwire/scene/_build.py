@@ -224,7 +224,12 @@ def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, bui
         if "id" in node:
             built[node["id"]] = artist
     for k in legends:
-        if not build_legend(ax, nodes[k], built, builder, f"{where}.artists[{k}]"):
+        if build_legend(ax, nodes[k], built, builder, f"{where}.artists[{k}]"):
+            legend = ax.get_legend()
+            for text in (*legend.get_texts(), legend.get_title()):
+                text.set_usetex(False)
+                _check_math(text, builder, f"{where}.artists[{k}]")
+        else:
             for j, node in enumerate(nodes[:k]):
                 if node.get("drawn_by") == "legend":
                     build_artist(node, fig, ax, builder, f"{where}.artists[{j}]")
@@ -322,6 +327,17 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
         text = axis.get_offset_text()
         text.set_color(offset.get("color", "black"))
         text.set_fontsize(offset.get("fontsize", 10.0))
+    _never_tex(axis)
+
+
+def _never_tex(axis: Any) -> None:
+    """Tick labels never use TeX, whatever this process' ``text.usetex``: recorded labels
+    are the producer's strings. Ticks are made at draw time from rcParams, each copying
+    the first tick's label properties, so the first major and minor ticks are set here."""
+    for tick in (*axis.get_major_ticks(1), *axis.get_minor_ticks(1)):
+        tick.label1.set_usetex(False)
+        tick.label2.set_usetex(False)
+    axis.get_offset_text().set_usetex(False)
 
 
 def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: Builder, where: str) -> None:

@@ -16,6 +16,18 @@ import numpy as np
 
 from .._errors import DecodeError, LimitExceededError
 from .._spec import ErrorCode
+from ._rules import (
+    CLOSEPOLY,
+    LEGEND_ENTRY_TEXTS,
+    PATH_CODES,
+    bad,
+    check_cell,
+    check_colorbar,
+    check_ids,
+    check_multiple,
+    glyph_pixels,
+    nested_rules,
+)  # fmt: skip
 from ._schema import (
     ARTIST_FIELDS,
     DEFAULT_SCENE_LIMITS,
@@ -36,13 +48,6 @@ _NUM_LIST = re.compile(r"num\[(\d)\]\Z")
 #: Marker codes a scene may name: matplotlib's single-character and named markers.
 _MARKERS = frozenset(".,ov^<>12348sp*hH+xXDd|_P") | frozenset({"None", "none", " ", ""})
 _MARKER_INTS = frozenset(range(12))
-#: matplotlib's path codes (``Path.STOP`` ... ``Path.CLOSEPOLY``), which the wire carries as they are.
-STOP, MOVETO, LINETO, CURVE3, CURVE4, CLOSEPOLY = 0, 1, 2, 3, 4, 79
-PATH_CODES = (STOP, MOVETO, LINETO, CURVE3, CURVE4, CLOSEPOLY)
-
-
-def _bad(where: str, what: str) -> DecodeError:
-    return DecodeError(ErrorCode.MALFORMED, f"scene: {where} {what}")
 
 
 class _Checker:
@@ -77,32 +82,32 @@ class _Checker:
     # -- scalars ---------------------------------------------------------------
     def _bool(self, value: Any, where: str, f: SField) -> bool:
         if not isinstance(value, bool):
-            raise _bad(where, "must be a bool")
+            raise bad(where, "must be a bool")
         return value
 
     def _int(self, value: Any, where: str, f: SField) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise _bad(where, "must be an int")
+            raise bad(where, "must be an int")
         self._in_range(value, where, f)
         return value
 
     def _num(self, value: Any, where: str, f: SField) -> float:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            raise _bad(where, "must be a finite number")
+            raise bad(where, "must be a finite number")
         self._in_range(value, where, f)
         return float(value)
 
     def _in_range(self, value: float, where: str, f: SField) -> None:
         if f.range is not None and not f.range[0] <= value <= f.range[1]:
-            raise _bad(where, f"must be in [{f.range[0]}, {f.range[1]}], not {value!r}")
+            raise bad(where, f"must be in [{f.range[0]}, {f.range[1]}], not {value!r}")
 
     def _str(self, value: Any, where: str, f: SField) -> str:
         if not isinstance(value, str):
-            raise _bad(where, "must be a str")
+            raise bad(where, "must be a str")
         if len(value) > self.limits.max_text:
             raise LimitExceededError(f"scene: {where} characters", len(value), self.limits.max_text)
         if f.name == "hatch" and (len(value) > self.limits.max_hatch or not set(value) <= HATCH_CHARS):
-            raise _bad(
+            raise bad(
                 where, f"must be a hatch pattern of at most {self.limits.max_hatch} of {''.join(sorted(HATCH_CHARS))}"
             )
         self._count_strings(1)
@@ -115,37 +120,37 @@ class _Checker:
 
     def _name(self, value: Any, where: str, f: SField) -> str:
         if not isinstance(value, str) or not _NAME.match(value):
-            raise _bad(where, "must be a name (letters, digits, space, _ . + -; at most 64)")
+            raise bad(where, "must be a name (letters, digits, space, _ . + -; at most 64)")
         return value
 
     def _names(self, value: Any, where: str, f: SField) -> List[str]:
         if not isinstance(value, list) or len(value) > 16:
-            raise _bad(where, "must be a list of at most 16 names")
+            raise bad(where, "must be a list of at most 16 names")
         self._count_strings(len(value))
         return [self._name(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
 
     def _color(self, value: Any, where: str, f: SField) -> Tuple[float, ...]:
         if not isinstance(value, list) or len(value) != 4:
-            raise _bad(where, "must be a colour: 4 numbers")
+            raise bad(where, "must be a colour: 4 numbers")
         for v in value:
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.0 <= v <= 1.0:
-                raise _bad(where, "colour components must be numbers in [0, 1]")
+                raise bad(where, "colour components must be numbers in [0, 1]")
         return tuple(float(v) for v in value)
 
     def _nums(self, value: Any, where: str, f: SField, count: int = -1) -> List[float]:
         if not isinstance(value, list) or (count >= 0 and len(value) != count) or len(value) > 64:
-            raise _bad(where, f"must be a list of {count if count >= 0 else 'at most 64'} numbers")
+            raise bad(where, f"must be a list of {count if count >= 0 else 'at most 64'} numbers")
         out = [self._num(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
         if f.name == "dashes" and out:
             if len(out) > self.limits.max_dashes + 1 or len(out) % 2 == 0:
-                raise _bad(where, f"must be an offset and 1 to {self.limits.max_dashes // 2} on/off pairs")
+                raise bad(where, f"must be an offset and 1 to {self.limits.max_dashes // 2} on/off pairs")
             if sum(out[1:]) < self.limits.min_dash_cycle:
-                raise _bad(where, f"dash cycle must be at least {self.limits.min_dash_cycle} points")
+                raise bad(where, f"dash cycle must be at least {self.limits.min_dash_cycle} points")
         return out
 
     def _enum(self, value: Any, where: str, f: SField) -> str:
         if not isinstance(value, str) or value not in f.choices:
-            raise _bad(where, f"must be one of {', '.join(f.choices)}; not {value!r}")
+            raise bad(where, f"must be one of {', '.join(f.choices)}; not {value!r}")
         return value
 
     def _marker(self, value: Any, where: str, f: SField) -> Any:
@@ -155,51 +160,51 @@ class _Checker:
             value in _MARKERS or (2 <= len(value) <= 64 and value.startswith("$") and value.endswith("$"))
         ):
             return value
-        raise _bad(where, "must be a matplotlib marker code or $mathtext$ of at most 64 characters")
+        raise bad(where, "must be a matplotlib marker code or $mathtext$ of at most 64 characters")
 
     # -- arrays ----------------------------------------------------------------
     def _array(self, value: Any, where: str, kinds: str, shape: Any) -> np.ndarray:
         if not isinstance(value, np.ndarray):
-            raise _bad(where, "must be an array reference")
+            raise bad(where, "must be an array reference")
         if value.dtype.kind not in kinds:
-            raise _bad(where, f"must hold {kinds!r} numbers, not {value.dtype.str}")
+            raise bad(where, f"must hold {kinds!r} numbers, not {value.dtype.str}")
         if shape is not None:
             if value.ndim != len(shape) or any(
                 want is not None and got != want for want, got in zip(shape, value.shape)
             ):
-                raise _bad(where, f"must have shape {tuple('n' if s is None else s for s in shape)}, not {value.shape}")
+                raise bad(where, f"must have shape {tuple('n' if s is None else s for s in shape)}, not {value.shape}")
         if (
             value.dtype.kind == "f"
             and not np.isfinite(value).all()
             and where.rsplit(".", 1)[-1] not in ("xy", "pixels", "vertices", "offsets")
         ):
-            raise _bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
+            raise bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
         return value
 
     def _vec(self, value: Any, where: str, f: SField) -> np.ndarray:
         vec = self._array(value, where, "f", (None,))
         if f.range is not None and vec.size and (vec.min() < f.range[0] or vec.max() > f.range[1]):
-            raise _bad(where, f"must hold numbers in [{f.range[0]}, {f.range[1]}]")
+            raise bad(where, f"must hold numbers in [{f.range[0]}, {f.range[1]}]")
         return vec
 
     def _codes(self, value: Any, where: str) -> np.ndarray:
         codes = self._array(value, where, "u", (None,))
         if codes.size and (codes.max() > CLOSEPOLY or not np.isin(codes, PATH_CODES).all()):
-            raise _bad(where, "path codes must be STOP, MOVETO, LINETO, CURVE3, CURVE4 or CLOSEPOLY")
+            raise bad(where, "path codes must be STOP, MOVETO, LINETO, CURVE3, CURVE4 or CLOSEPOLY")
         return codes
 
     def _rgba(self, value: Any, where: str) -> np.ndarray:
         rgba = self._array(value, where, "fu", (None, 4))
         if rgba.dtype.kind == "u" and rgba.dtype.itemsize != 1:
-            raise _bad(where, "integer colours must be uint8")
+            raise bad(where, "integer colours must be uint8")
         if rgba.dtype.kind == "f" and rgba.size and (rgba.min() < 0.0 or rgba.max() > 1.0):
-            raise _bad(where, "colour components must be in [0, 1]")
+            raise bad(where, "colour components must be in [0, 1]")
         return rgba
 
     def _pixels(self, value: Any, where: str) -> np.ndarray:
         pixels = self._array(value, where, "fiub", None)
         if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
-            raise _bad(where, "must be (rows, columns) or (rows, columns, 3 or 4)")
+            raise bad(where, "must be (rows, columns) or (rows, columns, 3 or 4)")
         count = pixels.shape[0] * pixels.shape[1]
         if count > self.limits.max_image_pixels:
             raise LimitExceededError(f"scene: {where} pixels", count, self.limits.max_image_pixels)
@@ -209,20 +214,20 @@ class _Checker:
             and pixels.size
             and not (np.nanmin(pixels) >= 0.0 and np.nanmax(pixels) <= 1.0)
         ):
-            raise _bad(where, "RGB(A) float pixels must be in [0, 1]")
+            raise bad(where, "RGB(A) float pixels must be in [0, 1]")
         if pixels.ndim == 3 and pixels.dtype.kind in "iu" and pixels.dtype.itemsize != 1:
-            raise _bad(where, "RGB(A) integer pixels must be uint8")
+            raise bad(where, "RGB(A) integer pixels must be uint8")
         return pixels
 
     # -- structure -------------------------------------------------------------
     def struct(self, value: Any, fields: Tuple[SField, ...], where: str) -> Dict[str, Any]:
         if not isinstance(value, dict):
-            raise _bad(where, "must be a map")
+            raise bad(where, "must be a map")
         out: Dict[str, Any] = {}
         for f in fields:
             if f.name not in value:
                 if f.required:
-                    raise _bad(where, f"lacks required field {f.name!r}")
+                    raise bad(where, f"lacks required field {f.name!r}")
                 continue
             out[f.name] = self.field(value[f.name], f"{where}.{f.name}", f)
         return out
@@ -235,7 +240,7 @@ class _Checker:
         if kind.startswith("list of "):
             item = kind[len("list of ") :]
             if not isinstance(value, list):
-                raise _bad(where, "must be a list")
+                raise bad(where, "must be a list")
             if item == "str":
                 self._count_strings(len(value))
                 return [self._str(v, f"{where}[{i}]", f) for i, v in enumerate(value)]
@@ -250,7 +255,7 @@ class _Checker:
 
     def _nodes(self, value: Any, where: str) -> List[Dict[str, Any]]:
         if not isinstance(value, list):
-            raise _bad(where, "must be a list of nodes")
+            raise bad(where, "must be a list of nodes")
         out = []
         for i, node in enumerate(value):
             here = f"{where}[{i}]"
@@ -258,10 +263,11 @@ class _Checker:
             if self.nodes > self.limits.max_nodes:
                 raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
             if not isinstance(node, dict) or not isinstance(node.get("type"), str):
-                raise _bad(here, "must be a map with a str 'type'")
+                raise bad(here, "must be a map with a str 'type'")
             if node["type"] in ("text", "legend"):  # each text is laid out on every draw: far dearer than a point
                 labels = node.get("labels") if node["type"] == "legend" else None
-                self.texts += 1 + len(labels) if isinstance(labels, list) else 1  # a legend: its title and labels
+                # a legend: its title, and per entry a label, a handle and their packing (measured: 3.5 texts)
+                self.texts += 1 + LEGEND_ENTRY_TEXTS * len(labels) if isinstance(labels, list) else 1
                 if self.texts > self.limits.max_text_nodes:
                     raise LimitExceededError("scene text nodes", self.texts, self.limits.max_text_nodes)
             fields = NODE_TYPES.get(node["type"])
@@ -271,167 +277,9 @@ class _Checker:
                         (here, f"node type {node['type'][:40]!r} is not known here (optional: left out)")
                     )
                     continue
-                raise _bad(here, f"has node type {node['type'][:40]!r}, which this consumer does not know")
+                raise bad(here, f"has node type {node['type'][:40]!r}, which this consumer does not know")
             out.append(self.struct(node, ARTIST_FIELDS + fields, here))
         return out
-
-
-def _check_multiple(axes: Dict[str, Any], name: str, limits: SceneLimits, where: str) -> None:
-    """A ``multiple`` locator's spacing makes at most ``max_ticks`` ticks over the recorded
-    view (a spacing of 1e-12 would ask for trillions on the first zoom)."""
-    base = axes.get(name, {}).get("locator_base")
-    if base is None:
-        return
-    lo, hi = axes["xlim" if name == "xaxis" else "ylim"]
-    ticks = abs(hi - lo) / base
-    if ticks > limits.max_ticks:
-        raise LimitExceededError(f"{where} ticks of its multiple locator", int(min(ticks, 1e18)), limits.max_ticks)
-
-
-def _check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -> None:
-    """A cell names a grid of the figure and whole rows and columns inside it."""
-    if cell["gridspec"] >= len(grids):
-        raise _bad(where, "names a gridspec the figure does not have")
-    grid = grids[cell["gridspec"]]
-    for (start, stop), size in ((cell["rows"], grid["nrows"]), (cell["cols"], grid["ncols"])):
-        if start != int(start) or stop != int(stop) or not 0 <= start < stop <= size:
-            raise _bad(where, "must span whole rows and columns inside its grid")
-    for name, size in (("width_ratios", grid["ncols"]), ("height_ratios", grid["nrows"])):
-        if name in grid and len(grid[name]) != size:
-            raise _bad(where, f"has a grid whose {name} are not one per column or row")
-
-
-def _check_colorbar(colorbar: Dict[str, Any], index: int, where: str) -> None:
-    """What ``Colorbar`` needs of the values it is made from: parents that exist, band
-    edges that increase, one value per band."""
-    parents = colorbar.get("placement", {}).get("parents", [])
-    if any(p != int(p) or not 0 <= p < index for p in parents) or len(set(parents)) != len(parents):
-        raise _bad(f"{where}.placement.parents", "must name earlier axes, each once")
-    boundaries, values = colorbar.get("boundaries"), colorbar.get("values")
-    for name, edges in (("boundaries", boundaries), ("values", values if boundaries is None else None)):
-        if edges is not None and (len(edges) < 2 or not (np.diff(edges) > 0).all()):
-            raise _bad(f"{where}.{name}", "must hold two or more increasing numbers")
-    if boundaries is not None and values is not None and len(values) != len(boundaries) - 1:
-        raise _bad(f"{where}.values", "must hold one fewer number than boundaries")
-    if not 1 <= len(colorbar.get("extendfrac", [0.0])) <= 2:
-        raise _bad(f"{where}.extendfrac", "must hold one or two numbers")
-
-
-def _check_ids(nodes: List[Dict[str, Any]], where: str) -> None:
-    """Artist ``id``s are unique in their axes, and a legend lists earlier lines, patches
-    and collections by them, with one label each."""
-    ids: Dict[int, str] = {}
-    for k, node in enumerate(nodes):
-        if "id" in node:
-            if node["id"] in ids:
-                raise _bad(f"{where}[{k}].id", "is not unique in its axes")
-            ids[node["id"]] = node["type"]
-        if node["type"] == "legend":
-            if len(node["labels"]) != len(node["entries"]):
-                raise _bad(f"{where}[{k}]", "is a legend without one label per entry")
-            if any(ids.get(e) not in ("line", "patch", "collection") for e in node["entries"]):
-                raise _bad(f"{where}[{k}].entries", "must name earlier lines, patches or collections of its axes")
-
-
-def _check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
-    """Codes as long as vertices, lengths summing, and the vertices a curved (polar) axes
-    makes of a path bounded before it makes them."""
-    n = len(path["vertices"])
-    curved = n * path.get("interpolation_steps", 1)
-    if curved > limits.max_curved_vertices:
-        raise LimitExceededError(f"{where} interpolated vertices", curved, limits.max_curved_vertices)
-    if "codes" in path and len(path["codes"]) != n:
-        raise _bad(where, "has a code count different from its vertex count")
-    if "codes" in path and n and path["codes"][0] != MOVETO:
-        raise _bad(where, "has codes that do not start with MOVETO")  # matplotlib's Path refuses them
-    if "lengths" in path:
-        lengths = path["lengths"]
-        if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:
-            raise _bad(where, "lengths must be non-negative and sum to the vertex count")
-
-
-def _check_norm(norm: Dict[str, Any], where: str) -> None:
-    """The orders matplotlib's norms need, which it checks only when they first map data
-    (that is, in the first draw)."""
-    vmin, vmax = norm.get("vmin"), norm.get("vmax")
-    if vmin is not None and vmax is not None and vmin > vmax:
-        raise _bad(where, "has vmin above vmax")
-    if norm["kind"] == "log" and any(v is not None and v <= 0 for v in (vmin, vmax)):
-        raise _bad(where, "is a log norm with a limit at or below 0")
-    centre = norm.get("vcenter")
-    if norm["kind"] == "twoslope" and centre is not None:
-        if (vmin is not None and not vmin < centre) or (vmax is not None and not centre < vmax):
-            raise _bad(where, "has vcenter not strictly between vmin and vmax")
-    if norm["kind"] == "boundary":
-        edges = norm.get("boundaries")
-        if edges is None or len(edges) < 2 or not (np.diff(edges) > 0).all():
-            raise _bad(where, "is a boundary norm without two or more increasing boundaries")
-
-
-def _nested_rules(doc: Dict[str, Any], limits: SceneLimits) -> None:
-    """Cross-field rules the tables cannot say, for structures that appear anywhere: paths
-    (any map with ``vertices``), norms and colormap tables."""
-
-    def walk(value: Any, where: str) -> None:
-        if isinstance(value, dict):
-            if "vertices" in value:
-                _check_path(value, where, limits)
-            if isinstance(value.get("norm"), dict):
-                _check_norm(value["norm"], f"{where}.norm")
-            for name in ("boundaries", "values"):  # colour bands: each is a quad of a colorbar, a bin of a norm
-                bands = value.get(name)
-                if isinstance(bands, np.ndarray) and len(bands) > limits.max_lut + 1:
-                    raise LimitExceededError(f"{where}.{name}", len(bands), limits.max_lut + 1)
-            if isinstance(value.get("lut"), np.ndarray):
-                rows = len(value["lut"])
-                if rows > limits.max_lut:
-                    raise LimitExceededError(f"{where}.lut colours", rows, limits.max_lut)
-                if rows == 0:
-                    raise _bad(f"{where}.lut", "must hold at least one colour")
-            for k, v in value.items():
-                walk(v, f"{where}.{k}")
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, f"{where}[{i}]")
-
-    walk(doc, "scene")
-
-
-#: Points of a string with no size of its own: the largest default (``xx-large`` of 10 pt) and then some.
-UNSIZED_POINTS = 20.0
-
-
-def glyph_pixels(doc: Dict[str, Any]) -> float:
-    """The pixels FreeType rasterises to draw every string of a checked scene once:
-    characters times the em square at the figure's dpi. Each string is rasterised whole,
-    on the canvas or not (100 characters at 1000 pt and 2000 dpi: 45 s per draw), so its
-    cost is bounded here rather than by the figure's size. Tick labels count twice (both
-    sides may be labelled)."""
-    dpi = doc["figure"]["dpi"]
-
-    def cost(chars: int, points: float) -> float:
-        return chars * (points * dpi / 72.0) ** 2
-
-    total = 0.0
-
-    def walk(value: Any) -> None:
-        nonlocal total
-        if isinstance(value, dict):
-            if isinstance(value.get("text"), str):
-                total += cost(len(value["text"]), value.get("fontsize", UNSIZED_POINTS))
-            if isinstance(value.get("labels"), list):
-                size = value.get("style", {}).get("labelsize", value.get("fontsize", UNSIZED_POINTS))
-                total += cost(2 * sum(map(len, value["labels"])) + len(value.get("offset", "")), size)
-            if isinstance(value.get("title"), str):  # a legend's
-                total += cost(len(value["title"]), value.get("title_fontsize", UNSIZED_POINTS))
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(doc)
-    return total
 
 
 def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
@@ -439,7 +287,7 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
     lists what the producer reported it could not describe exactly, then the optional
     nodes left out here. Raises ``DecodeError`` for anything else."""
     if not isinstance(doc, dict) or not isinstance(doc.get("scene"), str) or not _VERSION.match(doc["scene"]):
-        raise _bad("document", "lacks its version string 'scene'")
+        raise bad("document", "lacks its version string 'scene'")
     major = int(doc["scene"].partition(".")[0])
     if major not in SCENE_MAJORS:
         raise DecodeError(ErrorCode.UNSUPPORTED_VERSION, f"scene major version {major} is not one this consumer reads")
@@ -455,32 +303,35 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         raise LimitExceededError("scene glyph pixels", int(glyphs), limits.max_glyph_pixels)
     params = figure.get("layout", {}).get("subplotpars")
     if params is not None and not (params[0] < params[2] and params[1] < params[3] and min(params[4:]) >= 0):
-        raise _bad("figure.layout.subplotpars", "must have left < right, bottom < top and no negative spacing")
+        raise bad("figure.layout.subplotpars", "must have left < right, bottom < top and no negative spacing")
+    if any(node["type"] == "legend" for node in figure.get("artists", [])):
+        raise bad("figure.artists", "holds a legend node (a legend node belongs to an axes)")
+    markers = 0.0
     for i, axes in enumerate(figure.get("axes", [])):
         for share in ("sharex", "sharey"):
             if share in axes and not 0 <= axes[share] < i:
-                raise _bad(f"figure.axes[{i}].{share}", "must name an earlier axes")
+                raise bad(f"figure.axes[{i}].{share}", "must name an earlier axes")
         for field, key in (("secondary", "parent"), ("twin", "of"), ("inset", "parent")):
             if field in axes and not 0 <= axes[field][key] < i:
-                raise _bad(f"figure.axes[{i}].{field}.{key}", "must name an earlier axes")
+                raise bad(f"figure.axes[{i}].{field}.{key}", "must name an earlier axes")
         for box in ("position", "original_position"):
             if box in axes and min(axes[box][2:]) < 0:
-                raise _bad(f"figure.axes[{i}].{box}", "has a negative width or height")
+                raise bad(f"figure.axes[{i}].{box}", "has a negative width or height")
         if "cell" in axes:
-            _check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
+            check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         if "colorbar" in axes:
-            _check_colorbar(axes["colorbar"], i, f"figure.axes[{i}].colorbar")
-        _check_ids(axes.get("artists", []), f"figure.axes[{i}].artists")
+            check_colorbar(axes["colorbar"], figure["axes"], i, limits)
+        markers += check_ids(axes.get("artists", []), f"figure.axes[{i}].artists", limits, figure["dpi"])
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):
             ticks = [axes.get(name, {}).get(w) for w in ("major", "minor")]
             for t in ticks:
                 if t is not None and len(t["labels"]) != len(t["locs"]):
-                    raise _bad(f"figure.axes[{i}].{name}", "has a tick label count different from its tick count")
+                    raise bad(f"figure.axes[{i}].{name}", "has a tick label count different from its tick count")
                 if t is not None and len(t["locs"]) > limits.max_ticks:
                     raise LimitExceededError(f"figure.axes[{i}].{name} ticks", len(t["locs"]), limits.max_ticks)
-            _check_multiple(axes, name, limits, f"figure.axes[{i}].{name}")
+            check_multiple(axes, name, limits, f"figure.axes[{i}].{name}")
         for function in functions:
             if function is not None:
                 x, y = function["x"], function["y"]
@@ -491,9 +342,11 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                     or not (np.diff(x) > 0).all()
                     or not ((dy > 0).all() or (dy < 0).all())
                 ):
-                    raise _bad(
+                    raise bad(
                         f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples"
                     )
-    _nested_rules(checked, limits)
+    if glyphs + markers > limits.max_glyph_pixels:
+        raise LimitExceededError("scene glyph and legend marker pixels", int(glyphs + markers), limits.max_glyph_pixels)
+    nested_rules(checked, limits)
     producer = [(s["node"], s["reason"]) for s in checked.get("skipped", [])]
     return checked, producer + checker.skipped

@@ -127,7 +127,7 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
     grids: List[Any] = []
     cells: Dict[Any, Any] = {}
     for ax in axes_list:
-        if ax in children or (placement(ax, axes_list.index(ax), axes_list) and describe_colorbar(ax)):
+        if ax in children or _beside(ax, axes_list, cells):
             continue  # a colorbar made beside its parents: the consumer's layout places it
         spec = getattr(ax, "get_subplotspec", lambda: None)()
         grid = None if spec is None else spec.get_gridspec()
@@ -152,6 +152,13 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
                 out[name] = float(getattr(grid, name))
         specs.append(out)
     return layout or _tight_once(fig), specs, cells
+
+
+def _beside(ax: Any, axes_list: List[Any], cells: Dict[Any, Any]) -> bool:
+    """Whether ``ax`` is a colorbar made beside axes of the grid (in ``cells`` so far)."""
+    where = placement(ax, axes_list.index(ax), axes_list)
+    parents = [] if where is None else [axes_list[p] for p in where["parents"]]
+    return bool(parents) and all(p in cells for p in parents) and describe_colorbar(ax) is not None
 
 
 #: ``Figure.tight_layout``'s default pad, in font sizes.

@@ -2407,17 +2407,30 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
         changed = copy.deepcopy(with_legend)
         changed["figure"]["axes"][0]["artists"][3].update(change)
         bad(cases, id, description, changed, error="malformed")
+    two = copy.deepcopy(with_legend)
+    two["figure"]["axes"][0]["artists"].append(copy.deepcopy(legend))
+    bad(cases, "legend-twice", "two legend nodes in one axes", two, error="malformed")
+    huge = copy.deepcopy(with_legend)
+    huge["figure"]["axes"][0]["artists"][0].update(marker="o", markersize=1000.0)
+    huge["figure"]["axes"][0]["artists"][3]["markerscale"] = 20.0
+    bad(
+        cases,
+        "legend-marker-too-large",
+        "a 1000 pt marker drawn 20 times larger in its legend",
+        huge,
+        error="malformed",
+    )
     twice = copy.deepcopy(with_legend)
     twice["figure"]["axes"][0]["artists"][1]["id"] = 0
     bad(cases, "artist-id-twice", "two artists of one axes with the same id", twice, error="malformed")
     many_bands = copy.deepcopy(beside)
-    many_bands["figure"]["axes"][2]["colorbar"]["boundaries"] = arr("<f8", (5000,), f8(*range(5000)), frame=1)
+    many_bands["figure"]["axes"][2]["colorbar"]["boundaries"] = arr("<f8", (2000,), f8(*range(2000)), frame=1)
     bad(
         cases,
         "colorbar-bands-too-many",
-        "a colorbar of 4999 colour bands, over max_lut",
+        "a colorbar of 1999 colour bands: a tick at each edge, over max_ticks",
         many_bands,
-        f8(*range(5000)),
+        f8(*range(2000)),
         error="limit-exceeded",
         spec="§16.5",
     )

@@ -220,8 +220,8 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_nodes": "artist nodes in the whole figure",
     "max_axes": "axes in the figure",
     "max_text": "characters of one string",
-    "max_text_nodes": "texts in the whole figure: text nodes, and each legend's title and labels (each is laid out "
-    "on every draw)",
+    "max_text_nodes": "texts in the whole figure: text nodes, and each legend's title and 4 per entry (a label, a "
+    "handle and their packing; each is laid out on every draw)",
     "max_strings": "strings in the whole scene (tick labels, font families, texts)",
     "max_array_items": "elements of one array",
     "max_array_bytes": "bytes of every array together",

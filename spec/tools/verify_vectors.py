@@ -930,7 +930,9 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
         "artists", []
     )
     texts = sum(n.get("type") == "text" for n in nodes)
-    texts += sum(1 + len(n.get("labels", [])) for n in nodes if n.get("type") == "legend")
+    texts += sum(1 + 4 * len(n.get("labels", [])) for n in nodes if n.get("type") == "legend")
+    if any(n.get("type") == "legend" for n in doc["figure"].get("artists", [])):
+        raise Refused("malformed", "a legend node at figure level")
     if texts > limits["max_text_nodes"]:
         raise Refused("limit-exceeded", "text nodes")
     if glyph_pixels(doc) > limits["max_glyph_pixels"]:
@@ -943,18 +945,27 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
             if share in ax and not 0 <= ax[share] < i:
                 raise Refused("malformed", f"{share} names axes {ax[share]}")
         if "colorbar" in ax:
-            check_colorbar(ax["colorbar"], i, limits)
-        ids: Dict[int, str] = {}
+            check_colorbar(ax["colorbar"], i, doc["figure"]["axes"], limits)
+        ids: Dict[int, Mapping[str, Any]] = {}
+        if sum(node.get("type") == "legend" for node in ax.get("artists", [])) > 1:
+            raise Refused("malformed", "two legends in one axes")
         for node in ax.get("artists", []):
             if "id" in node:
                 if node["id"] in ids:
                     raise Refused("malformed", f"artist id {node['id']} twice")
-                ids[node["id"]] = node["type"]
+                ids[node["id"]] = node
             if node.get("type") == "legend":
                 if len(node["labels"]) != len(node["entries"]):
                     raise Refused("malformed", "legend labels miscounted")
-                if any(ids.get(e) not in ("line", "patch", "collection") for e in node["entries"]):
+                entries = [ids.get(e) for e in node["entries"]]
+                if any(e is None or e["type"] not in ("line", "patch", "collection") for e in entries):
                     raise Refused("malformed", "a legend entry that names no earlier line, patch or collection")
+                for e in entries:
+                    size = e.get("markersize", 6.0) if e["type"] == "line" else 6.0
+                    if "sizes" in e and _items(e["sizes"]):
+                        size = max(_numbers(e["sizes"])) ** 0.5
+                    if size * node.get("markerscale", 1.0) > 1000.0:
+                        raise Refused("malformed", "a legend marker over 1000 points")
         for box in ("position", "original_position"):
             if box in ax and min(ax[box][2:]) < 0:
                 raise Refused("malformed", f"{box} has a negative size")
@@ -1018,14 +1029,21 @@ def _numbers(ref: Mapping[str, Any]) -> List[float]:
     return list(struct.unpack(f"{order}{_items(ref)}{_STRUCT_CODES[ref['dtype'][1:]]}", ref["bytes"]))
 
 
-def check_colorbar(colorbar: Mapping[str, Any], index: int, limits: Mapping[str, int]) -> None:
+def check_colorbar(
+    colorbar: Mapping[str, Any], index: int, axes: Sequence[Mapping[str, Any]], limits: Mapping[str, int]
+) -> None:
     """§16.4's colorbar rules: earlier whole-number parents, increasing bands, one value
     per band, a colormap table within max_lut."""
     if not 1 <= colorbar["lut"]["shape"][0] <= limits["max_lut"]:
         raise Refused("limit-exceeded" if colorbar["lut"]["shape"][0] else "malformed", "colormap table size")
+    if "placement" in colorbar and not colorbar["placement"]["parents"]:
+        raise Refused("malformed", "a colorbar placed beside no parent")
     for p in colorbar.get("placement", {}).get("parents", []):
-        if p != int(p) or not 0 <= p < index:
+        if p != int(p) or not 0 <= p < index or not {"cell", "twin"} & set(axes[int(p)]):
             raise Refused("malformed", f"colorbar parent {p}")
+    for edges in (colorbar.get("boundaries"), colorbar.get("values"), colorbar["norm"].get("boundaries")):
+        if edges is not None and _items(edges) > limits["max_ticks"] + 1:
+            raise Refused("limit-exceeded", "colorbar bands, a tick each")
     edges = colorbar.get("boundaries", colorbar.get("values"))
     if edges is not None:
         numbers = _numbers(edges)
