@@ -493,3 +493,22 @@ def test_no_text_of_a_scene_uses_tex_whatever_this_process_says() -> None:
         texts += [*built.axes[0].get_legend().get_texts(), built.axes[0].get_legend().get_title()]
         assert texts and not any(t.get_usetex() for t in texts)
     close(built)
+
+
+def test_a_colorbar_or_legend_a_consumer_would_refuse_is_described_as_drawn() -> None:
+    """The describer writes only what the tables allow: a legend at ``markerscale`` 25 or a
+    colorbar of 2000 band edges is carried as drawn, not as a node that would make the
+    whole scene invalid."""
+    fig = Figure(figsize=(4.0, 3.0), dpi=60)
+    left, right = fig.subplots(1, 2)
+    left.plot([0, 1], [0, 1], "o", ms=4, label="a")
+    left.legend(markerscale=25)
+    image = right.imshow(
+        np.random.default_rng(0).random((5, 5)), norm=mcolors.BoundaryNorm(np.linspace(0, 1, 2001), 4096)
+    )
+    fig.colorbar(image, ax=right, ticks=[0.0, 0.5, 1.0])
+    draw_for_scene(fig)
+    doc, _ = describe(fig)
+    assert not any(n["type"] == "legend" for a in doc["figure"]["axes"] for n in a["artists"])
+    assert not any("colorbar" in a for a in doc["figure"]["axes"])
+    close(fig)

@@ -20,7 +20,11 @@ from matplotlib.transforms import Bbox
 
 from . import _private
 from ._artists import norm_of
-from ._place import Node, as_color, rgba_array
+from ._place import Node, as_color, in_ranges, rgba_array
+from ._schema import CBPLACEMENT_FIELDS, COLORBAR_FIELDS, DEFAULT_SCENE_LIMITS
+
+#: Band edges a consumer takes by default (each is a tick of the colorbar).
+MAX_BAND_EDGES = DEFAULT_SCENE_LIMITS.max_ticks + 1
 
 __all__ = ["build_colorbar", "describe_colorbar", "placement"]
 
@@ -69,6 +73,9 @@ def describe_colorbar(ax: Any) -> Optional[Tuple[Node, set, Any]]:
             node[name] = np.asarray(getattr(cbar, name), float)
     if isinstance(cbar.alpha, (int, float)):
         node["alpha"] = float(cbar.alpha)
+    bands = [node.get("boundaries"), node.get("values"), norm.get("boundaries")]
+    if any(b is not None and len(b) > MAX_BAND_EDGES for b in bands) or not in_ranges(node, COLORBAR_FIELDS):
+        return None  # a consumer refuses these (a tick per band edge): described as drawn
     return node, owned, box
 
 
@@ -101,7 +108,7 @@ def placement(ax: Any, index: int, axes_list: List[Any]) -> Optional[Node]:
         value = info.get(name)
         if value is not False and value is not None:
             out[name] = [float(v) for v in (Bbox.coefs[value] if isinstance(value, str) else value)]
-    return out
+    return out if in_ranges(out, CBPLACEMENT_FIELDS) else None
 
 
 def build_colorbar(fig: Any, node: Node, made: List[Any], place_axes: Callable[[], Any]) -> Any:

@@ -21,7 +21,9 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from . import _private
-from ._place import Node, as_color, rgba_array
+from ._place import Node, as_color, in_ranges, rgba_array
+from ._rules import MAX_MARKER_POINTS
+from ._schema import LEGEND_FIELDS
 
 __all__ = ["build_legend", "describe_legend"]
 
@@ -93,7 +95,18 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
         node[name] = float(getattr(legend, name))
     for name in _COUNTS:
         node[name] = int(getattr(legend, name))
+    largest = max((_marker_points(h) for h in handles), default=0.0)
+    if not in_ranges(node, LEGEND_FIELDS) or largest * node["markerscale"] > MAX_MARKER_POINTS:
+        return None  # a consumer refuses these: the legend is described as drawn
     return node
+
+
+def _marker_points(handle: Any) -> float:
+    """The marker size a handle draws in a legend, in points (a scatter's are areas)."""
+    sizes = getattr(handle, "get_sizes", None)
+    if sizes is not None and len(sizes()):
+        return float(np.sqrt(np.max(sizes())))
+    return float(getattr(handle, "get_markersize", lambda: 0.0)())
 
 
 def build_legend(ax: Any, node: Node, built: Dict[int, Any], builder: Any, where: str) -> bool:

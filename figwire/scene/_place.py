@@ -17,7 +17,7 @@ from matplotlib.path import Path
 
 from . import _private
 
-__all__ = ["Node", "Place", "as_color", "rgba_array", "path_fields", "geometry"]
+__all__ = ["Node", "Place", "as_color", "rgba_array", "path_fields", "geometry", "in_ranges"]
 
 
 Node = Dict[str, Any]
@@ -121,3 +121,17 @@ def geometry(place: Place, transform: Any, xy: np.ndarray) -> Tuple[str, np.ndar
     with np.errstate(all="ignore"):
         display = transform.transform(np.asarray(xy, float).reshape(-1, 2))
     return target, place.from_display(display, target)
+
+
+def in_ranges(node: Node, fields: Any) -> bool:
+    """Whether every number of ``node`` that ``fields`` bounds is within its range: a
+    describer leaves out (or describes as drawn) what a consumer would refuse, since one
+    value out of range makes the whole scene invalid."""
+    for f in fields:
+        value = node.get(f.name)
+        if f.range is None or value is None or isinstance(value, (bool, str, dict)):
+            continue
+        values = np.ravel(np.asarray(value, float))
+        if values.size and not (f.range[0] <= values.min() and values.max() <= f.range[1]):
+            return False
+    return True
