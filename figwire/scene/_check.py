@@ -321,7 +321,7 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
             check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         if "colorbar" in axes:
             check_colorbar(axes["colorbar"], figure["axes"], i, limits)
-        markers += check_ids(axes.get("artists", []), f"figure.axes[{i}].artists", limits, figure["dpi"])
+        markers += check_ids(axes.get("artists", []), f"figure.axes[{i}].artists", figure["dpi"])
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis"):

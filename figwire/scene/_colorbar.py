@@ -16,11 +16,10 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
-from matplotlib.transforms import Bbox
 
 from . import _private
 from ._artists import norm_of
-from ._place import Node, as_color, in_ranges, rgba_array
+from ._place import Node, anchor_of, as_color, in_ranges, rgba_array
 from ._schema import CBPLACEMENT_FIELDS, COLORBAR_FIELDS, DEFAULT_SCENE_LIMITS
 
 #: Band edges a consumer takes by default (each is a tick of the colorbar).
@@ -107,7 +106,7 @@ def placement(ax: Any, index: int, axes_list: List[Any]) -> Optional[Node]:
     for name in ("anchor", "panchor"):
         value = info.get(name)
         if value is not False and value is not None:
-            out[name] = [float(v) for v in (Bbox.coefs[value] if isinstance(value, str) else value)]
+            out[name] = anchor_of(value)
     return out if in_ranges(out, CBPLACEMENT_FIELDS) else None
 
 

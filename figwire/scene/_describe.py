@@ -13,7 +13,7 @@ A figure the scene has no form for (3D axes, a third-party projection) raises
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, cast
 
 import numpy as np
 from matplotlib.axis import Axis
@@ -23,7 +23,7 @@ from ._artists import PARTS, describe_leaf
 from ._colorbar import describe_colorbar, placement
 from ._describe_axis import describe_axis
 from ._legend import describe_legend
-from ._place import Node, Place, as_color
+from ._place import Node, Place, anchor_of, as_color, bounds_of
 from ._schema import SUBPLOTPARS
 from ._texts import text_metrics, text_style
 from ._vocab import LINESTYLES, PROJECTIONS, SCENE_VERSION
@@ -69,7 +69,8 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     }
     if isinstance(fig.get_label(), str) and fig.get_label():
         figure["label"] = fig.get_label()
-    grid = _grid(fig, axes_list)
+    colorbars = {ax: describe_colorbar(ax) for ax in axes_list}
+    grid = _grid(fig, axes_list, colorbars)
     if grid is not None:
         figure["layout"], figure["gridspecs"] = grid[0], grid[1]
     sup = _private.sup_texts(fig) or {}
@@ -79,7 +80,7 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
             if grid is None or not getattr(text, "_autopos", True):  # else the consumer's layout places it
                 figure[name]["xy"] = [float(v) for v in text.get_position()]
     cells = {} if grid is None else grid[2]
-    figure["axes"] = [_axes(ax, i, axes_list, place, cells) for i, ax in enumerate(axes_list)]
+    figure["axes"] = [_axes(ax, i, axes_list, place, cells, colorbars[ax]) for i, ax in enumerate(axes_list)]
     figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()))
     doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
     if place.skipped:
@@ -114,7 +115,9 @@ def _engine(fig: Any) -> Optional[Dict[str, Any]]:
     return out
 
 
-def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List[Dict[str, Any]], Dict[Any, Any]]]:
+def _grid(
+    fig: Any, axes_list: List[Any], colorbars: Dict[Any, Any]
+) -> Optional[Tuple[Dict[str, Any], List[Dict[str, Any]], Dict[Any, Any]]]:
     """``(layout, gridspecs, cells)`` when the figure's layout engine can be re-run by the
     consumer: every axes on a grid of the figure itself (twins, insets and secondary axes
     follow theirs), no subfigures. Else None, and the axes stay where they were drawn."""
@@ -127,7 +130,7 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
     grids: List[Any] = []
     cells: Dict[Any, Any] = {}
     for ax in axes_list:
-        if ax in children or _beside(ax, axes_list, cells):
+        if ax in children or (colorbars[ax] is not None and _beside(ax, axes_list, cells)):
             continue  # a colorbar made beside its parents: the consumer's layout places it
         spec = getattr(ax, "get_subplotspec", lambda: None)()
         grid = None if spec is None else spec.get_gridspec()
@@ -155,10 +158,10 @@ def _grid(fig: Any, axes_list: List[Any]) -> Optional[Tuple[Dict[str, Any], List
 
 
 def _beside(ax: Any, axes_list: List[Any], cells: Dict[Any, Any]) -> bool:
-    """Whether ``ax`` is a colorbar made beside axes of the grid (in ``cells`` so far)."""
+    """Whether the colorbar ``ax`` was made beside axes of the grid (in ``cells`` so far)."""
     where = placement(ax, axes_list.index(ax), axes_list)
     parents = [] if where is None else [axes_list[p] for p in where["parents"]]
-    return bool(parents) and all(p in cells for p in parents) and describe_colorbar(ax) is not None
+    return bool(parents) and all(p in cells for p in parents)
 
 
 #: ``Figure.tight_layout``'s default pad, in font sizes.
@@ -174,7 +177,7 @@ def _adjusted(fig: Any) -> bool:
     getter = getattr(fig, "get_layout_engine", None)
     if getter is not None:
         return type(getter()).__name__ == "PlaceHolderLayoutEngine"
-    params, defaults = fig.subplotpars, dict(rcParams.items())
+    params, defaults = fig.subplotpars, cast(Dict[str, Any], rcParams)
     return any(getattr(params, k) != defaults[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top"))
 
 
@@ -270,13 +273,16 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
     return out
 
 
-def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells: Dict[Any, Any]) -> Dict[str, Any]:
+def _axes(
+    ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells: Dict[Any, Any], colorbar: Any
+) -> Dict[str, Any]:
+    """One axes; ``colorbar``: its ``describe_colorbar``, when it is a colorbar the node can say."""
     fig = figure_place.figure
     where = f"axes[{index}]"
     place = Place(fig, ax, where, figure_place.skipped)
     bbox = fig.transFigure.inverted().transform_bbox(ax.bbox)
     out: Dict[str, Any] = {
-        "position": [float(bbox.x0), float(bbox.y0), float(bbox.width), float(bbox.height)],
+        "position": bounds_of(bbox),
         "projection": ax.name,
         "xlim": [float(v) for v in ax.get_xlim()],
         "ylim": [float(v) for v in ax.get_ylim()],
@@ -288,7 +294,6 @@ def _axes(ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells:
         "zorder": float(ax.get_zorder()),
         "navigate": bool(ax.get_navigate()),
     }
-    colorbar = describe_colorbar(ax)
     owned: set = set()
     if colorbar is None:
         out.update(_aspect(ax, fig))
@@ -357,7 +362,7 @@ def _placement(ax: Any, index: int, axes_list: List[Any], cells: Dict[Any, Any],
         bounds = parent.transAxes.inverted().transform_bbox(ax.bbox if box is None else box)
         out["inset"] = {
             "parent": axes_list.index(parent),
-            "bounds": [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)],
+            "bounds": bounds_of(bounds),
         }
         return out
     cell = cells.get(ax)
@@ -407,7 +412,7 @@ def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:
     """An axes' aspect, so that it keeps it under zoom as the producer's would (the box
     is reshaped from its original position). Axes placed by a locator (colorbars,
     dividers) are frozen where they were drawn instead."""
-    from matplotlib.transforms import Bbox, TransformedBbox
+    from matplotlib.transforms import TransformedBbox
 
     if ax.get_axes_locator() is not None:
         return {}
@@ -421,27 +426,21 @@ def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:
         out["box_aspect"] = float(box)
     if out:
         anchor = ax.get_anchor()
-        out["anchor"] = [float(v) for v in (Bbox.coefs[anchor] if isinstance(anchor, str) else anchor)]
+        out["anchor"] = anchor_of(anchor)
         parent = ax.figure  # the (sub)figure the position is a fraction of
         original = TransformedBbox(ax.get_position(original=True), parent.transSubfigure)
         bounds = fig.transFigure.inverted().transform_bbox(original)
-        out["original_position"] = [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)]
+        out["original_position"] = bounds_of(bounds)
     return out
 
 
 def _colorbar_box(ax: Any, fig: Any, box: Any) -> Dict[str, Any]:
     """A colorbar axes' box before its extensions shrink it (the consumer's colorbar
     shrinks it again), its box aspect and anchor."""
-    from matplotlib.transforms import Bbox
-
-    bounds = fig.transFigure.inverted().transform_bbox(box)
-    out: Dict[str, Any] = {
-        "original_position": [float(bounds.x0), float(bounds.y0), float(bounds.width), float(bounds.height)]
-    }
+    out: Dict[str, Any] = {"original_position": bounds_of(fig.transFigure.inverted().transform_bbox(box))}
     if ax.get_box_aspect() is not None:
         out["box_aspect"] = float(ax.get_box_aspect())
-    anchor = ax.get_anchor()
-    out["anchor"] = [float(v) for v in (Bbox.coefs[anchor] if isinstance(anchor, str) else anchor)]
+    out["anchor"] = anchor_of(ax.get_anchor())
     return out
 
 

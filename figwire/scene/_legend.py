@@ -21,8 +21,8 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from . import _private
-from ._place import Node, as_color, in_ranges, rgba_array
-from ._rules import MAX_MARKER_POINTS
+from ._place import Node, as_color, bounds_of, in_ranges, rgba_array
+from ._rules import MAX_MARKER_POINTS, marker_points
 from ._schema import LEGEND_FIELDS
 
 __all__ = ["build_legend", "describe_legend"]
@@ -57,14 +57,11 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
     if [t.get_text() for t in texts] != labels or not all(_handle_ok(h) and h in node_of for h in handles):
         return None
     loc, ncols, mode = layout
-    for handle in handles:
-        node_of[handle].setdefault("id", len([n for n in node_of.values() if "id" in n]))
     frame = legend.get_frame()
     node: Node = {
         "type": "legend",
         "optional": True,
         "zorder": float(legend.get_zorder()),
-        "entries": [node_of[h]["id"] for h in handles],
         "labels": labels,
         "loc": loc,
         "ncols": ncols,
@@ -84,7 +81,7 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
     anchor = legend.get_bbox_to_anchor()
     if anchor is not legend.parent.bbox:  # set by the producer: kept in axes fraction
         box = ax.transAxes.inverted().transform_bbox(anchor)
-        node["anchor"] = [float(box.x0), float(box.y0), float(box.width), float(box.height)]
+        node["anchor"] = bounds_of(box)
     title = legend.get_title()
     if title.get_visible() and title.get_text():
         node.update(title=title.get_text(), title_fontsize=float(title.get_fontsize()))
@@ -95,18 +92,13 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
         node[name] = float(getattr(legend, name))
     for name in _COUNTS:
         node[name] = int(getattr(legend, name))
-    largest = max((_marker_points(h) for h in handles), default=0.0)
+    largest = max((marker_points(node_of[h]) for h in handles), default=0.0)  # as the consumer counts it
     if not in_ranges(node, LEGEND_FIELDS) or largest * node["markerscale"] > MAX_MARKER_POINTS:
         return None  # a consumer refuses these: the legend is described as drawn
+    for handle in handles:
+        node_of[handle].setdefault("id", len([n for n in node_of.values() if "id" in n]))
+    node["entries"] = [node_of[h]["id"] for h in handles]
     return node
-
-
-def _marker_points(handle: Any) -> float:
-    """The marker size a handle draws in a legend, in points (a scatter's are areas)."""
-    sizes = getattr(handle, "get_sizes", None)
-    if sizes is not None and len(sizes()):
-        return float(np.sqrt(np.max(sizes())))
-    return float(getattr(handle, "get_markersize", lambda: 0.0)())
 
 
 def build_legend(ax: Any, node: Node, built: Dict[int, Any], builder: Any, where: str) -> bool:

@@ -17,7 +17,7 @@ from matplotlib.path import Path
 
 from . import _private
 
-__all__ = ["Node", "Place", "as_color", "rgba_array", "path_fields", "geometry", "in_ranges"]
+__all__ = ["Node", "Place", "anchor_of", "as_color", "bounds_of", "rgba_array", "path_fields", "geometry", "in_ranges"]
 
 
 Node = Dict[str, Any]
@@ -135,3 +135,15 @@ def in_ranges(node: Node, fields: Any) -> bool:
         if values.size and not (f.range[0] <= values.min() and values.max() <= f.range[1]):
             return False
     return True
+
+
+def bounds_of(box: Any) -> List[float]:
+    """A box as the scene writes one: left, bottom, width, height."""
+    return [float(box.x0), float(box.y0), float(box.width), float(box.height)]
+
+
+def anchor_of(anchor: Any) -> List[float]:
+    """An anchor (a code such as ``"C"``, or fractions) as fractions of its box."""
+    from matplotlib.transforms import Bbox
+
+    return [float(v) for v in (Bbox.coefs[anchor] if isinstance(anchor, str) else anchor)]

@@ -13,10 +13,11 @@ import numpy as np
 from .._errors import DecodeError, LimitExceededError
 from .._spec import ErrorCode
 from ._schema import SceneLimits
+from ._vocab import _POSITIVE_SIZE
 
 __all__ = [
     "CLOSEPOLY", "LEGEND_ENTRY_TEXTS", "PATH_CODES", "bad", "check_cell", "check_colorbar", "check_ids",
-    "check_multiple", "glyph_pixels", "nested_rules",
+    "check_multiple", "glyph_pixels", "marker_points", "nested_rules", "MAX_MARKER_POINTS",
 ]  # fmt: skip
 
 #: matplotlib's path codes (``Path.STOP`` ... ``Path.CLOSEPOLY``), which the wire carries as they are.
@@ -90,7 +91,7 @@ def check_colorbar(colorbar: Dict[str, Any], axes: List[Dict[str, Any]], index: 
         check_multiple(view, long_axis, limits, where)
 
 
-def check_ids(nodes: List[Dict[str, Any]], where: str, limits: SceneLimits, dpi: float) -> float:
+def check_ids(nodes: List[Dict[str, Any]], where: str, dpi: float) -> float:
     """Artist ``id``s are unique in their axes; an axes has at most one legend, which
     lists earlier lines, patches and collections by them, one label each, with markers no
     larger than any marker may be. Returns the pixels its legend markers rasterise."""
@@ -121,8 +122,8 @@ def check_ids(nodes: List[Dict[str, Any]], where: str, limits: SceneLimits, dpi:
     return pixels
 
 
-#: The largest marker a scene may draw, in points (the table's bound on a marker size).
-MAX_MARKER_POINTS = 1000.0
+#: The largest marker a scene may draw, in points (the tables' bound on a marker size).
+MAX_MARKER_POINTS = _POSITIVE_SIZE[1]
 #: Texts a legend entry counts as (its label, its handle and their packing cost about 3.5).
 LEGEND_ENTRY_TEXTS = 4
 
