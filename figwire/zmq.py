@@ -92,6 +92,11 @@ def send(
     ``prefix`` frames go first (a topic for PUB, identities for ROUTER). ``flags`` is
     passed to ``send_multipart`` (``zmq.NOBLOCK`` raises ``zmq.Again`` when the socket's
     queue is full). Returns the tracker when ``track=True``.
+
+    ``send`` returns once the message is queued. A process about to exit must close the
+    socket with a linger and ``term()`` its context: pyzmq does not term at exit, so a
+    message its I/O thread has not yet written is dropped (measured: 2 in 20 32 MB
+    messages on ipc).
     """
     return socket.send_multipart(_outgoing(message, prefix, key, pack_options), flags=flags, copy=copy, track=track)
 

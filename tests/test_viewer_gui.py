@@ -41,6 +41,7 @@ plt.figure("waves"); plt.plot(np.cos(np.linspace(0, 10, 500))); plt.show()  # th
 push = zmq.Context.instance().socket(zmq.PUSH); push.connect(os.environ["FIGWIRE_ENDPOINT"])
 big = plt.figure(label="one message"); plt.imshow(np.random.default_rng(1).random((2048, 2048)))
 figwire.zmq.send(push, big, key=figwire.key_from_env(), copy=True); push.close(linger=30000)
+zmq.Context.instance().term()  # waits for delivery: a process that just exits drops what its I/O thread has not written
 """
 
 SCENARIO = r"""
@@ -233,6 +234,7 @@ for label, key in (("stranger", None), ("other key", b"another key, also 32 byte
     fig = Figure(label=label); fig.add_subplot().plot(np.arange(10))
     figwire.zmq.send(push, fig, key=key, copy=True)
 push.close(linger=30000)
+zmq.Context.instance().term()  # waits for delivery (pyzmq does not term at exit)
 """
 
 
