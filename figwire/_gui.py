@@ -91,22 +91,34 @@ def show_live(fig: Figure, backend: str) -> None:
 
 def replace_in_window(old: Figure, new: Figure) -> bool:
     """Show the detached ``new`` in the window ``old`` is shown in, and retire ``old``:
-    the same toplevel (position, size, stacking), a new canvas and toolbar, ``old``'s
-    pyplot number. Tk only (its manager is rebuilt around the existing window, as its
-    own ``create_with_canvas`` builds one around a new window); False, having changed
-    nothing, where that cannot be done, and the caller opens a window instead.
+    the same toplevel (position, stacking), a new canvas and toolbar, ``old``'s pyplot
+    number. Tk and Qt, whose managers are rebuilt around the existing window as their own
+    constructors build one around a new window; False, having changed nothing, where
+    that cannot be done, and the caller opens a window instead.
     """
     manager: Any = getattr(old.canvas, "manager", None)
-    window: Any = getattr(manager, "window", None)
     if new.canvas.manager is not None or manager not in _pylab_helpers.Gcf.figs.values():
         return False
+    replacement = _replace_tk(manager, new)
+    if replacement is None:
+        replacement = _replace_qt(manager, new)
+    if replacement is None:
+        return False
+    _pylab_helpers.Gcf._set_new_active_manager(replacement)
+    replacement.show()  # Tk: binds the window's close button to the new manager
+    new.canvas.draw_idle()
+    return True
+
+
+def _replace_tk(manager: Any, new: Figure) -> Any:
     try:
         from matplotlib.backends import _backend_tk
     except ImportError:
-        return False
+        return None
+    window: Any = getattr(manager, "window", None)
     if not isinstance(manager, _backend_tk.FigureManagerTk) or not window.winfo_exists():
-        return False
-    canvas: Any = old.canvas  # a FigureCanvasTkAgg, as its manager is a FigureManagerTk
+        return None
+    canvas: Any = manager.canvas  # a FigureCanvasTkAgg, as its manager is a FigureManagerTk
     for pending in ("_idle_draw_id", "_event_loop_id"):
         if getattr(canvas, pending, None):
             canvas._tkcanvas.after_cancel(getattr(canvas, pending))
@@ -119,13 +131,40 @@ def replace_in_window(old: Figure, new: Figure) -> bool:
     withdraw = window.withdraw
     window.withdraw = lambda: None  # the manager's __init__ hides its window until show()
     try:
-        replacement = type(manager)(type(canvas)(new, master=window), num, window)
+        return type(manager)(type(canvas)(new, master=window), num, window)
     finally:
         window.withdraw = withdraw
-    _pylab_helpers.Gcf._set_new_active_manager(replacement)
-    replacement.show()  # binds the window's close button to the new manager
-    new.canvas.draw_idle()
-    return True
+
+
+def _replace_qt(manager: Any, new: Figure) -> Any:
+    """Qt: ``FigureManagerQT.__init__`` makes its window with the module's ``MainWindow()``
+    (3.5 to 3.11), so for one call that name returns the existing window. The old toolbar
+    is removed, the old canvas goes when the new one becomes the central widget, and the
+    window's close signal is moved to the new manager. Only the version in use here is
+    tested with Qt (PySide6); the cross-version environments have no Qt binding."""
+    import sys
+
+    backend_qt = sys.modules.get("matplotlib.backends.backend_qt")
+    main_window = getattr(backend_qt, "MainWindow", None)
+    if main_window is None or not isinstance(manager, backend_qt.FigureManagerQT):  # type: ignore[union-attr]
+        return None
+    window: Any = manager.window
+    if not isinstance(window, main_window) or window._destroying:
+        return None
+    canvas: Any = manager.canvas
+    fresh = type(canvas)(new)  # before anything changes: it can fail only here
+    window.closing.disconnect()  # the old manager's slots (3.5 also connects its canvas's close_event)
+    if manager.toolbar is not None:
+        window.removeToolBar(manager.toolbar)
+        manager.toolbar.deleteLater()
+    del _pylab_helpers.Gcf.figs[manager.num]
+    backend_qt.MainWindow = lambda: window  # type: ignore[union-attr]
+    try:
+        replacement = type(manager)(fresh, manager.num)
+    finally:
+        backend_qt.MainWindow = main_window  # type: ignore[union-attr]
+    canvas.manager = None
+    return replacement
 
 
 def image_figure(data: bytes, media_type: str, *, title: str, dpi: float = 100) -> Figure:

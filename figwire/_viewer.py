@@ -232,7 +232,7 @@ class Viewer:
         return shown
 
     def _in_place(self, target: Any, result: Any) -> Any:
-        """``result`` with its figure (live, else its PNG) put in ``target``'s window (Tk);
+        """``result`` with its figure (live, else its PNG) put in ``target``'s window (Tk, Qt);
         None, with nothing changed, where that cannot be done."""
         figure = result.figure
         if not result.live:
@@ -257,7 +257,7 @@ class Viewer:
         return replace(result, figure=figure)
 
     def _image(self, png: Any, title: str, dpi: float, old: Any) -> Any:
-        """A window showing ``png``: ``old``'s, where it can be replaced in place (Tk),
+        """A window showing ``png``: ``old``'s, where it can be replaced in place (Tk, Qt),
         else a new one at ``old``'s position."""
         fig = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=dpi)
         if old is None or not replace_in_window(old, fig):

@@ -71,15 +71,33 @@ got = np.asarray(canvas.buffer_rgba())
 first_window = canvas.manager.window
 again = viewer.show(figwire.pack(fig, key=key))  # same label: replaces the window
 for _ in range(5): viewer.pump(0.05)
+again_canvas = again.figure.canvas
+again_pixels = np.asarray(again_canvas.buffer_rgba())
+if hasattr(first_window, "winfo_children"):  # Tk: the toolbars among the window's children
+    toolbars = sum(type(w).__name__.startswith("NavigationToolbar") for w in first_window.winfo_children())
+else:  # Qt: the central widget is the new canvas, and one toolbar is left once deletions ran
+    from matplotlib.backends.qt_compat import QtWidgets
+    QtWidgets.QApplication.processEvents()
+    toolbars = len(first_window.findChildren(QtWidgets.QToolBar)) if first_window.centralWidget() is again_canvas else -1
 unsigned = viewer.show(figwire.pack(Figure(label="unsigned")))
+fignums = plt.get_fignums()
+same_window = again.figure.canvas.manager.window is first_window
+replaced = first.figure.canvas.manager not in Gcf.figs.values() and again.figure.canvas.manager in Gcf.figs.values()
+if hasattr(first_window, "winfo_children"):  # the window's close button, as the window manager presses it
+    first_window.tk.call(first_window.protocol("WM_DELETE_WINDOW"))
+else:
+    first_window.close()
+for _ in range(5): viewer.pump(0.05)
+closed = again.figure.canvas.manager not in Gcf.figs.values() and len(plt.get_fignums()) == len(fignums) - 1
 print("RESULT " + json.dumps({
     "live": first.live, "canvas": type(canvas).__name__, "mapped": mapped,
     "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
     "first_pixels": first.first_pixels, "seconds": first.seconds,
-    "replaced": first.figure.canvas.manager not in Gcf.figs.values() and again.figure.canvas.manager in Gcf.figs.values(),
-    "same_window": again.figure.canvas.manager.window is first_window,
+    "replaced": replaced,
+    "same_window": same_window,
     "unsigned_live": unsigned.live, "unsigned_tier": unsigned.tier, "unsigned_line": unsigned.line(),
-    "fignums": plt.get_fignums(), "lines": seen,
+    "again_pixels": again_pixels.shape == want.shape and bool((again_pixels[..., :3] == want[..., :3]).all()),
+    "toolbars": toolbars, "closed": closed, "fignums": fignums, "lines": seen,
 }))
 """
 
@@ -168,8 +186,9 @@ def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: 
     assert got["same_pixels"], "the live window draws exactly what Agg draws"
     assert got["first_pixels"] is not None and got["first_pixels"] < got["seconds"], got
     assert got["replaced"], "a figure sent again under its label replaces its window"
-    if backend == "TkAgg":
-        assert got["same_window"], "Tk: in the same toplevel window (Qt: a new one at its place)"
+    assert got["same_window"], "in the same toplevel window"
+    assert got["again_pixels"] and got["toolbars"] == 1, "the new canvas draws exactly, under one toolbar"
+    assert got["closed"], "closing the window closes the figure now in it"
     # an unsigned message never loads its pickle; its scene needs no trust
     assert got["unsigned_live"] and got["unsigned_tier"] == "scene" and "by scene" in got["unsigned_line"], got
     assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned figure; no leftovers
