@@ -14,16 +14,18 @@ import json
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List, Optional
 
 import pytest
 from gui_support import CANVAS, REPO, xvfb
+from ssh_support import free_port, sshd
 
 pytestmark = pytest.mark.gui
 
@@ -125,10 +127,26 @@ def _lines(proc: subprocess.Popen, n: int, timeout: float) -> List[str]:
     return lines
 
 
-def _listen_to(tmp_path: Path, script: str, lines: int, *flags: str, **sender_env: str) -> "tuple[List[str], List[str], int]":
-    """``python -m figwire listen`` under Xvfb while ``script`` sends to it: the viewer's
-    first ``lines`` figure lines, the mapped window titles, and its exit status."""
-    endpoint = f"ipc://{tmp_path}/viewer"
+Sender = Callable[[Path, Dict[str, str]], "subprocess.CompletedProcess[str]"]
+
+
+def _run_here(script: Path, env: Dict[str, str]) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+
+
+def _listen_to(
+    tmp_path: Path,
+    script: str,
+    lines: int,
+    *flags: str,
+    endpoint: Optional[str] = None,
+    send: Sender = _run_here,
+    **sender_env: str,
+) -> "tuple[List[str], List[str], int]":
+    """``python -m figwire listen`` under Xvfb while ``script`` sends to it (run by
+    ``send``): the viewer's first ``lines`` figure lines, the mapped window titles, and
+    its exit status."""
+    endpoint = endpoint or f"ipc://{tmp_path}/viewer"
     with xvfb() as display:
         viewer = subprocess.Popen(
             [sys.executable, "-m", "figwire", "listen", endpoint, "--backend", "TkAgg", *flags],
@@ -140,13 +158,7 @@ def _listen_to(tmp_path: Path, script: str, lines: int, *flags: str, **sender_en
             assert "listening on" in _lines(viewer, 1, 60)[0]
             path = tmp_path / "send.py"
             path.write_text(script)
-            sender = subprocess.run(
-                [sys.executable, str(path)],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                env=_env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, **sender_env),
-            )
+            sender = send(path, _env(display, FIGWIRE_KEY=KEY, FIGWIRE_ENDPOINT=endpoint, **sender_env))
             assert sender.returncode == 0, sender.stderr
             got = _lines(viewer, lines, 120)
             time.sleep(1)
@@ -266,3 +278,47 @@ def test_a_signed_only_viewer_opens_no_window_for_an_unsigned_or_foreign_message
     assert "auth-failed" in lines[1], lines
     assert lines[2].startswith("ours") and f"live in {CANVAS['tkagg']}" in lines[2], lines
     assert windows == ["ours"], windows
+
+
+ANALYSIS = r"""
+import matplotlib.pyplot as plt, numpy as np
+plt.figure(label="from the cluster"); plt.plot(np.cumsum(np.random.default_rng(2).standard_normal(300))); plt.show()
+"""
+
+
+@pytest.mark.skipif(shutil.which("xwininfo") is None, reason="xwininfo (Debian x11-utils) is not installed")
+def test_the_readme_s_cluster_recipe_through_a_real_ssh_tunnel(tmp_path: Path) -> None:
+    """README's "on a cluster" recipe, command for command, against a private sshd: the
+    key file copied with ``scp``, the script run by ``ssh -R`` with the key file and the
+    backend, its figure live in a window of the viewer. The "cluster" side's endpoint is
+    a port nothing listens on but the ssh remote forward, so the figure went through ssh;
+    ``--signed-only`` shows the key the viewer checked is the one that was copied."""
+    laptop, cluster = free_port(), free_port()
+    key_file = tmp_path / ".figwire-key"
+    key_file.write_text(KEY)
+    key_file.chmod(0o600)
+    remote = tmp_path / "cluster-home"
+    remote.mkdir()
+
+    with sshd(tmp_path) as server:
+
+        def through_ssh(script: Path, env: Dict[str, str]) -> "subprocess.CompletedProcess[str]":
+            copied = subprocess.run(server.scp(key_file, str(remote / ".figwire-key")), capture_output=True, text=True)
+            assert copied.returncode == 0, copied.stderr
+            command = (
+                f"cd {shlex.quote(str(remote))} && PYTHONPATH={shlex.quote(str(REPO))}"
+                f" FIGWIRE_ENDPOINT=tcp://127.0.0.1:{cluster}"
+                f" FIGWIRE_KEY_FILE={shlex.quote(str(remote / '.figwire-key'))}"
+                f" MPLBACKEND=module://figwire.backend {shlex.quote(sys.executable)} {shlex.quote(str(script))}"
+            )
+            ssh = server.ssh("-R", f"{cluster}:127.0.0.1:{laptop}", server.host, command)
+            return subprocess.run(ssh, capture_output=True, text=True, timeout=120, env=env)
+
+        lines, windows, status = _listen_to(
+            tmp_path, ANALYSIS, 1, "--signed-only", "--count", "1", endpoint=f"tcp://127.0.0.1:{laptop}", send=through_ssh
+        )
+    assert len(lines) == 1 and lines[0].startswith("from the cluster:"), lines
+    assert f"live in {CANVAS['tkagg']}" in lines[0], lines
+    assert windows == ["from the cluster"], windows
+    assert status == 0
+    assert oct((remote / ".figwire-key").stat().st_mode & 0o777) == "0o600", "scp kept the key file private"
