@@ -23,6 +23,7 @@ from ._artists import PARTS, describe_leaf
 from ._colorbar import describe_colorbar, placement
 from ._describe_axis import describe_axis
 from ._legend import describe_legend
+from ._order import draw_ranks, has_subfigures
 from ._place import Node, Place, anchor_of, as_color, bounds_of
 from ._schema import SUBPLOTPARS
 from ._texts import text_metrics, text_style
@@ -80,8 +81,12 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
             if grid is None or not getattr(text, "_autopos", True):  # else the consumer's layout places it
                 figure[name]["xy"] = [float(v) for v in text.get_position()]
     cells = {} if grid is None else grid[2]
+    ranks = draw_ranks(fig, [t for t in sup.values() if t.get_visible()]) if has_subfigures(fig) else {}
     figure["axes"] = [_axes(ax, i, axes_list, place, cells, colorbars[ax]) for i, ax in enumerate(axes_list)]
-    figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()))
+    for ax, node in zip(axes_list, figure["axes"]):
+        if id(ax) in ranks:
+            node["zorder"] = ranks[id(ax)]
+    figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()), ranks)
     doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
     if place.skipped:
         doc["skipped"] = [{"node": n, "reason": r} for n, r in place.skipped]
@@ -124,7 +129,7 @@ def _grid(
     layout = _engine(fig)
     if layout is None and not _adjusted(fig):
         return None
-    if any(sub.get_visible() for sub in getattr(fig, "subfigs", ())):
+    if has_subfigures(fig):
         return None
     children = {child for ax in axes_list for child in getattr(ax, "child_axes", ())}
     grids: List[Any] = []
@@ -215,32 +220,28 @@ def _all_axes(fig: Any) -> List[Any]:
     return out
 
 
-def _figure_artists(fig: Any, place: Place, axes: set) -> List[Node]:
+def _figure_artists(fig: Any, place: Place, axes: set, ranks: Dict[int, float]) -> List[Node]:
     """Figure-level artists (suptitles, figure legends, subfigure backgrounds), baked to
-    figure fraction where they are not in it already."""
+    figure fraction where they are not in it already; at their ``ranks`` (``_order``)
+    when the figure has subfigures."""
     nodes: List[Node] = []
 
-    def walk(container: Any, depth: int) -> None:
+    def walk(container: Any) -> None:
         for child in container.get_children():
             if child in axes or child is fig.patch or not child.get_visible():
                 continue
             if child is getattr(container, "patch", None) and container is not fig:
                 continue
             if hasattr(child, "subfigs") and hasattr(child, "axes") and child is not fig:
-                # a subfigure draws as a unit, its background under its axes: that patch goes
-                # below every axes; then its texts and legends, then its own subfigures
+                # a subfigure draws as a unit: its background, then its texts, legends and subfigures
                 if child.patch.get_visible():
-                    nodes.extend(_artist(child.patch, place, _SUBFIGURE_Z + depth, f"artists[{len(nodes)}]"))
-                walk(child, depth + 1)
+                    nodes.extend(_artist(child.patch, place, ranks[id(child.patch)], f"artists[{len(nodes)}]"))
+                walk(child)
                 continue
-            nodes.extend(_artist(child, place, None, f"artists[{len(nodes)}]"))
+            nodes.extend(_artist(child, place, ranks.get(id(child)), f"artists[{len(nodes)}]"))
 
-    walk(fig, 0)
+    walk(fig)
     return nodes
-
-
-#: zorder of subfigure backgrounds: below everything a figure draws (scene zorders are >= -1e6).
-_SUBFIGURE_Z = -1e5
 
 
 def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> List[Node]:
