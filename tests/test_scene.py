@@ -355,10 +355,13 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     line = ax.plot([0, 1], [0, 1], "--")[0]
     polar_line = fig.add_subplot(223, projection="polar").plot([0, 1], [0, 1])[0]
     spaced = ax.text(0, 0, "a\nb", linespacing=1.5)
-    arrow = next(t for t in ax.texts if getattr(t, "arrow_patch", None) is not None).arrow_patch
+    annotation = next(t for t in ax.texts if getattr(t, "arrow_patch", None) is not None)
+    arrow = annotation.arrow_patch
     bar = ax.bar([0], [1], hatch="/")[0]
     mesh = mesh_fig.axes[0].collections[0]
     colorbar = mesh_fig.colorbar(mesh, ax=mesh_fig.axes[0], extend="both", use_gridspec=False)
+    labelled = mesh_fig.add_subplot(224)
+    labelled.set_xticks([0.0, 1.0], labels=["a", "b"])  # a {value: label} FuncFormatter
     answers = {
         "dash_pattern": _private.dash_pattern(line),
         "hatch_color": _private.hatch_color(bar),
@@ -390,11 +393,15 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "colorbar_box": _private.colorbar_box(colorbar),
         "legend_layout": _private.legend_layout(ax.legend(["a legend"])),
         "layout_compress": _private.layout_compress(matplotlib.layout_engine.ConstrainedLayoutEngine(compress=True)),
+        "labels_by_value": _private.labels_by_value(labelled.xaxis.get_major_formatter()),
+        "annotation_drawn": _private.annotation_drawn(annotation),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)
     assert _private.dash_pattern(matplotlib.patches.Rectangle((0, 0), 1, 1, linestyle="--")) is not None
     assert [name for name, value in answers.items() if value is None] == []
+    outside = ax.annotate("gone", xy=(1e9, 1e9), xytext=(0.5, 0.5), textcoords="axes fraction", arrowprops={})
+    assert _private.annotation_drawn(outside) is False  # matplotlib draws neither its arrow nor its text
     for f in (fig, extra, mesh_fig):
         close(f)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from PIL import Image
@@ -80,3 +80,27 @@ def test_the_ranks_put_the_figures_titles_where_the_consumer_draws_them() -> Non
         assert ranks[id(fig.axes[0])] < ranks[id(sub.patch)] < 3
     else:  # drawn after everything their parent draws
         assert ranks[id(sub.patch)] > 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(["->", "-|>", "fancy", "simple", "wedge", "<->", "]-["]),
+    st.sampled_from(["arc3,rad=0.3", "angle,angleA=-95,angleB=35,rad=10", "angle3,angleA=0,angleB=90", "arc3"]),
+    st.sampled_from(["data", "axes fraction", "offset points"]),
+    st.booleans(),
+)
+def test_an_annotation_draws_its_arrow_or_nothing(style: str, connection: str, textcoords: str, inside: bool) -> None:
+    """An annotation is drawn whole (arrow, then text) or, with its point outside the axes,
+    not at all: the rebuilt figure matches the original either way."""
+    assume(style not in ("fancy", "simple", "wedge") or connection.startswith(("arc3", "angle3")))  # else mpl raises
+    fig = Figure(figsize=(3.0, 2.0), dpi=80)
+    ax = fig.add_subplot()
+    ax.plot([0, 10], [0, 5], color="0.8")
+    text_at = {"data": (8, 1), "axes fraction": (0.8, 0.2), "offset points": (40, -30)}[textcoords]
+    ax.annotate("note", xy=(2, 4) if inside else (20, 4), xytext=text_at, textcoords=textcoords,
+                arrowprops={"arrowstyle": style, "connectionstyle": connection, "color": "k", "lw": 2})  # fmt: skip
+    want = _pixels(fig)
+    result = figwire.unpack(figwire.pack(fig, parts=["scene"]))
+    assert result.live, result.reason
+    wrong = np.abs(_pixels(result.figure) - want).max(axis=2) > 60
+    assert wrong.mean() < 0.002, f"{wrong.mean():.2%} of the pixels differ"

@@ -65,6 +65,8 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
     for name in ("suptitle", "supxlabel", "supylabel"):
         if name in spec and hasattr(fig, name):
             at = dict(zip("xy", spec[name]["xy"])) if "xy" in spec[name] else {}
+            if spec[name].get("autopos"):  # the layout places y (a supylabel's x), as it did for the producer
+                at.pop("x" if name == "supylabel" else "y", None)
             text = getattr(fig, name)(spec[name]["text"], **at)
             _style_text(text, spec[name], builder, f"figure.{name}")
     made: List[Any] = []

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple, cast
 
 import numpy as np
 from matplotlib.axis import Axis
+from matplotlib.text import Text
 
 from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
@@ -78,8 +79,9 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     for name, text in sup.items():
         if text.get_visible() and text.get_text():
             figure[name] = text_style(text, place)
-            if grid is None or not getattr(text, "_autopos", True):  # else the consumer's layout places it
-                figure[name]["xy"] = [float(v) for v in text.get_position()]
+            figure[name]["xy"] = [float(v) for v in text.get_position()]
+            if grid is not None and getattr(text, "_autopos", True):  # the consumer's layout places it
+                figure[name]["autopos"] = True
     cells = {} if grid is None else grid[2]
     ranks = draw_ranks(fig, [t for t in sup.values() if t.get_visible()]) if has_subfigures(fig) else {}
     figure["axes"] = [_axes(ax, i, axes_list, place, cells, colorbars[ax]) for i, ax in enumerate(axes_list)]
@@ -249,7 +251,13 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
     keep the container's zorder so that they stay together in drawing order."""
     if not artist.get_visible():
         return []
+    arrow = getattr(artist, "arrow_patch", None) if isinstance(artist, Text) else None
+    if arrow is not None or hasattr(artist, "xyann"):  # an annotation: drawn whole or not at all
+        if _private.annotation_drawn(artist) is False:
+            return []
     leaf = describe_leaf(artist, place, zorder)
+    if leaf is not None and arrow is not None and arrow.get_visible():  # its arrow first, then its text
+        leaf = _artist(arrow, place, float(artist.get_zorder()) if zorder is None else zorder, where) + leaf
     if leaf is not None:
         own = getattr(artist, "get_text", None) if type(artist).__name__ == "Cell" else None
         if own is not None:  # a table cell draws its text after its rectangle, at its zorder

@@ -103,8 +103,10 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
         else:
             out["locator"] = "auto"
     fkind = _kind(formatter, _FORMATTERS)
-    if type(formatter).__name__.startswith("StrCategory"):
-        fkind = "fixed"
+    if type(formatter).__name__.startswith("StrCategory") or (
+        type(formatter) is ticker.FuncFormatter and _private.labels_by_value(formatter) is not None
+    ):
+        fkind = "fixed"  # labels by value at any view: the recorded ones
     if fkind == "strmethod":
         out["format"] = formatter.fmt
     elif fkind == "formatstr":

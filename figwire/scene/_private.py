@@ -9,6 +9,7 @@ notice the day one of them stops answering.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
@@ -42,6 +43,10 @@ PRIVATE_READS: Dict[str, str] = {
     "constrained layout reads; no getter",
     "colorbar_box": "_ColorbarAxesLocator._orig_locator: the box before the colorbar shrinks it for its extensions",
     "layout_compress": "ConstrainedLayoutEngine._compress: layout='compressed' (not in the engine's get())",
+    "labels_by_value": "Axis._format_with_dict: set_ticklabels labels fixed ticks by a FuncFormatter over a partial "
+    "of it and a {value: label} dict (3.5 to 3.11), with no getter for the dict",
+    "annotation_drawn": "Annotation._check_xy: whether an annotation is drawn at all (annotation_clip with an xy "
+    "outside the axes hides it, arrow and text); no public form of the rule",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
 }
 
@@ -138,6 +143,8 @@ def arrow_paths(arrow: Any) -> Any:
     """``(paths, fillables)`` of an arrow in display pixels."""
     reader = getattr(arrow, "_get_path_in_displaycoord", None) or arrow.get_path_in_displaycoord
     paths, fillables = reader()
+    if hasattr(paths, "vertices"):  # one path and one flag ("fancy", "simple", "wedge"), not lists
+        paths, fillables = [paths], [fillables]
     return list(paths), [bool(f) for f in fillables]
 
 
@@ -271,3 +278,21 @@ def legend_layout(legend: Any) -> Optional[Tuple[int, int, Optional[str]]]:
 def layout_compress(engine: Any) -> Optional[bool]:
     compress = engine._compress
     return compress if isinstance(compress, bool) else None
+
+
+@_guarded
+def labels_by_value(formatter: Any) -> Optional[Dict[Any, Any]]:
+    """The ``{value: label}`` dict of a FuncFormatter that ``Axis.set_ticklabels`` made; None else."""
+    from matplotlib.axis import Axis
+
+    func = getattr(formatter, "func", None)
+    if isinstance(func, functools.partial) and func.func is getattr(Axis, "_format_with_dict", None) and len(func.args) == 1:
+        table = func.args[0]
+        return table if isinstance(table, dict) else None
+    return None
+
+
+@_guarded
+def annotation_drawn(annotation: Any) -> Optional[bool]:
+    """Whether matplotlib draws ``annotation`` (its arrow and its text) at all."""
+    return bool(annotation._check_xy(None))

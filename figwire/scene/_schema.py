@@ -337,6 +337,12 @@ SCENE_FIELDS = (
 )
 
 #: Struct (map) types, by wire-type name.
+#: A figure title whose ``xy`` holds one coordinate the user chose and one the producer's layout
+#: engine chose (y of a suptitle or supxlabel, x of a supylabel): the consumer's layout chooses that one.
+AUTOPOS = SField(
+    "autopos", "bool", False, "the layout places this title's y (a supylabel's x); ``xy`` holds the other (scene 1.2)"
+)
+
 STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "scene": SCENE_FIELDS,
     "figure": FIGURE_FIELDS,
@@ -357,7 +363,7 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "spine": SPINE_FIELDS,
     "title": TITLE_FIELDS,
     "text": TEXT_FIELDS[:1] + TEXT_FIELDS[3:],  # labels: no anchor of their own
-    "supertext": TEXT_FIELDS[:2] + TEXT_FIELDS[3:],  # figure titles: anchored in figure fraction
+    "supertext": TEXT_FIELDS[:2] + TEXT_FIELDS[3:] + (AUTOPOS,),  # figure titles: anchored in figure fraction
     "bbox": BBOX_FIELDS,
     "path": PATH_FIELDS,
     "norm": NORM_FIELDS,

@@ -22,7 +22,7 @@ from typing import Optional, Tuple
 
 #: The scene format version this implementation writes; a consumer reads any minor of
 #: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
-SCENE_VERSION: Tuple[int, int] = (1, 1)
+SCENE_VERSION: Tuple[int, int] = (1, 2)
 SCENE_MAJORS = frozenset({1})
 
 #: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
