@@ -395,6 +395,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "layout_compress": _private.layout_compress(matplotlib.layout_engine.ConstrainedLayoutEngine(compress=True)),
         "labels_by_value": _private.labels_by_value(labelled.xaxis.get_major_formatter()),
         "annotation_drawn": _private.annotation_drawn(annotation),
+        "title_autopos": _private.title_autopos(ax),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)

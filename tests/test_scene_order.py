@@ -104,3 +104,37 @@ def test_an_annotation_draws_its_arrow_or_nothing(style: str, connection: str, t
     assert result.live, result.reason
     wrong = np.abs(_pixels(result.figure) - want).max(axis=2) > 60
     assert wrong.mean() < 0.002, f"{wrong.mean():.2%} of the pixels differ"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["left", "center", "right"]),
+    st.sampled_from([None, 1.0, 0.85, 1.1]),
+    st.sampled_from([None, 0.02, 0.3]),
+    st.sampled_from([None, -14.0, 12.0]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, "constrained"]),
+)
+def test_titles_sit_where_the_producer_put_them_whatever_the_consumers_rc(
+    loc: str, y, x, pad, label_top: bool, ticks_top: bool, layout
+) -> None:
+    """Titles lifted above top labels and ticks, or placed by hand (``y``, ``x``), land where
+    they were, even when the consumer's own rcParams move titles (``axes.titley``)."""
+    import matplotlib
+
+    fig = Figure(figsize=(3.0, 2.4), dpi=80, layout=layout)
+    ax = fig.add_subplot()
+    ax.plot(range(10))
+    if label_top:
+        ax.xaxis.set_label_position("top")
+    if ticks_top:
+        ax.xaxis.tick_top()
+    ax.set_xlabel("X-label")
+    ax.set_title("a title", loc=loc, y=y, pad=pad, **({} if x is None else {"x": x}))
+    want = _pixels(fig)
+    with matplotlib.rc_context({"axes.titley": 1.0, "axes.titlepad": -14}):  # a consumer's own style
+        result = figwire.unpack(figwire.pack(fig, parts=["scene"]))
+    assert result.live, result.reason
+    wrong = np.abs(_pixels(result.figure) - want).max(axis=2) > 60
+    assert wrong.mean() < 0.002, f"{wrong.mean():.2%} of the pixels differ"

@@ -70,8 +70,9 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
             text = getattr(fig, name)(spec[name]["text"], **at)
             _style_text(text, spec[name], builder, f"figure.{name}")
     made: List[Any] = []
-    for i, axes in enumerate(spec.get("axes", [])):
-        made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
+    with matplotlib.rc_context({"axes.titley": None}):  # titles placed as by default; the scene says where not
+        for i, axes in enumerate(spec.get("axes", [])):
+            made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
     for j, node in enumerate(spec.get("artists", [])):
         build_artist(node, fig, None, builder, f"figure.artists[{j}]")
     layout = spec.get("layout", {})
@@ -202,7 +203,10 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
         _axis(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     for title in spec.get("titles", []):
-        text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"))
+        at = dict(zip("xy", title.get("xy", ())))
+        if title.get("autopos"):  # matplotlib places y, above the axes' decorations (axes.titley is None here)
+            at.pop("y", None)
+        text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"), **at)
         _style_text(text, _placed_by_matplotlib(title), builder, f"{where}.titles")
     for spine in spec.get("spines", []) if colorbar is None else ():
         _spine(ax, spine, builder, f"{where}.spines")

@@ -456,6 +456,7 @@ def _colorbar_box(ax: Any, fig: Any, box: Any) -> Dict[str, Any]:
 def _titles(ax: Any, place: Place) -> List[Node]:
     texts = dict(_private.side_titles(ax) or {}, center=ax.title)
     pad = _private.title_pad(ax)
+    auto = _private.title_autopos(ax)
     out = []
     for loc, title in texts.items():
         if title.get_text() and title.get_visible():
@@ -463,6 +464,9 @@ def _titles(ax: Any, place: Place) -> List[Node]:
             node["loc"] = loc
             if pad is not None:
                 node["pad"] = pad
+            node["xy"] = [float(v) for v in title.get_position()]
+            if auto is not False:
+                node["autopos"] = True
             out.append(node)
     return out
 

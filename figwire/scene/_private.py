@@ -47,6 +47,8 @@ PRIVATE_READS: Dict[str, str] = {
     "of it and a {value: label} dict (3.5 to 3.11), with no getter for the dict",
     "annotation_drawn": "Annotation._check_xy: whether an annotation is drawn at all (annotation_clip with an xy "
     "outside the axes hides it, arrow and text); no public form of the rule",
+    "title_autopos": "Axes._autotitlepos: whether matplotlib places the titles' y (set_title(y=...) turns it off); "
+    "no getter",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
 }
 
@@ -105,6 +107,12 @@ def linespacing(text: Any) -> Optional[float]:
 def title_pad(axes: Any) -> Optional[float]:
     """The title's offset in points (``Axes.set_title(pad=...)``)."""
     return float(axes.titleOffsetTrans.get_matrix()[1, 2]) * 72.0 / float(axes.figure.dpi)
+
+
+@_guarded
+def title_autopos(axes: Any) -> Optional[bool]:
+    """Whether matplotlib lifts ``axes``' titles above its decorations (None counts as yes)."""
+    return axes._autotitlepos is not False
 
 
 @_guarded

@@ -211,6 +211,10 @@ AXES_FIELDS = (
 TITLE_FIELDS = (
     SField("loc", "enum", True, "which title", choices=("left", "center", "right")),
     SField("pad", "num", False, "points between the axes and the title", range=(-1000.0, 1000.0)),
+    SField("xy", "num[2]", False, "position in axes fraction (scene 1.2)", range=_FRACTION),
+    SField(
+        "autopos", "bool", False, "matplotlib lifts the axes' titles above its decorations: ``xy``'s y is its (scene 1.2)"
+    ),
     *TEXT_FIELDS[:1],
     *TEXT_FIELDS[3:],
 )
