@@ -237,7 +237,8 @@ def _figure_artists(fig: Any, place: Place, axes: set, ranks: Dict[int, float]) 
             if hasattr(child, "subfigs") and hasattr(child, "axes") and child is not fig:
                 # a subfigure draws as a unit: its background, then its texts, legends and subfigures
                 if child.patch.get_visible():
-                    nodes.extend(_artist(child.patch, place, ranks[id(child.patch)], f"artists[{len(nodes)}]"))
+                    z = ranks.get(id(child.patch), float(child.get_zorder()))
+                    nodes.extend(_artist(child.patch, place, z, f"artists[{len(nodes)}]"))
                 walk(child)
                 continue
             nodes.extend(_artist(child, place, ranks.get(id(child)), f"artists[{len(nodes)}]"))
