@@ -25,6 +25,7 @@ from typing import Callable, Dict, List, Optional
 
 import pytest
 from gui_support import CANVAS, REPO, xvfb
+from proc_support import interruptible
 from ssh_support import free_port, sshd
 
 pytestmark = pytest.mark.gui
@@ -153,6 +154,7 @@ def _listen_to(
             env=_env(display, FIGWIRE_KEY=KEY),
             stdout=subprocess.PIPE,
             text=True,
+            preexec_fn=interruptible,
         )
         try:
             assert "listening on" in _lines(viewer, 1, 60)[0]

@@ -22,6 +22,7 @@ import pytest
 import zmq
 import zmq.asyncio
 from matplotlib.figure import Figure
+from proc_support import interruptible
 
 import figwire
 import figwire.zmq as fz
@@ -216,7 +217,9 @@ def test_push_pull_2000_figures_across_processes(tmp_path) -> None:
 
 def test_the_hub_fans_out_to_three_subscribers(ctx, tmp_path) -> None:
     front, back = f"ipc://{tmp_path}/front", f"ipc://{tmp_path}/back"
-    hub = subprocess.Popen([sys.executable, "-m", "figwire", "hub", front, back], stdout=subprocess.PIPE, text=True)
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "figwire", "hub", front, back], stdout=subprocess.PIPE, text=True, preexec_fn=interruptible
+    )
     try:
         assert "figwire hub" in hub.stdout.readline()
         ready, go = ctx.socket(zmq.PULL), ctx.socket(zmq.PUSH)
