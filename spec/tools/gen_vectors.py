@@ -2423,6 +2423,23 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
     twice = copy.deepcopy(with_legend)
     twice["figure"]["axes"][0]["artists"][1]["id"] = 0
     bad(cases, "artist-id-twice", "two artists of one axes with the same id", twice, error="malformed")
+    titles = [
+        {"loc": "left", "text": "placed by hand", "xy": [0.02, 0.85], "pad": 6.0},
+        {"loc": "center", "text": "lifted by matplotlib", "xy": [0.5, 1.0], "autopos": True},
+    ]
+    titled = scene_doc(
+        [axes_of(dict(LINE), titles=titles)],
+        suptitle={"text": "x chosen, y laid out", "xy": [0.01, 0.98], "ha": "left", "autopos": True},
+    )
+    titled["scene"] = "1.2"
+    ok(
+        cases,
+        "titles-placed",
+        "an axes title placed by hand (xy), one matplotlib lifts (autopos), a figure title whose x is kept",
+        titled,
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})]),
+        spec="§16.4",
+    )
     many_bands = copy.deepcopy(beside)
     many_bands["figure"]["axes"][2]["colorbar"]["boundaries"] = arr("<f8", (2000,), f8(*range(2000)), frame=1)
     bad(
