@@ -229,12 +229,17 @@ def test_a_colorbar_is_rebuilt_as_a_colorbar_that_looks_the_same(params) -> None
         close(f)
 
 
-def _colorbar_doc() -> dict:
+def _colorbar_figure() -> Figure:
+    """Two axes in a constrained layout, with one colorbar beside both."""
     fig = Figure(figsize=(4.0, 3.0), dpi=60, layout="constrained")
     axs = fig.subplots(1, 2)
     image = axs[1].imshow(np.arange(12.0).reshape(3, 4))
     fig.colorbar(image, ax=axs, extend="both")
-    return _doc(fig)
+    return fig
+
+
+def _colorbar_doc() -> dict:
+    return _doc(_colorbar_figure())
 
 
 def _colorbar_of(doc: dict) -> dict:
@@ -414,12 +419,9 @@ def test_a_consumer_that_does_not_know_legends_draws_the_legend_as_it_was() -> N
 
 
 def _colorbar_and_legend_doc() -> dict:
-    fig = Figure(figsize=(4.0, 3.0), dpi=60, layout="constrained")
-    axs = fig.subplots(1, 2)
-    image = axs[1].imshow(np.arange(12.0).reshape(3, 4))
-    fig.colorbar(image, ax=axs, extend="both")
-    axs[0].plot([0, 1], [0, 1], "o", label="a")
-    axs[0].legend()
+    fig = _colorbar_figure()
+    fig.axes[0].plot([0, 1], [0, 1], "o", label="a")
+    fig.axes[0].legend()
     return copy.deepcopy(_doc(fig))
 
 
