@@ -15,6 +15,7 @@ import matplotlib
 import matplotlib.backends.backend_agg
 import matplotlib.layout_engine
 import matplotlib.patheffects
+from matplotlib.figure import Figure
 import numpy as np
 import pytest
 from figures import BIG, CORPUS, SKIPPED, UNPICKLABLE, close
@@ -28,8 +29,6 @@ from figwire import _codec
 from figwire.scene import _private, check_scene, decode_scene, describe, draw_for_scene, encode_scene, rebuild
 from figwire.scene._describe import _all_axes
 
-#: What the scene does not carry in this version: the image is shown, with this reason.
-UNDESCRIBABLE = {"surface3d": "3d"}
 SCENE_PARTS = ["pickle", "scene", "image/png"]
 
 
@@ -70,10 +69,6 @@ def outcomes():
 def test_corpus_figure_is_live_by_scene_and_looks_the_same(name: str, outcomes) -> None:
     fig, frames, result = _scene_result(name)
     try:
-        if name in UNDESCRIBABLE:
-            assert result.tier == "image/png" and not result.live
-            assert UNDESCRIBABLE[name] in result.header.missing["scene"]
-            return
         assert result.live and result.tier == "scene", result.reason
         assert not result.authenticated and result.header.pickle is not None, "the pickle was there, and refused"
         score = ssim(rendered(result.figure), png_pixels(result.fallbacks["image/png"]))
@@ -85,13 +80,31 @@ def test_corpus_figure_is_live_by_scene_and_looks_the_same(name: str, outcomes) 
 
 
 def test_share_of_the_corpus_at_ssim_095(outcomes) -> None:
-    if len(outcomes) < len(FIGURES) - len(UNDESCRIBABLE):
+    if len(outcomes) < len(FIGURES):
         pytest.skip("runs after the per-figure tests")
     good = [n for n, (score, _) in outcomes.items() if score >= 0.95]
     assert len(good) / len(FIGURES) >= 0.95, sorted(set(outcomes) - set(good))
 
 
-@pytest.mark.parametrize("name", [n for n in FIGURES if n not in UNDESCRIBABLE])
+def test_a_third_party_projection_gets_the_image_and_the_reason() -> None:
+    """A projection the scene does not name runs code of its own: no scene, and says so."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.projections import register_projection
+
+    class Skewed(Axes):
+        name = "figwire_test_skewed"
+
+    register_projection(Skewed)
+    fig = Figure()
+    fig.add_subplot(projection="figwire_test_skewed").plot([0, 1], [1, 0])
+    frames = figwire.pack(fig, parts=SCENE_PARTS)
+    result = figwire.unpack(frames)
+    assert result.tier == "image/png" and not result.live
+    assert "figwire_test_skewed" in result.header.missing["scene"]
+
+
+@pytest.mark.parametrize("name", FIGURES)
 def test_rebuilt_figure_zooms_like_the_original(name: str) -> None:
     """Limits and ticks follow a zoom exactly as in the producer's own figure (same
     locator kind), except where the producer's ticks were fixed or custom
@@ -295,7 +308,7 @@ def _tight_hists():
     return fig
 
 
-@pytest.mark.parametrize("name", [n for n in FIGURES if n not in UNDESCRIBABLE] + ["tight hists"])
+@pytest.mark.parametrize("name", FIGURES + ["tight hists"])
 def test_the_checked_first_draw_leaves_no_trace(name: str) -> None:
     """The check's layout pass must not change what the caller's first draw shows: a layout
     engine is not a fixed point (a tight layout moved every axes of the gallery's
@@ -396,6 +409,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "labels_by_value": _private.labels_by_value(labelled.xaxis.get_major_formatter()),
         "annotation_drawn": _private.annotation_drawn(annotation),
         "title_autopos": _private.title_autopos(ax),
+        **_private_3d_answers(),
     }
     assert set(answers) == set(_private.PRIVATE_READS)
     assert all(callable(getattr(_private, name)) for name in answers)
@@ -405,6 +419,31 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     assert _private.annotation_drawn(outside) is False  # matplotlib draws neither its arrow nor its text
     for f in (fig, extra, mesh_fig):
         close(f)
+
+
+def _private_3d_answers() -> dict:
+    """The 3D private reads, on one of each artist mplot3d makes."""
+    fig = Figure()
+    ax = fig.add_subplot(projection="3d")
+    x, y = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 4))
+    surface = ax.plot_surface(x, y, x * y)
+    wires = ax.plot_wireframe(x, y, x * y + 1)
+    points = ax.scatter([0, 1], [1, 0], [0, 1], axlim_clip=True)
+    bar = ax.bar([0.5], [1.0], zs=0, zdir="y")[0]
+    contour = ax.contour(x, y, x * y, offset=-1)
+    label = ax.text(0, 0, 0, "t", zdir="x")
+    draw_for_scene(fig)
+    return {
+        "polys3d": _private.polys3d(surface),
+        "segments3d": _private.segments3d(wires),
+        "patch3d": _private.patch3d(bar),
+        "paths3d": _private.paths3d(contour),
+        "scatter3d": _private.scatter3d(points),
+        "text3d_direction": _private.text3d_direction(label),
+        "view3d": _private.view3d(ax),
+        "grid3d": _private.grid3d(ax.xaxis),
+        "axlim_clip": _private.axlim_clip(points),
+    }
 
 
 # -- properties: any change to a valid scene gives a figure that draws, or a FigwireError -------

@@ -24,15 +24,22 @@ from ._artists_common import common, stroke, style_of
 from ._place import Node, Place, as_color, geometry, path_fields, rgba_array
 from ._texts import text
 
-__all__ = ["PARTS", "describe_leaf", "norm_of"]
+__all__ = ["PARTS", "describe_leaf", "line_style", "norm_of", "unscaled_dashes"]
 
 
 # -- lines -------------------------------------------------------------------------
 def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     node = common(artist, place, zorder)
     space, xy = geometry(place, artist.get_transform(), artist.get_xydata())
+    node.update(type="line", xy=xy, space=space)
+    line_style(artist, node, len(xy), place)
+    return [node]
+
+
+def line_style(artist: Any, node: Node, count: int, place: Place) -> None:
+    """A line's colour, stroke, steps and markers (``count``: its points)."""
     alpha = artist.get_alpha()
-    node.update(type="line", xy=xy, space=space, color=as_color(artist.get_color(), alpha))
+    node["color"] = as_color(artist.get_color(), alpha)
     stroke(artist, node, _private.dash_pattern)
     node["drawstyle"] = artist.get_drawstyle()
     marker = artist.get_marker()
@@ -58,12 +65,11 @@ def line(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
         )
         every = artist.get_markevery()
         if every is not None:
-            indices = _markevery(every, len(xy))
+            indices = _markevery(every, count)
             if indices is None:
                 place.skip("line", f"markevery={every!r} is not carried: every point gets a marker")
             else:
                 node["markevery"] = indices
-    return [node]
 
 
 def _markevery(every: Any, n: int) -> Optional[np.ndarray]:
@@ -124,7 +130,7 @@ def collection(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]
     node["edgecolors"] = rgba_array(artist.get_edgecolor())
     widths = np.atleast_1d(np.asarray(artist.get_linewidth(), float))
     node["linewidths"] = widths
-    node["linestyles"] = [_unscaled(style, widths[i % len(widths)]) for i, style in enumerate(artist.get_linestyle())]
+    node["linestyles"] = unscaled_dashes(artist, widths)
     hatch = artist.get_hatch()
     if hatch:
         node["hatch"] = hatch
@@ -167,6 +173,11 @@ def _affine(matrix: np.ndarray) -> Any:
     from matplotlib.transforms import Affine2D
 
     return Affine2D(np.asarray(matrix, float))
+
+
+def unscaled_dashes(artist: Any, widths: np.ndarray) -> List[Dict[str, Any]]:
+    """A collection's dash pattern per path, as ``linestyles`` nodes."""
+    return [_unscaled(style, widths[i % len(widths)]) for i, style in enumerate(artist.get_linestyle())]
 
 
 def _unscaled(style: Any, width: float) -> Dict[str, Any]:

@@ -11,12 +11,13 @@ other failure propagates, and the caller shows the image instead of half a figur
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple, cast
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._build3d import BUILDERS_3D, grid_rc, set_view
 from ._build_artists import build_artist
 from ._colorbar import build_colorbar
 from ._legend import build_legend
@@ -74,7 +75,7 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
         for i, axes in enumerate(spec.get("axes", [])):
             made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
     for j, node in enumerate(spec.get("artists", [])):
-        build_artist(node, fig, None, builder, f"figure.artists[{j}]")
+        _build_node(node, fig, None, builder, f"figure.artists[{j}]")
     layout = spec.get("layout", {})
     if layout.get("once") and layout["engine"] == "tight":
         cells = [(ax, axes["position"]) for ax, axes in zip(made, spec.get("axes", [])) if "cell" in axes]
@@ -170,10 +171,13 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
         return _secondary(fig, spec, made, builder, where)
     colorbar = spec.get("colorbar")  # made by this matplotlib: its scale, limits and spines are its own
     if colorbar is None:
-        ax = _place(fig, spec, made, grids, kwargs)
+        with matplotlib.rc_context(cast(Any, grid_rc(spec) if projection == "3d" else {})):
+            ax = _place(fig, spec, made, grids, kwargs)
     else:
         ax = build_colorbar(fig, colorbar, made, lambda: _place(fig, spec, made, grids, kwargs))
     ax.set_autoscale_on(False)
+    if projection == "3d":
+        ax.set_autoscalez_on(False)
     if "box_aspect" in spec:
         builder.attempt(f"{where}.box_aspect", ax.set_box_aspect, spec["box_aspect"])
     if "anchor" in spec:
@@ -183,10 +187,12 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     ax.set_zorder(spec.get("zorder", 0.0))
     ax.set_facecolor(spec.get("facecolor", "white"))
     ax.patch.set_visible(spec.get("patch_visible", True))
-    ax.set_frame_on(spec.get("frame_on", True))
+    if callable(getattr(ax, "set_frame_on", None)):  # not on a 3D axes of matplotlib 3.11
+        ax.set_frame_on(spec.get("frame_on", True))
     ax.set_axisbelow({"true": True, "false": False, "line": "line"}[spec.get("axisbelow", "line")])
     ax.set_navigate(spec.get("navigate", True))
-    for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
+    names = (("xaxis", "x"), ("yaxis", "y"), ("zaxis", "z")) if projection == "3d" else (("xaxis", "x"), ("yaxis", "y"))
+    for name, axis_name in names:
         if colorbar is None:
             _scale(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     if projection == "polar":
@@ -200,7 +206,11 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     if projection not in _GEO and colorbar is None:  # geographic axes have fixed limits
         builder.attempt(f"{where}.xlim", ax.set_xlim, *spec["xlim"])
         builder.attempt(f"{where}.ylim", ax.set_ylim, *spec["ylim"])
-    for name, axis_name in (("xaxis", "x"), ("yaxis", "y")):
+    if projection == "3d":
+        if "zlim" in spec:
+            builder.attempt(f"{where}.zlim", ax.set_zlim, *spec["zlim"])
+        set_view(ax, spec, builder, where)
+    for name, axis_name in names:
         _axis(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     for title in spec.get("titles", []):
         at = dict(zip("xy", title.get("xy", ())))
@@ -226,7 +236,7 @@ def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, bui
         maker = node.get("drawn_by")
         if node["type"] == "legend" or (maker == "colorbar" and colorbar) or (maker == "legend" and legends):
             continue
-        artist = build_artist(node, fig, ax, builder, f"{where}.artists[{k}]")
+        artist = _build_node(node, fig, ax, builder, f"{where}.artists[{k}]")
         if "id" in node:
             built[node["id"]] = artist
     for k in legends:
@@ -238,7 +248,13 @@ def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, bui
         else:
             for j, node in enumerate(nodes[:k]):
                 if node.get("drawn_by") == "legend":
-                    build_artist(node, fig, ax, builder, f"{where}.artists[{j}]")
+                    _build_node(node, fig, ax, builder, f"{where}.artists[{j}]")
+
+
+def _build_node(node: Dict[str, Any], fig: Any, ax: Any, builder: Builder, where: str) -> Any:
+    """One artist node: a 3D one (the checker allows those in 3D axes only), or a 2D one."""
+    make = BUILDERS_3D.get(node["type"])
+    return build_artist(node, fig, ax, builder, where) if make is None else make(node, fig, ax, builder, where)
 
 
 def _secondary(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder, where: str) -> Any:
@@ -272,7 +288,7 @@ def _sampled(function: Dict[str, Any]) -> Tuple[Callable[[Any], Any], Callable[[
 
 def _scale(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str) -> None:
     scale = spec.get("scale", "linear")
-    setter = ax.set_xscale if name == "x" else ax.set_yscale
+    setter = getattr(ax, f"set_{name}scale")
     if scale == "linear":
         return
     if scale == "function":
@@ -300,10 +316,10 @@ def _extrapolated(v: Any, x: np.ndarray, y: np.ndarray) -> Any:
 
 
 def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str) -> None:
-    axis = ax.xaxis if name == "x" else ax.yaxis
+    axis = getattr(ax, f"{name}axis")
     axis.set_visible(spec.get("visible", True))
     if "label" in spec:
-        label = (ax.set_xlabel if name == "x" else ax.set_ylabel)(spec["label"]["text"], labelpad=spec.get("labelpad"))
+        label = getattr(ax, f"set_{name}label")(spec["label"]["text"], labelpad=spec.get("labelpad"))
         _style_text(label, _placed_by_matplotlib(spec["label"]), builder, f"{where}.label")
     if "label_position" in spec:
         position = spec["label_position"]
@@ -374,7 +390,7 @@ def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: 
         if flag in style:
             kwargs[f"label{side}"] = style[flag]
     builder.attempt(f"{where}.{which}.style", ax.tick_params, axis=name, which=which, **kwargs)
-    if "grid" in style:
+    if "grid" in style and ax.name != "3d":  # a 3D axes has one grid switch (its view3d's)
         ax.grid(style["grid"], which=which, axis=name)
 
 

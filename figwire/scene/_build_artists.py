@@ -6,20 +6,20 @@ from checked values and adds it to its axes (or the figure), in the node's space
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
-from matplotlib.collections import PathCollection, QuadMesh
+from matplotlib.collections import Collection, PathCollection, QuadMesh
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
+from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform
 
-__all__ = ["build_artist", "norm_from"]
+__all__ = ["apply_common", "attach", "build_artist", "collection_style", "line_kwargs", "norm_from", "patch_kwargs", "split_paths"]
 
 Node = Dict[str, Any]
 _MPL = tuple(int(p) for p in matplotlib.__version__.split(".")[:2])
@@ -46,6 +46,15 @@ def _path(spec: Node) -> Path:
                 _interpolation_steps=spec.get("interpolation_steps", 1))  # fmt: skip
 
 
+def split_paths(spec: Node) -> Tuple[List[np.ndarray], Optional[List[np.ndarray]]]:
+    """A checked path map's vertices, and codes if it has them, split by its ``lengths``."""
+    vertices = np.array(spec["vertices"], float)
+    codes = spec.get("codes")
+    bounds = np.cumsum([0, *(int(k) for k in spec.get("lengths", [len(vertices)]))])
+    parts = [vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return parts, None if codes is None else [np.array(codes[a:b], np.uint8) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def _paths(spec: Node) -> List[Path]:
     vertices = np.array(spec["vertices"], float)
     codes = spec.get("codes")
@@ -59,7 +68,7 @@ def _paths(spec: Node) -> List[Path]:
     return out
 
 
-def _common(artist: Any, node: Node) -> None:
+def apply_common(artist: Any, node: Node) -> None:
     artist.set_zorder(node.get("zorder", artist.get_zorder()))
     if "label" in node:
         artist.set_label(node["label"])
@@ -90,10 +99,17 @@ def _path_effect(spec: Node) -> List[Any]:
     return [effect, pe.Normal()] if spec.get("with_normal") else [effect]
 
 
-def _attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> Any:
+def attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]) -> Any:
     if ax is None:
         fig.add_artist(artist)
         artist.set_clip_on(False)
+        return artist
+    if ax.name == "3d" and isinstance(artist, (Collection, Patch)):
+        # a 3D axes projects every collection and patch it holds: a 2D one (a legend's
+        # frame, baked to axes fraction) is drawn by the figure, in the axes' box
+        fig.add_artist(artist)
+        artist.set_clip_on(node.get("clip", True))
+        artist.set_clip_box(ax.bbox)
         return artist
     add(artist)
     artist.set_clip_on(node.get("clip", True))
@@ -109,13 +125,20 @@ def _dashes(node: Node) -> Any:
 
 def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     xy = np.array(node["xy"], float)
+    line = Line2D(xy[:, 0], xy[:, 1], **line_kwargs(node, len(xy), _space(node.get("space", "data"), fig, ax)))
+    apply_common(line, node)
+    return attach(line, node, fig, ax, lambda a: ax.add_line(a))
+
+
+def line_kwargs(node: Node, count: int, transform: Any) -> Dict[str, Any]:
+    """A line node's style as ``Line2D`` takes it (``count``: its points)."""
     kwargs: Dict[str, Any] = {
         "color": node.get("color", "C0"),
         "linewidth": node.get("linewidth", 1.5),
         "linestyle": _dashes(node),
         "drawstyle": node.get("drawstyle", "default"),
         "antialiased": node.get("antialiased", True),
-        "transform": _space(node.get("space", "data"), fig, ax),
+        "transform": transform,
     }
     if "marker_path" in node:
         kwargs["marker"] = _path(node["marker_path"])
@@ -132,13 +155,11 @@ def _line(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         if key in node:
             kwargs[key] = node[key]
     if "markevery" in node:
-        kwargs["markevery"] = [int(i) for i in node["markevery"] if 0 <= i < len(xy)]
+        kwargs["markevery"] = [int(i) for i in node["markevery"] if 0 <= i < count]
     for key in ("capstyle", "joinstyle"):
         if key in node:
             kwargs[f"solid_{key}"] = kwargs[f"dash_{key}"] = node[key]
-    line = Line2D(xy[:, 0], xy[:, 1], **kwargs)
-    _common(line, node)
-    return _attach(line, node, fig, ax, lambda a: ax.add_line(a))
+    return kwargs
 
 
 def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
@@ -163,6 +184,13 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         **kwargs,
     )
     coll.set_transform(transform)
+    collection_style(coll, node, builder, where)
+    apply_common(coll, node)
+    return attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+
+
+def collection_style(coll: Any, node: Node, builder: Any, where: str) -> None:
+    """A collection node's dash patterns, hatch, caps and joins."""
     styles: Any = [
         (p["dashes"][0], p["dashes"][1:]) if p.get("dashes") else "solid" for p in node.get("linestyles", [])
     ]
@@ -173,8 +201,6 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     for key in ("capstyle", "joinstyle"):
         if key in node:
             builder.attempt(f"{where}.{key}", getattr(coll, f"set_{key}"), node[key])
-    _common(coll, node)
-    return _attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
 
 
 def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
@@ -188,8 +214,8 @@ def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         widths: Any = np.array(node["linewidths"], float)
         mesh.set_linewidth(widths)
     mesh.set_transform(_space("data", fig, ax))
-    _common(mesh, node)
-    return _attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+    apply_common(mesh, node)
+    return attach(mesh, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
 
 
 def norm_from(spec: Optional[Node]) -> Any:
@@ -247,8 +273,8 @@ def _image(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         image.set_alpha(node["alpha"])
     if node.get("space", "data") == "axes":
         image.set_transform(ax.transAxes)
-    _common(image, node)
-    return _attach(image, node, fig, ax, lambda a: ax.add_image(a))
+    apply_common(image, node)
+    return attach(image, node, fig, ax, lambda a: ax.add_image(a))
 
 
 #: What matplotlib called a setting before its current name: 3.10's "auto" interpolation
@@ -272,6 +298,17 @@ def _set_with_older_name(setter: Callable[[Any], Any], value: str, builder: Any,
 
 
 def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
+    kwargs = patch_kwargs(node, _space(node.get("space", "data"), fig, ax))
+    if "hatch_color" in node:
+        patch = _with_hatch_color(_path(node["path"]), kwargs, node["hatch_color"])
+    else:
+        patch = PathPatch(_path(node["path"]), **kwargs)
+    apply_common(patch, node)
+    return attach(patch, node, fig, ax, lambda a: ax.add_patch(a))
+
+
+def patch_kwargs(node: Node, transform: Any) -> Dict[str, Any]:
+    """A patch node's style as ``Patch`` takes it."""
     kwargs: Dict[str, Any] = {
         "facecolor": node.get("facecolor", "none"),
         "edgecolor": node.get("edgecolor", "none"),
@@ -279,17 +316,12 @@ def _patch(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         "linewidth": node.get("linewidth", 1.0),
         "linestyle": _dashes(node),
         "antialiased": node.get("antialiased", True),
-        "transform": _space(node.get("space", "data"), fig, ax),
+        "transform": transform,
     }
     for key in ("hatch", "capstyle", "joinstyle"):
         if key in node:
             kwargs[key] = node[key]
-    if "hatch_color" in node:
-        patch = _with_hatch_color(_path(node["path"]), kwargs, node["hatch_color"])
-    else:
-        patch = PathPatch(_path(node["path"]), **kwargs)
-    _common(patch, node)
-    return _attach(patch, node, fig, ax, lambda a: ax.add_patch(a))
+    return kwargs
 
 
 def _with_hatch_color(path: Path, kwargs: Dict[str, Any], color: Any) -> PathPatch:
@@ -308,8 +340,8 @@ def _text(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     x, y = node.get("xy", [0.0, 0.0])
     text = Text(x, y, node["text"], transform=_space(node.get("space", "data"), fig, ax))
     _style_text(text, node, builder, where)
-    _common(text, node)
-    return _attach(text, node, fig, ax, lambda a: ax.add_artist(a))
+    apply_common(text, node)
+    return attach(text, node, fig, ax, lambda a: ax.add_artist(a))
 
 
 _BUILDERS: Dict[str, Callable[..., None]] = {

@@ -21,6 +21,7 @@ from ._rules import (
     LEGEND_ENTRY_TEXTS,
     PATH_CODES,
     bad,
+    check_3d,
     check_cell,
     check_colorbar,
     check_ids,
@@ -33,6 +34,7 @@ from ._schema import (
     DEFAULT_SCENE_LIMITS,
     HATCH_CHARS,
     NODE_TYPES,
+    NODE_TYPES_3D,
     SCENE_FIELDS,
     SCENE_MAJORS,
     STRUCTS,
@@ -69,6 +71,7 @@ class _Checker:
             "enum": self._enum,
             "marker": self._marker,
             "xy": lambda v, w, f: self._array(v, w, "f", (None, 2)),
+            "xyz": lambda v, w, f: self._array(v, w, "f", (None, 3)),
             "vec": lambda v, w, f: self._vec(v, w, f),
             "ints": lambda v, w, f: self._array(v, w, "iu", (None,)),
             "codes": lambda v, w, f: self._codes(v, w),
@@ -176,7 +179,7 @@ class _Checker:
         if (
             value.dtype.kind == "f"
             and not np.isfinite(value).all()
-            and where.rsplit(".", 1)[-1] not in ("xy", "pixels", "vertices", "offsets")
+            and where.rsplit(".", 1)[-1] not in ("xy", "xyz", "pixels", "vertices", "offsets")
         ):
             raise bad(where, "must hold finite numbers")  # lines and images may hold NaN (gaps, bad pixels)
         return value
@@ -264,7 +267,7 @@ class _Checker:
                 raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
             if not isinstance(node, dict) or not isinstance(node.get("type"), str):
                 raise bad(here, "must be a map with a str 'type'")
-            if node["type"] in ("text", "legend"):  # each text is laid out on every draw: far dearer than a point
+            if node["type"] in ("text", "text3d", "legend"):  # each text is laid out on every draw: far dearer than a point
                 labels = node.get("labels") if node["type"] == "legend" else None
                 # a legend: its title, and per entry a label, a handle and their packing (measured: 3.5 texts)
                 self.texts += 1 + LEGEND_ENTRY_TEXTS * len(labels) if isinstance(labels, list) else 1
@@ -306,6 +309,8 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         raise bad("figure.layout.subplotpars", "must have left < right, bottom < top and no negative spacing")
     if any(node["type"] == "legend" for node in figure.get("artists", [])):
         raise bad("figure.artists", "holds a legend node (a legend node belongs to an axes)")
+    if any(node["type"] in NODE_TYPES_3D for node in figure.get("artists", [])):
+        raise bad("figure.artists", "holds a 3D node (a 3D node belongs to a 3D axes)")
     markers = 0.0
     for i, axes in enumerate(figure.get("axes", [])):
         for share in ("sharex", "sharey"):
@@ -317,14 +322,15 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         for box in ("position", "original_position"):
             if box in axes and min(axes[box][2:]) < 0:
                 raise bad(f"figure.axes[{i}].{box}", "has a negative width or height")
+        check_3d(axes, f"figure.axes[{i}]")
         if "cell" in axes:
             check_cell(axes["cell"], figure.get("gridspecs", []), f"figure.axes[{i}].cell")
         if "colorbar" in axes:
             check_colorbar(axes["colorbar"], figure["axes"], i, limits)
         markers += check_ids(axes.get("artists", []), f"figure.axes[{i}].artists", figure["dpi"])
-        functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis")]
+        functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis", "zaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
-        for name in ("xaxis", "yaxis"):
+        for name in ("xaxis", "yaxis", "zaxis"):
             ticks = [axes.get(name, {}).get(w) for w in ("major", "minor")]
             for t in ticks:
                 if t is not None and len(t["labels"]) != len(t["locs"]):

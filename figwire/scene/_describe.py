@@ -7,7 +7,7 @@ drawn positions (the consumer does not re-run layout), artists are written in th
 own coordinate space or baked (``_artists``), ticks as a snapshot of the recorded view
 with the kind of locator and formatter that takes over after a pan or zoom.
 
-A figure the scene has no form for (3D axes, a third-party projection) raises
+A figure the scene has no form for (a third-party projection) raises
 ``Undescribable``; the producer then leaves the scene out and says why.
 """
 
@@ -22,6 +22,7 @@ from matplotlib.text import Text
 from . import Undescribable, _private
 from ._artists import PARTS, describe_leaf
 from ._colorbar import describe_colorbar, placement
+from ._describe3d import describe_leaf3d, describe_view, is_3d
 from ._describe_axis import describe_axis
 from ._legend import describe_legend
 from ._order import draw_ranks, has_subfigures
@@ -256,7 +257,7 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
     if arrow is not None or hasattr(artist, "xyann"):  # an annotation: drawn whole or not at all
         if _private.annotation_drawn(artist) is False:
             return []
-    leaf = describe_leaf(artist, place, zorder)
+    leaf = describe_leaf3d(artist, place, zorder) if is_3d(artist) else describe_leaf(artist, place, zorder)
     if leaf is not None and arrow is not None and arrow.get_visible():  # its arrow first, then its text
         leaf = _artist(arrow, place, float(artist.get_zorder()) if zorder is None else zorder, where) + leaf
     if leaf is not None:
@@ -298,14 +299,16 @@ def _axes(
         "ylim": [float(v) for v in ax.get_ylim()],
         "facecolor": as_color(ax.patch.get_facecolor()),
         "patch_visible": bool(ax.patch.get_visible()),
-        "frame_on": bool(ax.get_frame_on()),
+        "frame_on": bool(ax.get_frame_on()) if callable(getattr(ax, "get_frame_on", None)) else True,
         "axis_on": bool(ax.axison),
         "axisbelow": {True: "true", False: "false"}.get(ax.get_axisbelow(), "line"),
         "zorder": float(ax.get_zorder()),
         "navigate": bool(ax.get_navigate()),
     }
     owned: set = set()
-    if colorbar is None:
+    if ax.name == "3d":
+        out.update(_box3d(ax, fig))
+    elif colorbar is None:
         out.update(_aspect(ax, fig))
     else:
         out["colorbar"], owned, box = colorbar
@@ -335,6 +338,8 @@ def _axes(
         }
     out["xaxis"] = describe_axis(ax.xaxis, ax, place)
     out["yaxis"] = describe_axis(ax.yaxis, ax, place)
+    if ax.name == "3d":
+        out.update(describe_view(ax, place))
     out["titles"] = _titles(ax, place)
     out["spines"] = _spines(ax, place)
     skip = {*ax.spines.values(), ax.xaxis, ax.yaxis, ax.title, ax.patch, *getattr(ax, "child_axes", ())}
@@ -442,6 +447,14 @@ def _aspect(ax: Any, fig: Any) -> Dict[str, Any]:
         bounds = fig.transFigure.inverted().transform_bbox(original)
         out["original_position"] = bounds_of(bounds)
     return out
+
+
+def _box3d(ax: Any, fig: Any) -> Dict[str, Any]:
+    """A 3D axes' box before it is squared (its own ``apply_aspect`` squares it again)."""
+    from matplotlib.transforms import TransformedBbox
+
+    original = TransformedBbox(ax.get_position(original=True), ax.figure.transSubfigure)
+    return {"original_position": bounds_of(fig.transFigure.inverted().transform_bbox(original)), "anchor": anchor_of(ax.get_anchor())}
 
 
 def _colorbar_box(ax: Any, fig: Any, box: Any) -> Dict[str, Any]:

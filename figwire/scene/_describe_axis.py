@@ -60,7 +60,7 @@ def describe_axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
             if isinstance(value, (int, float)) and not isinstance(value, bool) and scale != "linear":
                 out[key] = float(value)
     else:  # function scales and third-party ones: the transform sampled over the view
-        lo, hi = sorted(ax.get_xlim() if name == "x" else ax.get_ylim())
+        lo, hi = sorted(getattr(ax, f"get_{name}lim")())
         x = np.linspace(lo, hi, 512)
         with np.errstate(all="ignore"):
             y = np.asarray(transform.transform(x), float)
@@ -73,7 +73,8 @@ def describe_axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
     label = axis.get_label()
     if label.get_text():
         out["label"] = text_style(label, place)
-    out["label_position"] = axis.get_label_position()
+    if ax.name != "3d":  # a 3D axis places its label itself (3.9 names its choices differently)
+        out["label_position"] = axis.get_label_position()
     if ax.name == "rectilinear":
         out["length"] = float((ax.bbox.width if name == "x" else ax.bbox.height) / ax.figure.dpi)
     out["labelpad"] = float(axis.labelpad)

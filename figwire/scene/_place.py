@@ -35,6 +35,8 @@ class Place:
 
     def spaces(self) -> List[Tuple[str, Any]]:
         out = [("figure", self.figure.transFigure)]
+        if self.axes is not None and self.axes.name == "3d":  # its data space is 3D: 2D artists are baked
+            return [("axes", self.axes.transAxes)] + out
         if self.axes is not None:
             ax = self.axes
             out = [

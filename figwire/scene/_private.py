@@ -50,6 +50,20 @@ PRIVATE_READS: Dict[str, str] = {
     "title_autopos": "Axes._autotitlepos: whether matplotlib places the titles' y (set_title(y=...) turns it off); "
     "no getter",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
+    # 3D (mplot3d keeps an artist's 3D geometry only in private attributes; its getters give the last projection)
+    "polys3d": "Poly3DCollection._vec/_segslices (3.5 to 3.10) or _faces/_invalid_vertices (3.11), _codes3d, "
+    "_sort_zpos, _zsortfunc, _facecolor3d, _edgecolor3d: the polygons in data space, how they are depth-sorted, "
+    "their colours in their own order",
+    "segments3d": "Line3DCollection._segments3d: the segments in data space (get_segments gives the projection)",
+    "patch3d": "Patch3D._segment3d (and PathPatch3D._code3d): a 3D patch's outline in data space",
+    "paths3d": "Collection3D._3dverts_codes (3.8+, contours in 3D axes): each path in data space, with its codes",
+    "scatter3d": "Path3DCollection._offsets3d/_sizes3d/_linewidths3d/_edgecolors: the points in data space, in "
+    "their own order (the getters give them depth-sorted and shaded after a draw), and edges drawn as the faces",
+    "text3d_direction": "Text3D._dir_vec: the direction a 3D text runs along (zdir)",
+    "view3d": "Axes3D._vertical_axis, _focal_length (_projection on 3.5), _axis3don, _draw_grid: the camera's "
+    "up axis and lens, whether the axes are drawn, whether the grid is (no getters)",
+    "grid3d": "Axis3D._axinfo['grid']: a 3D axis' grid colour, width and style (set from rcParams when it is made)",
+    "axlim_clip": "the _axlim_clip of a 3D artist (3.10+): clipped to the axes' view limits in data space",
 }
 
 
@@ -304,3 +318,83 @@ def labels_by_value(formatter: Any) -> Optional[Dict[Any, Any]]:
 def annotation_drawn(annotation: Any) -> Optional[bool]:
     """Whether matplotlib draws ``annotation`` (its arrow and its text) at all."""
     return bool(annotation._check_xy(None))
+
+
+# -- 3D ----------------------------------------------------------------------------
+def _xyz(points: Any) -> np.ndarray:
+    """Points as a float (n, 3) array, masked entries as NaN."""
+    arr: Any = np.ma.filled(np.ma.asarray(points, float), np.nan)
+    return np.asarray(arr, float).reshape(-1, 3)
+
+
+@_guarded
+def polys3d(collection: Any) -> Optional[Tuple[list, Optional[list], Optional[float], Optional[str], Any, Any]]:
+    """``(polygons as (n, 3) arrays, codes per polygon or None, sort_zpos, zsort, face colours, edge colours)``
+    of a Poly3DCollection; the colours in the polygons' order, shading applied (the getters give them depth-sorted)."""
+    if hasattr(collection, "_faces"):  # 3.11
+        faces = np.asarray(collection._faces, float)
+        invalid = np.broadcast_to(np.asarray(collection._invalid_vertices, bool), faces.shape[:2])
+        polys = [face[~bad] for face, bad in zip(faces, invalid)]
+    else:
+        vec = np.asarray(collection._vec, float)
+        polys = [vec[:3, sl].T for sl in collection._segslices]
+    codes = getattr(collection, "_codes3d", None)
+    codes = None if codes is None else [None if c is None else np.asarray(c, np.uint8) for c in codes]
+    zsort = {np.average: "average", np.mean: "average", np.min: "min", np.max: "max"}.get(collection._zsortfunc)
+    zpos = collection._sort_zpos
+    faces, edges = collection._facecolor3d, collection._edgecolor3d
+    return [_xyz(p) for p in polys], codes, None if zpos is None else float(zpos), zsort, faces, edges
+
+
+@_guarded
+def segments3d(collection: Any) -> Optional[list]:
+    return [_xyz(s) for s in collection._segments3d]
+
+
+@_guarded
+def patch3d(patch: Any) -> Optional[Tuple[np.ndarray, Optional[np.ndarray]]]:
+    codes = getattr(patch, "_code3d", None)
+    return _xyz(patch._segment3d), None if codes is None else np.asarray(codes, np.uint8)
+
+
+@_guarded
+def paths3d(collection: Any) -> Optional[list]:
+    return [(_xyz(vs), None if codes is None else np.asarray(codes, np.uint8)) for vs, codes in collection._3dverts_codes]
+
+
+@_guarded
+def scatter3d(collection: Any) -> Optional[Tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
+    """``(points, sizes, linewidths, edges are the faces)`` of a 3D scatter, in its own order."""
+    xs, ys, zs = collection._offsets3d
+    n = len(np.atleast_1d(xs))
+    xyz = _xyz(np.column_stack([np.broadcast_to(np.ma.filled(np.ma.asarray(v, float), np.nan), n) for v in (xs, ys, zs)]))
+    face = isinstance(collection._edgecolors, str) and collection._edgecolors == "face"
+    sizes = np.atleast_1d(np.asarray(collection._sizes3d, float))
+    widths = np.atleast_1d(np.asarray(getattr(collection, "_linewidths3d", collection.get_linewidth()), float))
+    return xyz, sizes, widths, face
+
+
+@_guarded
+def text3d_direction(text: Any) -> Optional[Tuple[float, float, float]]:
+    x, y, z = (float(v) for v in np.asarray(text._dir_vec, float).reshape(3))
+    return x, y, z
+
+
+@_guarded
+def view3d(axes: Any) -> Optional[Tuple[int, Optional[float], bool, bool]]:
+    """``(vertical axis index, focal length (inf: orthographic; None: perspective of 3.5), axes drawn, grid drawn)``."""
+    focal = getattr(axes, "_focal_length", None)
+    if focal is None and getattr(axes, "_projection", None) is not None:  # 3.5: a projection function
+        focal = float("inf") if axes._projection.__name__.startswith("ortho") else None
+    return int(axes._vertical_axis), None if focal is None else float(focal), bool(axes._axis3don), bool(axes._draw_grid)
+
+
+@_guarded
+def grid3d(axis: Any) -> Optional[Dict[str, Any]]:
+    return dict(axis._axinfo["grid"])
+
+
+@_guarded
+def axlim_clip(artist: Any) -> Optional[bool]:
+    clip = artist._axlim_clip
+    return clip if isinstance(clip, bool) else None

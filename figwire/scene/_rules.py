@@ -12,11 +12,11 @@ import numpy as np
 
 from .._errors import DecodeError, LimitExceededError
 from .._spec import ErrorCode
-from ._schema import SceneLimits
+from ._schema import NODE_TYPES_3D, SceneLimits
 from ._vocab import _POSITIVE_SIZE
 
 __all__ = [
-    "CLOSEPOLY", "LEGEND_ENTRY_TEXTS", "PATH_CODES", "bad", "check_cell", "check_colorbar", "check_ids",
+    "CLOSEPOLY", "LEGEND_ENTRY_TEXTS", "LEGEND_ENTRY_TYPES", "LINETO", "MOVETO", "PATH_CODES", "bad", "check_3d", "check_cell", "check_colorbar", "check_ids",
     "check_multiple", "glyph_pixels", "marker_points", "nested_rules", "MAX_MARKER_POINTS",
 ]  # fmt: skip
 
@@ -35,10 +35,26 @@ def check_multiple(axes: Dict[str, Any], name: str, limits: SceneLimits, where: 
     base = axes.get(name, {}).get("locator_base")
     if base is None:
         return
-    lo, hi = axes["xlim" if name == "xaxis" else "ylim"]
+    view = axes.get({"xaxis": "xlim", "yaxis": "ylim", "zaxis": "zlim"}[name])
+    if view is None:
+        raise bad(where, "has a multiple locator but no view limits")
+    lo, hi = view
     ticks = abs(hi - lo) / base
     if ticks > limits.max_ticks:
         raise LimitExceededError(f"{where} ticks of its multiple locator", int(min(ticks, 1e18)), limits.max_ticks)
+
+
+def check_3d(axes: Dict[str, Any], where: str) -> None:
+    """3D nodes belong to 3D axes, which are placed by hand or in a grid cell: never a
+    colorbar, a secondary axis, a twin or an inset (mplot3d has none of those)."""
+    if axes.get("projection") == "3d":
+        for name in ("colorbar", "secondary", "twin", "inset", "polar"):
+            if name in axes:
+                raise bad(f"{where}.{name}", "is not a field a 3D axes may have")
+        return
+    for k, node in enumerate(axes.get("artists", [])):
+        if node["type"] in NODE_TYPES_3D:
+            raise bad(f"{where}.artists[{k}]", "is a 3D node in an axes that is not 3D")
 
 
 def check_cell(cell: Dict[str, Any], grids: List[Dict[str, Any]], where: str) -> None:
@@ -109,21 +125,23 @@ def check_ids(nodes: List[Dict[str, Any]], where: str, dpi: float) -> float:
             if len(node["labels"]) != len(node["entries"]):
                 raise bad(f"{where}[{k}]", "is a legend without one label per entry")
             entries = [ids.get(e) for e in node["entries"]]
-            if any(e is None or e["type"] not in ("line", "patch", "collection") for e in entries):
-                raise bad(f"{where}[{k}].entries", "must name earlier lines, patches or collections of its axes")
+            if any(e is None or e["type"] not in LEGEND_ENTRY_TYPES for e in entries):
+                raise bad(f"{where}[{k}].entries", "must name earlier lines, patches, collections or 3D lines or points of its axes")
             scale = node.get("markerscale", 1.0)
             for entry in entries:
                 assert entry is not None
                 size = scale * marker_points(entry)
                 if size > MAX_MARKER_POINTS:
                     raise bad(f"{where}[{k}].markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
-                count = node.get("scatterpoints" if entry["type"] == "collection" else "numpoints", 1)
+                count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
                 pixels += count * (size * dpi / 72.0) ** 2
     return pixels
 
 
 #: The largest marker a scene may draw, in points (the tables' bound on a marker size).
 MAX_MARKER_POINTS = _POSITIVE_SIZE[1]
+#: Node types a legend may list: what gets the same legend handler on any consumer.
+LEGEND_ENTRY_TYPES = ("line", "patch", "collection", "line3d", "points3d")
 #: Texts a legend entry counts as (its label, its handle and their packing cost about 3.5).
 LEGEND_ENTRY_TEXTS = 4
 
@@ -131,7 +149,7 @@ LEGEND_ENTRY_TEXTS = 4
 def marker_points(node: Dict[str, Any]) -> float:
     """The marker size, in points, a legend entry draws its handle with (a scatter's
     sizes are areas; matplotlib's default marker size is 6)."""
-    if node["type"] == "line":
+    if node["type"] in ("line", "line3d"):
         return float(node.get("markersize", 6.0))
     sizes = node.get("sizes")
     return float(np.sqrt(np.max(sizes))) if isinstance(sizes, np.ndarray) and sizes.size else 6.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
+from ._schema3d import NODE_TYPES_3D, STRUCTS_3D
 from ._schema_artists import (
     ARTIST_FIELDS,
     BBOX_FIELDS,
@@ -50,6 +51,7 @@ from ._vocab import (
 #: What other modules (the checker, the spec's table renderer) read from here.
 __all__ = [
     "ARRAY_DTYPES", "ARRAY_TAG", "ARTIST_FIELDS", "DEFAULT_SCENE_LIMITS", "GLYPH_SPACES", "HATCH_CHARS", "NODE_TYPES",
+    "NODE_TYPES_3D",
     "PROJECTIONS", "SCENE_FIELDS", "SCENE_MAJORS", "SCENE_OOB_THRESHOLD", "SCENE_VERSION", "STRUCTS", "SUBPLOTPARS",
     "TIGHT_TOLERANCE", "SceneLimits", "SField",
 ]  # fmt: skip
@@ -185,8 +187,11 @@ AXES_FIELDS = (
     SField("projection", "enum", False, "projection (default rectilinear)", choices=PROJECTIONS),
     SField("xlim", "num[2]", True, "x view limits (order gives inversion)", range=_DATA),
     SField("ylim", "num[2]", True, "y view limits", range=_DATA),
+    SField("zlim", "num[2]", False, "3d: z view limits (scene 1.3)", range=_DATA),
     SField("xaxis", "axis", False, "x axis"),
     SField("yaxis", "axis", False, "y axis"),
+    SField("zaxis", "axis", False, "3d: z axis (scene 1.3)"),
+    SField("view3d", "view3d", False, "3d: the camera, the box and the panes (scene 1.3)"),
     SField("facecolor", "color", False, "background"),
     SField("patch_visible", "bool", False, "background drawn"),
     SField("frame_on", "bool", False, "spines and background drawn"),
@@ -374,6 +379,7 @@ STRUCTS: Dict[str, Tuple[SField, ...]] = {
     "dashpattern": DASHPATTERN_FIELDS,
     "patheffect": PATHEFFECT_FIELDS,
     "skip": SKIP_FIELDS,
+    **STRUCTS_3D,
 }
 
 #: Artist node types (the ``type`` field of a ``nodes`` entry), each with its own fields
@@ -386,6 +392,7 @@ NODE_TYPES: Dict[str, Tuple[SField, ...]] = {
     "patch": PATCH_FIELDS,
     "text": TEXT_FIELDS,
     "legend": LEGEND_FIELDS,
+    **NODE_TYPES_3D,
 }
 
 

@@ -7,7 +7,8 @@ Wire types (the spec's names):
   ``name`` (a short identifier: at most 64 chars, no path separators), ``color`` (4 nums in
   [0, 1]), ``num[k]`` (k nums), ``nums`` (a list of nums), ``names`` (a list of names);
 * ``enum`` (one of the field's ``choices``), ``marker`` (a matplotlib marker code);
-* array types, carried as array references (§16.3): ``xy`` (float, shape (n, 2)), ``vec``
+* array types, carried as array references (§16.3): ``xy`` (float, shape (n, 2)), ``xyz``
+  (float, (n, 3)), ``vec``
   (float, (n,)), ``ints`` (integer, (n,)), ``codes`` (uint8 path codes, (n,)), ``rgba``
   (float in [0, 1] or uint8, (n, 4)), ``mesh`` (float, (m, n, 2)), ``pixels`` (an image:
   numeric (m, n), or (m, n, 3|4) float in [0, 1] or uint8), ``mask`` (bool, like ``pixels``);
@@ -22,7 +23,7 @@ from typing import Optional, Tuple
 
 #: The scene format version this implementation writes; a consumer reads any minor of
 #: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
-SCENE_VERSION: Tuple[int, int] = (1, 2)
+SCENE_VERSION: Tuple[int, int] = (1, 3)
 SCENE_MAJORS = frozenset({1})
 
 #: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
@@ -31,7 +32,7 @@ SPACES = ("data", "axes", "figure", "xaxis", "yaxis")
 GLYPH_SPACES = SPACES + ("points",)
 
 #: Axes projections a consumer rebuilds: matplotlib's own, no third-party code.
-PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide")
+PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide", "3d")
 
 SCALES = ("linear", "log", "symlog", "logit", "asinh", "function")
 #: How a consumer places ticks after a pan or zoom (the recorded ticks hold until then).
