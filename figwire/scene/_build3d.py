@@ -51,6 +51,8 @@ def set_view(ax: Any, spec: Node, builder: Any, where: str) -> None:
         builder.attempt(f"{where}.view3d.focal_length", ax.set_proj_type, "persp", focal_length=view["focal_length"])
     if "box_aspect" in view:
         builder.attempt(f"{where}.view3d.box_aspect", ax.set_box_aspect, view["box_aspect"], zoom=view.get("zoom", 1.0))
+    if "autoscale" in view and "datalim" in view:
+        _autoscale(ax, view["autoscale"], view["datalim"], view.get("margins"))
     ax.computed_zorder = view.get("computed_zorder", True)
     ax.grid(view.get("grid", True))
     for axis, pane in zip((ax.xaxis, ax.yaxis, ax.zaxis), view.get("panes", [])):
@@ -63,6 +65,19 @@ def set_view(ax: Any, spec: Node, builder: Any, where: str) -> None:
             axis.line.set_color(tuple(pane["line_color"]))
         if "line_width" in pane:
             axis.line.set_linewidth(pane["line_width"])
+
+
+def _autoscale(ax: Any, flags: Any, datalim: Any, margins: Any) -> None:
+    """Limits the producer's matplotlib chose from the data, chosen by this one from the
+    same data and margins (its own padding), then frozen as every scene axes is."""
+    x0, x1, y0, y1, z0, z1 = datalim
+    if margins is not None:
+        ax.margins(*margins)
+    for on, setter in zip(flags, (ax.set_autoscalex_on, ax.set_autoscaley_on, ax.set_autoscalez_on)):
+        setter(on >= 0.5)
+    ax.auto_scale_xyz([x0, x1], [y0, y1], [z0, z1], had_data=False)
+    ax.set_autoscale_on(False)
+    ax.set_autoscalez_on(False)
 
 
 def _clipped(make: Callable[..., Any], node: Node, builder: Any, where: str, *args: Any, **kwargs: Any) -> Any:

@@ -57,6 +57,7 @@ def describe_view(ax: Any, place: Place) -> Dict[str, Any]:
     if box.shape == (3,) and np.isfinite(box).all() and box.min() > 0:
         view["box_aspect"] = [float(v) for v in box / box.max()]
         view["zoom"] = float(np.clip(np.linalg.norm(box) / _default_box_size(), 1e-3, 1e3))
+    view.update(_autoscaled(ax))
     view["computed_zorder"] = bool(getattr(ax, "computed_zorder", True))
     view["grid"] = grid
     view["panes"] = [_pane(axis) for axis in (ax.xaxis, ax.yaxis, ax.zaxis)]
@@ -66,6 +67,23 @@ def describe_view(ax: Any, place: Place) -> Dict[str, Any]:
         "view3d": view,
         "axis_on": drawn,
     }
+
+
+def _autoscaled(ax: Any) -> Dict[str, Any]:
+    """Which limits matplotlib chose from the data, the data's intervals and the margins:
+    3.9 changed how it pads them (a view margin on top of the margins), so a consumer
+    makes such limits its own way, as its own copy of the figure would have them (limits
+    the user set are kept as they are)."""
+    flags = [bool(ax.get_autoscalex_on()), bool(ax.get_autoscaley_on()), bool(ax.get_autoscalez_on())]
+    intervals = [ax.xy_dataLim.intervalx, ax.xy_dataLim.intervaly, ax.zz_dataLim.intervalx]
+    data = np.asarray(intervals, float).ravel()
+    if not any(flags) or not np.isfinite(data).all() or np.abs(data).max() > 1e300:
+        return {}
+    margins = [float(m) for m in ax.margins()]
+    out = {"autoscale": [float(f) for f in flags], "datalim": [float(v) for v in data]}
+    if len(margins) == 3 and all(-0.49 <= m <= 100.0 for m in margins):
+        out["margins"] = margins
+    return out
 
 
 def _pane(axis: Any) -> Node:
