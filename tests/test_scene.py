@@ -15,10 +15,10 @@ import matplotlib
 import matplotlib.backends.backend_agg
 import matplotlib.layout_engine
 import matplotlib.patheffects
-from matplotlib.figure import Figure
 import numpy as np
 import pytest
 from figures import BIG, CORPUS, SKIPPED, UNPICKLABLE, close
+from matplotlib.figure import Figure
 from PIL import Image
 from scene_support import ssim as support_ssim
 from scene_support import zoom_problems

@@ -213,8 +213,12 @@ def test_scene(case: Dict[str, Any]) -> None:
     draw_for_scene(fig)
     expected = case["expected"]
     assert len(skipped) == expected["skipped"], skipped
-    kinds = {"line": Line2D, "mesh": QuadMesh, "collection": Collection, "image": AxesImage, "patch": Patch, "text": Text,
-             "legend": Legend}  # fmt: skip
+    from mpl_toolkits.mplot3d import art3d
+
+    kinds = [("line3d", art3d.Line3D), ("points3d", art3d.Path3DCollection), ("polys3d", art3d.Poly3DCollection),
+             ("lines3d", art3d.Line3DCollection), ("patch3d", art3d.Patch3D), ("text3d", art3d.Text3D),
+             ("line", Line2D), ("mesh", QuadMesh), ("collection", Collection), ("image", AxesImage), ("patch", Patch),
+             ("text", Text), ("legend", Legend)]  # fmt: skip; the first class an artist is an instance of names it
     assert len(fig.axes) == len(expected["axes"])
     colorbars = {c["axes"]: c for c in expected.get("colorbars", [])}
     for i, (ax, want) in enumerate(zip(fig.axes, expected["axes"])):
@@ -225,11 +229,11 @@ def test_scene(case: Dict[str, Any]) -> None:
             assert list(ax._colorbar_info["parents"]) == parents
             continue
         built = [a for a in ax.get_children() if a not in (ax.title, ax._left_title, ax._right_title, ax.patch, *ax.spines.values())]
-        counts = {}
-        for name, cls in kinds.items():
-            n = sum(isinstance(a, cls) and not (name == "collection" and isinstance(a, QuadMesh)) for a in built)
-            if n:
-                counts[name] = n
+        counts: dict = {}
+        for artist in built:
+            name = next((name for name, cls in kinds if isinstance(artist, cls)), None)
+            if name is not None:
+                counts[name] = counts.get(name, 0) + 1
         assert counts == want["artists"]
     if "first_line" in expected:
         line = next(a for ax in fig.axes for a in ax.lines)

@@ -18,7 +18,16 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.transforms import IdentityTransform
 
-from ._build_artists import _OFFSET_KW, _paths, apply_common, collection_style, line_kwargs, patch_kwargs, split_paths
+from ._build_artists import (
+    _OFFSET_KW,
+    _paths,
+    apply_common,
+    collection_style,
+    colors_of,
+    line_kwargs,
+    patch_kwargs,
+    split_paths,
+)
 
 __all__ = ["BUILDERS_3D", "grid_rc", "set_view"]
 
@@ -86,14 +95,9 @@ def _clipped(make: Callable[..., Any], node: Node, builder: Any, where: str, *ar
     if node.get("axlim_clip"):
         try:
             return make(*args, axlim_clip=True, **kwargs)
-        except TypeError:
+        except (TypeError, AttributeError):  # "unexpected keyword", "no property 'axlim_clip'"
             builder.skipped.append((f"{where}.axlim_clip", f"not supported by matplotlib {matplotlib.__version__}"))
     return make(*args, **kwargs)
-
-
-def _colors(node: Node, key: str) -> Any:
-    colors = node.get(key)
-    return np.array(colors, float) if colors is not None and len(colors) else "none"
 
 
 def _line3d(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
@@ -117,8 +121,8 @@ def _points3d(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         _paths(node["paths"]),
         sizes=np.array(node.get("sizes", [36.0]), float),
         offsets=xyz[:, :2],
-        facecolors=_colors(node, "facecolors"),
-        edgecolors="face" if node.get("edges_as_faces") else _colors(node, "edgecolors"),
+        facecolors=colors_of(node, "facecolors"),
+        edgecolors="face" if node.get("edges_as_faces") else colors_of(node, "edgecolors"),
         linewidths=np.array(node.get("linewidths", [1.0]), float),
         **{_OFFSET_KW: ax.transData},
     )
@@ -144,7 +148,7 @@ def _polys3d(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     from mpl_toolkits.mplot3d import art3d
 
     polys, codes = split_paths(node["polygons"])
-    kwargs = {"facecolors": _colors(node, "facecolors"), "edgecolors": _colors(node, "edgecolors")}
+    kwargs = {"facecolors": colors_of(node, "facecolors"), "edgecolors": colors_of(node, "edgecolors")}
     coll = _clipped(art3d.Poly3DCollection, node, builder, where, polys, zsort=node.get("zsort", "average"), **kwargs)
     if codes is not None:
         coll.set_verts_and_codes(polys, codes)
@@ -160,7 +164,7 @@ def _lines3d(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     from mpl_toolkits.mplot3d import art3d
 
     segments, _ = split_paths(node["segments"])
-    coll = _clipped(art3d.Line3DCollection, node, builder, where, segments, colors=_colors(node, "edgecolors"))
+    coll = _clipped(art3d.Line3DCollection, node, builder, where, segments, colors=colors_of(node, "edgecolors"))
     _fill_style(coll, node, builder, where)
     ax.add_collection(coll, autolim=False)
     coll.set_clip_on(node.get("clip", True))

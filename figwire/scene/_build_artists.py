@@ -19,7 +19,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform
 
-__all__ = ["apply_common", "attach", "build_artist", "collection_style", "line_kwargs", "norm_from", "patch_kwargs", "split_paths"]
+__all__ = ["apply_common", "attach", "build_artist", "collection_style", "colors_of", "line_kwargs", "norm_from", "patch_kwargs", "split_paths"]
 
 Node = Dict[str, Any]
 _MPL = tuple(int(p) for p in matplotlib.__version__.split(".")[:2])
@@ -173,12 +173,10 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
         transform = IdentityTransform()
     else:
         transform = _space(space, fig, ax)
-    faces = node.get("facecolors")
-    edges = node.get("edgecolors")
     coll = PathCollection(
         _paths(node["paths"]),
-        facecolors=faces if faces is not None and len(faces) else "none",
-        edgecolors=edges if edges is not None and len(edges) else "none",
+        facecolors=colors_of(node, "facecolors"),
+        edgecolors=colors_of(node, "edgecolors"),
         linewidths=np.array(node["linewidths"], float) if "linewidths" in node else 1.0,
         antialiaseds=node.get("antialiased", True),
         **kwargs,
@@ -187,6 +185,16 @@ def _collection(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     collection_style(coll, node, builder, where)
     apply_common(coll, node)
     return attach(coll, node, fig, ax, lambda a: ax.add_collection(a, autolim=False))
+
+
+def colors_of(node: Node, key: str) -> Any:
+    """An ``rgba`` array as matplotlib takes colours (uint8 ones scaled to [0, 1]);
+    ``"none"`` when it is absent or empty."""
+    colors = node.get(key)
+    if colors is None or not len(colors):
+        return "none"
+    values = np.array(colors, float)
+    return values / 255.0 if np.asarray(colors).dtype.kind == "u" else values
 
 
 def collection_style(coll: Any, node: Node, builder: Any, where: str) -> None:
@@ -206,10 +214,8 @@ def collection_style(coll: Any, node: Node, builder: Any, where: str) -> None:
 def _mesh(node: Node, fig: Any, ax: Any, builder: Any, where: str) -> Any:
     coords = np.array(node["coordinates"], float)
     mesh = QuadMesh(coords, shading=node.get("shading", "flat"), antialiased=node.get("antialiased", False))
-    faces: Any = np.array(node["facecolors"])
-    mesh.set_facecolor(faces)
-    edges = node.get("edgecolors")
-    mesh.set_edgecolor(edges if edges is not None and len(edges) else "none")
+    mesh.set_facecolor(colors_of(node, "facecolors"))
+    mesh.set_edgecolor(colors_of(node, "edgecolors"))
     if "linewidths" in node:
         widths: Any = np.array(node["linewidths"], float)
         mesh.set_linewidth(widths)

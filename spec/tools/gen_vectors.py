@@ -1963,6 +1963,82 @@ def scene_expect(
     return out
 
 
+def _xyz(*points: Tuple[float, float, float]) -> Dict[str, Any]:
+    return arr("<f8", (len(points), 3), f8(*(v for p in points for v in p)))
+
+
+def _lengths(*counts: int) -> Dict[str, Any]:
+    return arr("<i8", (len(counts),), struct.pack(f"<{len(counts)}q", *counts))
+
+
+def axes_3d(*artists: Dict[str, Any], **fields: Any) -> Dict[str, Any]:
+    """A 3D axes (scene 1.3) holding ``artists``."""
+    return axes_of(
+        *artists,
+        projection="3d",
+        zlim=[0.0, 1.0],
+        view3d={"elev": 30.0, "azim": -60.0, "box_aspect": [1.0, 1.0, 0.75], "zoom": 1.0, "grid": True},
+        **{"xlim": [0.0, 1.0], "ylim": [0.0, 1.0], **fields},
+    )
+
+
+def scene_3d_cases(cases: Cases) -> None:
+    """Scene 1.3's 3D axes and nodes (§16.2, §16.4)."""
+    ok, bad = scene_case, scene_case
+    square = _xyz((0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 0))
+    nodes = [
+        {"type": "line3d", "xyz": _xyz((0, 0, 0), (0.5, 0.5, 1), (1, 1, 0)), "color": RED},
+        {
+            "type": "polys3d",
+            "polygons": {
+                "vertices": _xyz((0, 0, 0), (1, 0, 0), (0, 1, 1), (1, 1, 0), (1, 0, 1), (0, 1, 0)),
+                "lengths": _lengths(3, 3),
+            },
+            "facecolors": arr("|u1", (2, 4), bytes([255, 0, 0, 255, 0, 0, 255, 128])),
+            "zsort": "average",
+        },
+        {
+            "type": "lines3d",
+            "segments": {"vertices": _xyz((0, 0, 1), (1, 1, 1), (1, 0, 0), (0, 1, 0)), "lengths": _lengths(2, 2)},
+            "edgecolors": arr("<f8", (1, 4), f8(*BLUE)),
+        },
+        {
+            "type": "points3d",
+            "xyz": _xyz((0.2, 0.2, 0.2), (0.5, 0.5, 0.5), (0.8, 0.8, 0.8)),
+            "paths": {"vertices": arr("<f8", (4, 2), f8(-0.5, -0.5, 0.5, -0.5, 0.5, 0.5, -0.5, 0.5))},
+            "sizes": arr("<f8", (1,), f8(36.0)),
+            "facecolors": arr("<f8", (1, 4), f8(*BLUE)),
+            "edges_as_faces": True,
+            "depthshade": True,
+        },
+        {"type": "patch3d", "path": {"vertices": square}, "facecolor": BLUE, "edgecolor": RED},
+        {"type": "text3d", "text": "along x", "xyz": [0.5, 0.5, 0.5], "zdir": [1.0, 0.0, 0.0]},
+    ]
+    counts = {node["type"]: 1 for node in nodes}
+    three_d = scene_doc([axes_3d(*nodes)])
+    three_d["scene"] = "1.3"
+    ok(
+        cases,
+        "axes-3d",
+        "a 3D axes with its camera and one node of each 3D type, in data coordinates",
+        three_d,
+        expected=scene_expect([([0.0, 1.0], [0.0, 1.0], counts)]),
+        spec="§16.4",
+    )
+    flat = scene_doc([axes_of(nodes[0])])
+    flat["scene"] = "1.3"
+    bad(cases, "3d-node-in-2d-axes", "a line3d node in a rectilinear axes", flat, error="malformed", spec="§16.2")
+    loose = scene_doc(artists=[nodes[5]])
+    loose["scene"] = "1.3"
+    bad(cases, "3d-node-at-figure-level", "a text3d node among the figure's artists", loose, error="malformed", spec="§16.2")
+    twinned = scene_doc([axes_3d(), axes_3d(twin={"of": 0, "shared": "x"})])
+    twinned["scene"] = "1.3"
+    bad(cases, "3d-axes-twinned", "a 3D axes that says it is a twin", twinned, error="malformed", spec="§16.2")
+    short = copy.deepcopy(three_d)
+    short["figure"]["axes"][0]["artists"][1]["polygons"]["lengths"] = _lengths(3, 2)
+    bad(cases, "3d-polygon-lengths", "polygons whose lengths do not sum to their vertices", short, error="malformed")
+
+
 def scene_cases() -> Cases:
     cases = Cases()
     ok, bad = scene_case, scene_case
@@ -2440,6 +2516,7 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
         expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})]),
         spec="§16.4",
     )
+    scene_3d_cases(cases)
     many_bands = copy.deepcopy(beside)
     many_bands["figure"]["axes"][2]["colorbar"]["boundaries"] = arr("<f8", (2000,), f8(*range(2000)), frame=1)
     bad(

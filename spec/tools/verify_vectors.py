@@ -805,7 +805,10 @@ SCENE_LIMITS = {
     "max_glyph_pixels": 1 << 31,
     "max_lut": 4096,
 }
-SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend"}
+SCENE_NODE_TYPES_3D = {"line3d", "polys3d", "lines3d", "points3d", "patch3d", "text3d"}  # §16.2, scene 1.3
+SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend"} | SCENE_NODE_TYPES_3D
+#: Fields a 3D axes may not have (§16.2).
+NOT_IN_3D_AXES = ("colorbar", "secondary", "twin", "inset", "polar")
 
 
 def read_scene(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str, Any]:
@@ -929,10 +932,12 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
     nodes = [n for ax in doc["figure"].get("axes", []) for n in ax.get("artists", [])] + doc["figure"].get(
         "artists", []
     )
-    texts = sum(n.get("type") == "text" for n in nodes)
+    texts = sum(n.get("type") in ("text", "text3d") for n in nodes)
     texts += sum(1 + 4 * len(n.get("labels", [])) for n in nodes if n.get("type") == "legend")
     if any(n.get("type") == "legend" for n in doc["figure"].get("artists", [])):
         raise Refused("malformed", "a legend node at figure level")
+    if any(n.get("type") in SCENE_NODE_TYPES_3D for n in doc["figure"].get("artists", [])):
+        raise Refused("malformed", "a 3D node at figure level")
     if texts > limits["max_text_nodes"]:
         raise Refused("limit-exceeded", "text nodes")
     if glyph_pixels(doc) > limits["max_glyph_pixels"]:
@@ -944,6 +949,10 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
         for share in ("sharex", "sharey"):
             if share in ax and not 0 <= ax[share] < i:
                 raise Refused("malformed", f"{share} names axes {ax[share]}")
+        if ax.get("projection") == "3d" and any(name in ax for name in NOT_IN_3D_AXES):
+            raise Refused("malformed", "a 3D axes with a field it may not have")
+        if ax.get("projection") != "3d" and any(n.get("type") in SCENE_NODE_TYPES_3D for n in ax.get("artists", [])):
+            raise Refused("malformed", "a 3D node in an axes that is not 3D")
         if "colorbar" in ax:
             check_colorbar(ax["colorbar"], i, doc["figure"]["axes"], limits)
         ids: Dict[int, Mapping[str, Any]] = {}
@@ -958,10 +967,12 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 if len(node["labels"]) != len(node["entries"]):
                     raise Refused("malformed", "legend labels miscounted")
                 entries = [ids.get(e) for e in node["entries"]]
-                if any(e is None or e["type"] not in ("line", "patch", "collection") for e in entries):
-                    raise Refused("malformed", "a legend entry that names no earlier line, patch or collection")
+                if any(
+                    e is None or e["type"] not in ("line", "patch", "collection", "line3d", "points3d") for e in entries
+                ):
+                    raise Refused("malformed", "a legend entry that names no earlier line, patch, collection or 3D one")
                 for e in entries:
-                    size = e.get("markersize", 6.0) if e["type"] == "line" else 6.0
+                    size = e.get("markersize", 6.0) if e["type"] in ("line", "line3d") else 6.0
                     if "sizes" in e and _items(e["sizes"]):
                         size = max(_numbers(e["sizes"])) ** 0.5
                     if size * node.get("markerscale", 1.0) > 1000.0:
@@ -969,7 +980,7 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
         for box in ("position", "original_position"):
             if box in ax and min(ax[box][2:]) < 0:
                 raise Refused("malformed", f"{box} has a negative size")
-        for name in ("xaxis", "yaxis"):
+        for name in ("xaxis", "yaxis", "zaxis"):
             for which in ("major", "minor"):
                 ticks = ax.get(name, {}).get(which)
                 if ticks is not None and len(ticks["labels"]) != _items(ticks["locs"]):
@@ -977,24 +988,25 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                 if ticks is not None and _items(ticks["locs"]) > limits["max_ticks"]:
                     raise Refused("limit-exceeded", "too many ticks")
             base = ax.get(name, {}).get("locator_base")
-            lo, hi = ax["xlim" if name == "xaxis" else "ylim"]
-            if base is not None and abs(hi - lo) / base > limits["max_ticks"]:
+            view = ax.get({"xaxis": "xlim", "yaxis": "ylim", "zaxis": "zlim"}[name])
+            if base is not None and view is None:
+                raise Refused("malformed", "a multiple locator without view limits")
+            if base is not None and abs(view[1] - view[0]) / base > limits["max_ticks"]:
                 raise Refused("limit-exceeded", "a multiple locator too fine for its view")
         for node in ax.get("artists", []):
             if isinstance(node.get("norm"), dict):
                 check_norm(node["norm"])
-            for path in (node.get("paths"), node.get("path")):
-                if (
-                    path
-                    and _items(path["vertices"]) // 2 * path.get("interpolation_steps", 1)
-                    > limits["max_curved_vertices"]
-                ):
+            for path in (node.get(k) for k in ("paths", "path", "polygons", "segments")):
+                if not isinstance(path, dict) or not isinstance(path.get("vertices"), dict):
+                    continue
+                count = path["vertices"]["shape"][0]  # (n, 2), or (n, 3) in a 3D node
+                if count * path.get("interpolation_steps", 1) > limits["max_curved_vertices"]:
                     raise Refused("limit-exceeded", "a curved path's vertices")
                 if path and "codes" in path and _items(path["codes"]) and path["codes"]["bytes"][0] != 1:
                     raise Refused("malformed", "path codes that do not start with MOVETO")
                 if path and "lengths" in path:
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
-                    if sum(lengths) != _items(path["vertices"]) // 2:
+                    if sum(lengths) != count:
                         raise Refused("malformed", "path lengths")
 
 
