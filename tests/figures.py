@@ -242,6 +242,28 @@ def surface3d() -> Figure:
     return fig
 
 
+@_corpus(pyplot=False)
+def mixed3d() -> Figure:
+    """Scatter (colour-mapped, sized), contours on a floor, shaded bars, a dashed line,
+    a text along x, a legend: orthographic, turned, with set z limits."""
+    fig = Figure(figsize=SIZE, dpi=DPI)
+    ax = fig.add_subplot(projection="3d")
+    rng = np.random.default_rng(7)
+    pts = rng.uniform(-1.0, 1.0, (3, 60))
+    ax.scatter(*pts, c=pts[2], cmap="plasma", s=20 + 40 * (pts[0] + 1), label="points")
+    xx, yy, zz = _bump(20)
+    ax.contour(xx / 3, yy / 3, zz, zdir="z", offset=-1.5, cmap="coolwarm")
+    ax.bar3d([-0.8, 0.2], [-0.8, 0.2], [-1.5, -1.5], 0.3, 0.3, [0.8, 1.4], color=["C2", "C3"], shade=True)
+    ax.plot([-1, 1], [1, -1], [0, 0], "k--", label="diagonal")
+    ax.text(0, 0, 1.2, "peak", zdir="x")
+    ax.set_zlim(-1.5, 1.5)
+    ax.set_proj_type("ortho")
+    ax.view_init(elev=25, azim=35)
+    ax.legend(loc="upper left")
+    ax.set_title("mixed 3D")
+    return fig
+
+
 @_corpus(pyplot=True)
 def polar() -> Figure:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI, subplot_kw={"projection": "polar"})

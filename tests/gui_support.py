@@ -82,6 +82,7 @@ def run_scenario(scenario: str, backend: str, display: str | None,
 
 UNPACK_IN_WINDOW = r"""
 # A client: its own figure 3 first, then figwire.unpack(argv[1], backend=argv[2]); prints JSON.
+# argv[3]: the corpus figure the message holds (default imshow_cbar).
 import json, sys
 import numpy as np
 import figures, figwire
@@ -98,10 +99,10 @@ window = canvas.manager.window
 mapped = bool(window.winfo_ismapped()) if hasattr(window, "winfo_ismapped") else bool(window.isVisible())
 got = np.asarray(canvas.buffer_rgba())
 if result.live:
-    want = figures.render_rgba(figures.CORPUS["imshow_cbar"]())
+    want = figures.render_rgba(figures.CORPUS[sys.argv[3] if len(sys.argv) > 3 else "imshow_cbar"]())
 else:
     want = np.asarray(Image.open(io.BytesIO(bytes(result.fallbacks["image/png"]))).convert("RGBA"))
-from scene_support import ssim, toolbar_zoom_works
+from scene_support import mouse_turns_3d, ssim, toolbar_zoom_works
 same_shape = got.shape == want.shape
 print("RESULT " + json.dumps({
     "live": result.live, "reason": result.reason, "canvas": type(canvas).__name__, "mapped": mapped,
@@ -109,7 +110,8 @@ print("RESULT " + json.dumps({
     "same_pixels": same_shape and bool((got[..., :3] == want[..., :3]).all()),
     "ssim": ssim(got, want),
     "toolbar": canvas.manager.toolbar is not None,
-    "zoom_works": bool(result.live and toolbar_zoom_works(fig)),
+    "zoom_works": bool(result.live and fig.axes[0].name != "3d" and toolbar_zoom_works(fig)),
+    "mouse_turns": bool(result.live and fig.axes[0].name == "3d" and mouse_turns_3d(fig)),
 }))
 """
 

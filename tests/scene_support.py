@@ -120,6 +120,18 @@ def zoom_problems(native: Any, rebuilt: Any, doc: Dict[str, Any]) -> List[str]:
     return problems
 
 
+def mouse_turns_3d(fig: Any) -> bool:
+    """Drag with the left button across a 3D axes, as a user turns it: its camera moves."""
+    from matplotlib.backend_bases import MouseButton, MouseEvent
+
+    ax = fig.axes[0]
+    before = (ax.elev, ax.azim)
+    (x0, y0), (x1, y1) = ax.transAxes.transform([(0.5, 0.5), (0.7, 0.6)])
+    for name, x, y in [("button_press_event", x0, y0), ("motion_notify_event", x1, y1), ("button_release_event", x1, y1)]:
+        fig.canvas.callbacks.process(name, MouseEvent(name, fig.canvas, x, y, MouseButton.LEFT))
+    return (ax.elev, ax.azim) != before
+
+
 def toolbar_zoom_works(fig: Any) -> bool:
     """Drag a zoom rectangle through the toolbar's handlers; then go home."""
     from matplotlib.backend_bases import MouseButton, MouseEvent

@@ -29,15 +29,17 @@ pytestmark = pytest.mark.gui
 CANVAS = {"TkAgg": "FigureCanvasTkAgg", "QtAgg": "FigureCanvasQTAgg"}
 
 
-def _message(tmp_path: Path, producer_matplotlib: str, parts: str = "pickle,scene,image/png") -> Path:
+def _message(
+    tmp_path: Path, producer_matplotlib: str, parts: str = "pickle,scene,image/png", figure: str = "imshow_cbar"
+) -> Path:
     code = (
         "import sys, matplotlib; matplotlib.use('Agg'); sys.path.insert(0, sys.argv[2]);"
         "import figures, figwire;"
-        "frames = figwire.pack(figures.CORPUS['imshow_cbar'](), parts=sys.argv[3].split(','));"
+        "frames = figwire.pack(figures.CORPUS[sys.argv[4]](), parts=sys.argv[3].split(','));"
         "open(sys.argv[1], 'wb').write(figwire.join(frames))"
     )
     path = tmp_path / "m.fgw"
-    subprocess.run([sys.executable, "-c", code, str(path), str(REPO / "tests"), parts], check=True)
+    subprocess.run([sys.executable, "-c", code, str(path), str(REPO / "tests"), parts, figure], check=True)
     if producer_matplotlib != matplotlib.__version__:
         frames = figwire.split(path.read_bytes())
         header = figwire.inspect(frames)
@@ -46,13 +48,13 @@ def _message(tmp_path: Path, producer_matplotlib: str, parts: str = "pickle,scen
     return path
 
 
-def _run(path: Path, backend: str, display: str) -> dict:
+def _run(path: Path, backend: str, display: str, figure: str = "imshow_cbar") -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "QT_QPA_PLATFORM")}
     env["DISPLAY"] = display
     env["MPLBACKEND"] = backend  # the client's own figure (made first) uses the same toolkit
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(REPO / "tests")])
     proc = subprocess.run(
-        [sys.executable, "-c", UNPACK_IN_WINDOW, str(path), backend],
+        [sys.executable, "-c", UNPACK_IN_WINDOW, str(path), backend, figure],
         env=env,
         capture_output=True,
         text=True,
@@ -98,6 +100,19 @@ def test_scene_window_from_other_minor(tmp_path: Path, backend: str) -> None:
     assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["toolbar"]
     assert got["ssim"] >= 0.95, got["ssim"]
     assert got["zoom_works"], "the toolbar zooms the rebuilt axes and goes home"
+
+
+@pytest.mark.parametrize("backend", list(_backends()))
+def test_3d_scene_window_turns_with_the_mouse(tmp_path: Path, backend: str) -> None:
+    """A 3D figure from another minor opens live by its scene and turns under a mouse drag."""
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    path = _message(tmp_path, f"{major}.{minor - 1}.8", figure="mixed3d")
+    with xvfb() as display:
+        got = _run(path, backend, display, figure="mixed3d")
+    assert got["live"] and got["tier"] == "scene" and got["reason"] is None
+    assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["toolbar"]
+    assert got["ssim"] >= 0.95, got["ssim"]
+    assert got["mouse_turns"], "dragging turns the rebuilt 3D axes"
 
 
 @pytest.mark.parametrize("backend", list(_backends()))
