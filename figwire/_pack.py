@@ -63,7 +63,7 @@ def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[P
 def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[PartData]:
     """The scene (§16), described from the figure's last draw when that was at its own
     dpi (the PNG's), else after a draw of its own; left out, with the reason, for a
-    figure a scene cannot carry (3D axes) or that fails to describe."""
+    figure a scene cannot carry (a third-party projection) or that fails to describe."""
     from .scene import Undescribable, describe_frames, draw_for_scene
 
     if not drawn:
