@@ -224,6 +224,9 @@ HOSTILE = {
     "a projection this consumer does not know (as 3d is to scene 1.2)": lambda d: d["figure"]["axes"][0].update(
         projection="4d"
     ),
+    "more polygons than max_paths (each is built as an object)": lambda d: d["figure"]["axes"][0]["artists"].append(
+        {"type": "polys3d", "polygons": {"vertices": np.zeros((1 << 19, 3)), "lengths": np.ones(1 << 19, np.int64)}}
+    ),
     "an unknown vertical axis": lambda d: d["figure"]["axes"][0]["view3d"].update(vertical_axis="w"),
     "a text3d zdir of 2 numbers": lambda d: d["figure"]["axes"][0]["artists"].append(
         {"type": "text3d", "text": "t", "xyz": [0.0, 0.0, 0.0], "zdir": [1.0, 0.0]}

@@ -168,6 +168,8 @@ def check_path(path: Dict[str, Any], where: str, limits: SceneLimits) -> None:
         raise bad(where, "has codes that do not start with MOVETO")  # matplotlib's Path refuses them
     if "lengths" in path:
         lengths = path["lengths"]
+        if len(lengths) > limits.max_paths:
+            raise LimitExceededError(f"{where} paths", len(lengths), limits.max_paths)
         if lengths.size and lengths.min() < 0 or int(lengths.sum()) != n:
             raise bad(where, "lengths must be non-negative and sum to the vertex count")
 

@@ -416,6 +416,7 @@ class SceneLimits:
     max_depth: int = 16
     max_ticks: int = 1000  # per tick set, and per view for a "multiple" locator (matplotlib's MAXTICKS)
     max_curved_vertices: int = 1 << 22  # a path's vertices times its interpolation steps
+    max_paths: int = 1 << 18  # paths of one node (polygons, polylines): each is an object built (2**18: about 3 s)
     max_glyph_pixels: int = 1 << 31  # text rasterised per draw, in pixels (2**31: about 1 s)
 
     def __post_init__(self) -> None:

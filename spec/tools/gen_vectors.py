@@ -2034,6 +2034,15 @@ def scene_3d_cases(cases: Cases) -> None:
     twinned = scene_doc([axes_3d(), axes_3d(twin={"of": 0, "shared": "x"})])
     twinned["scene"] = "1.3"
     bad(cases, "3d-axes-twinned", "a 3D axes that says it is a twin", twinned, error="malformed", spec="§16.2")
+    bad(
+        cases,
+        "3d-polygons-too-many",
+        "a polys3d node of 2 polygons where max_paths is 1: each path is an object built",
+        three_d,
+        error="limit-exceeded",
+        scene_limits={"max_paths": 1},
+        spec="§16.5",
+    )
     short = copy.deepcopy(three_d)
     short["figure"]["axes"][0]["artists"][1]["polygons"]["lengths"] = _lengths(3, 2)
     bad(cases, "3d-polygon-lengths", "polygons whose lengths do not sum to their vertices", short, error="malformed")

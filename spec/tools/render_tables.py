@@ -235,6 +235,7 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_depth": "nesting of maps and arrays",
     "max_ticks": "locations of one tick set, and the ticks a ``multiple`` locator makes over the recorded view",
     "max_curved_vertices": "a path's vertices times its ``interpolation_steps``",
+    "max_paths": "paths (``lengths``) of one node: polygons, polylines, glyphs; each is built as an object",
     "max_glyph_pixels": "characters times their em square in pixels, over every string at its size "
     "(absent: 20 pt) and the figure's dpi; tick labels count twice, plus the offset string "
     "(each string is rasterised whole, on the canvas or not)",

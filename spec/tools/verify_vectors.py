@@ -801,6 +801,7 @@ SCENE_LIMITS = {
     "max_depth": 16,
     "max_ticks": 1000,
     "max_curved_vertices": 1 << 22,
+    "max_paths": 1 << 18,
     "max_text_nodes": 10_000,
     "max_glyph_pixels": 1 << 31,
     "max_lut": 4096,
@@ -1004,6 +1005,8 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                     raise Refused("limit-exceeded", "a curved path's vertices")
                 if path and "codes" in path and _items(path["codes"]) and path["codes"]["bytes"][0] != 1:
                     raise Refused("malformed", "path codes that do not start with MOVETO")
+                if path and "lengths" in path and _items(path["lengths"]) > limits["max_paths"]:
+                    raise Refused("limit-exceeded", "paths in one node")
                 if path and "lengths" in path:
                     lengths = struct.unpack(f"<{_items(path['lengths'])}q", path["lengths"]["bytes"])
                     if sum(lengths) != count:
