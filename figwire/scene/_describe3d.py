@@ -105,6 +105,16 @@ def _pane(axis: Any) -> Node:
     return out
 
 
+def _joined(vertices: np.ndarray, lengths: np.ndarray, codes: Optional[List[Any]]) -> Tuple[Node, np.ndarray]:
+    """``_path3d`` of polygons given joined, with their lengths: the common case (no codes,
+    none empty) without splitting them one by one."""
+    lengths = np.asarray(lengths, np.int64)
+    if (codes is None or all(c is None for c in codes)) and lengths.size and lengths.min() > 0:
+        return {"vertices": vertices, "lengths": lengths}, np.arange(len(lengths), dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    return _path3d([vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:])], codes)
+
+
 def _path3d(polys: List[np.ndarray], codes: Optional[List[Any]]) -> Tuple[Node, np.ndarray]:
     """``(path3d map, indices kept)`` of polylines or polygons; empty ones are left out
     (a contour level with no region). Where some have codes and others not (a polygon
@@ -190,9 +200,9 @@ def _polys3d(artist: Any, place: Place, zorder: Optional[float]) -> List[Node]:
     if read is None:
         place.skip("polys3d", "a 3D polygon collection's polygons could not be read")
         return []
-    polys, codes, zpos, zsort, faces, edges = read
+    vertices, lengths, codes, zpos, zsort, faces, edges = read
     node = common(artist, place, zorder)
-    node["type"], (node["polygons"], keep) = "polys3d", _path3d(polys, codes)
+    node["type"], (node["polygons"], keep) = "polys3d", _joined(vertices, lengths, codes)
     _fill(artist, node, faces, edges, keep)
     if artist.get_hatch():
         node["hatch"] = artist.get_hatch()

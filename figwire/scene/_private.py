@@ -328,22 +328,29 @@ def _xyz(points: Any) -> np.ndarray:
 
 
 @_guarded
-def polys3d(collection: Any) -> Optional[Tuple[list, Optional[list], Optional[float], Optional[str], Any, Any]]:
-    """``(polygons as (n, 3) arrays, codes per polygon or None, sort_zpos, zsort, face colours, edge colours)``
-    of a Poly3DCollection; the colours in the polygons' order, shading applied (the getters give them depth-sorted)."""
-    if hasattr(collection, "_faces"):  # 3.11
-        faces = np.asarray(collection._faces, float)
-        invalid = np.broadcast_to(np.asarray(collection._invalid_vertices, bool), faces.shape[:2])
-        polys = [face[~bad] for face, bad in zip(faces, invalid)]
-    else:
-        vec = np.asarray(collection._vec, float)
-        polys = [vec[:3, sl].T for sl in collection._segslices]
+def polys3d(collection: Any) -> Optional[Tuple[np.ndarray, np.ndarray, Optional[list], Optional[float], Any, Any, Any]]:
+    """``(vertices (n, 3), vertices per polygon, codes per polygon or None, sort_zpos, zsort, face colours,
+    edge colours)`` of a Poly3DCollection; the colours in the polygons' order, shading applied (the getters
+    give them depth-sorted). Read whole, not polygon by polygon: a surface has tens of thousands."""
+    if hasattr(collection, "_faces"):  # 3.11: (polygons, most vertices, 3), padding marked invalid
+        faces: Any = np.ma.filled(np.ma.asarray(collection._faces, float), np.nan)
+        valid = ~np.broadcast_to(np.asarray(collection._invalid_vertices, bool), faces.shape[:2])
+        vertices, lengths = faces[valid], valid.sum(axis=1)
+    else:  # 3.5 to 3.10: homogeneous coordinates of every polygon, one after another
+        vec: Any = np.ma.filled(np.ma.asarray(collection._vec, float), np.nan)
+        slices = list(collection._segslices)
+        lengths = np.array([s.stop - s.start for s in slices], np.int64)
+        starts = np.array([s.start for s in slices], np.int64)
+        if len(slices) and not (starts == np.concatenate([[0], np.cumsum(lengths)[:-1]])).all():
+            return None
+        vertices = vec[:3, : int(lengths.sum())].T
     codes = getattr(collection, "_codes3d", None)
     codes = None if codes is None else [None if c is None else np.asarray(c, np.uint8) for c in codes]
     zsort = {np.average: "average", np.mean: "average", np.min: "min", np.max: "max"}.get(collection._zsortfunc)
     zpos = collection._sort_zpos
     faces, edges = collection._facecolor3d, collection._edgecolor3d
-    return [_xyz(p) for p in polys], codes, None if zpos is None else float(zpos), zsort, faces, edges
+    out = np.ascontiguousarray(vertices, float).reshape(-1, 3)
+    return out, np.asarray(lengths, np.int64), codes, None if zpos is None else float(zpos), zsort, faces, edges
 
 
 @_guarded
