@@ -149,6 +149,16 @@ def dashboard() -> Built:
     return _done(fig, arrays)
 
 
+def surface(n: int) -> Built:
+    """A colour-mapped 3D surface of n x n points: (n - 1)**2 shaded polygons."""
+    fig = _figure()
+    x = np.linspace(-3.0, 3.0, n)
+    xx, yy = np.meshgrid(x, x)
+    zz = np.sin(xx) * np.cos(yy)
+    fig.add_subplot(projection="3d").plot_surface(xx, yy, zz, cmap="viridis", rstride=1, cstride=1)
+    return _done(fig, [xx, yy, zz])
+
+
 FIGURES: Dict[str, Callable[[], Built]] = {
     "line 1e3": lambda: line(1_000),
     "line 1e5": lambda: line(100_000),
@@ -160,6 +170,7 @@ FIGURES: Dict[str, Callable[[], Built]] = {
     "scatter 1e5": lambda: scatter(100_000),
     "dashboard 3x3": dashboard,
     "imshow 256 (5% NaN)": lambda: imshow(256, nan_fraction=0.05),
+    "surface3d 100": lambda: surface(100),
 }
 
 _cache: Dict[str, Built] = {}

@@ -36,7 +36,7 @@ import figwire
 from figwire._codec import part_buffers
 from figwire.scene import rebuild
 
-NAMES = ("line 1e3", "line 1e5", "imshow 256", "imshow 2048", "scatter 1e3", "scatter 1e5", "dashboard 3x3")
+NAMES = ("line 1e3", "line 1e5", "imshow 256", "imshow 2048", "scatter 1e3", "scatter 1e5", "dashboard 3x3", "surface3d 100")
 QUICK = ("line 1e3", "imshow 256", "dashboard 3x3")
 #: Rebuild + draw: 1.5x where a window's first draw is the check (``unpack(backend=...)``);
 #: 2x for a headless ``unpack``, which also lays the figure out once to refuse what cannot draw.
