@@ -17,7 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._build3d import BUILDERS_3D, grid_rc, set_view
+from ._build3d import BUILDERS_3D, grid_rc, seed_data_limits, set_view
 from ._build_artists import build_artist
 from ._colorbar import build_colorbar
 from ._legend import build_legend
@@ -192,6 +192,8 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
     ax.set_axisbelow({"true": True, "false": False, "line": "line"}[spec.get("axisbelow", "line")])
     ax.set_navigate(spec.get("navigate", True))
     names = (("xaxis", "x"), ("yaxis", "y"), ("zaxis", "z")) if projection == "3d" else (("xaxis", "x"), ("yaxis", "y"))
+    if projection == "3d":
+        seed_data_limits(ax, spec)
     for name, axis_name in names:
         if colorbar is None:
             _scale(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")

@@ -29,7 +29,7 @@ from ._build_artists import (
     split_paths,
 )
 
-__all__ = ["BUILDERS_3D", "grid_rc", "set_view"]
+__all__ = ["BUILDERS_3D", "grid_rc", "seed_data_limits", "set_view"]
 
 Node = Dict[str, Any]
 
@@ -74,6 +74,16 @@ def set_view(ax: Any, spec: Node, builder: Any, where: str) -> None:
             axis.line.set_color(tuple(pane["line_color"]))
         if "line_width" in pane:
             axis.line.set_linewidth(pane["line_width"])
+
+
+def seed_data_limits(ax: Any, spec: Node) -> None:
+    """The data's intervals, before the axes' scales are set: a producer's axes has its
+    data when its script sets a log scale, and 3.11's ``set_zscale`` pads the data limits
+    of an axes that has none yet (an empty axes would get other limits)."""
+    datalim = spec.get("view3d", {}).get("datalim")
+    if datalim is not None:
+        x0, x1, y0, y1, z0, z1 = datalim
+        ax.auto_scale_xyz([x0, x1], [y0, y1], [z0, z1], had_data=False)
 
 
 def _autoscale(ax: Any, flags: Any, datalim: Any, margins: Any) -> None:

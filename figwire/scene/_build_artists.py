@@ -11,10 +11,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import matplotlib
 import numpy as np
 from matplotlib import colors as mcolors
-from matplotlib.collections import Collection, PathCollection, QuadMesh
+from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, IdentityTransform
@@ -104,9 +104,10 @@ def attach(artist: Any, node: Node, fig: Any, ax: Any, add: Callable[[Any], Any]
         fig.add_artist(artist)
         artist.set_clip_on(False)
         return artist
-    if ax.name == "3d" and isinstance(artist, (Collection, Patch)):
-        # a 3D axes projects every collection and patch it holds: a 2D one (a legend's
-        # frame, baked to axes fraction) is drawn by the figure, in the axes' box
+    if ax.name == "3d":
+        # a 3D axes projects every collection and patch it holds, so its 2D artists (a
+        # legend's frame, lines and texts, baked to axes fraction) are drawn by the
+        # figure, all of them, so that they keep their order; clipped to the axes' box
         fig.add_artist(artist)
         artist.set_clip_on(node.get("clip", True))
         artist.set_clip_box(ax.bbox)

@@ -75,6 +75,7 @@ def _autoscaled(ax: Any) -> Dict[str, Any]:
     makes such limits its own way, as its own copy of the figure would have them (limits
     the user set are kept as they are)."""
     flags = [bool(ax.get_autoscalex_on()), bool(ax.get_autoscaley_on()), bool(ax.get_autoscalez_on())]
+    flags = [on and axis.get_scale() == "linear" for on, axis in zip(flags, (ax.xaxis, ax.yaxis, ax.zaxis))]
     intervals = [ax.xy_dataLim.intervalx, ax.xy_dataLim.intervaly, ax.zz_dataLim.intervalx]
     data = np.asarray(intervals, float).ravel()
     if not any(flags) or not np.isfinite(data).all() or np.abs(data).max() > 1e300:
