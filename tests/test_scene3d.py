@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from skimage.metrics import structural_similarity
+from test_scene import _VALUES, _paths, _replaced
 
 import figwire
 from figwire import DecodeError
@@ -277,3 +278,39 @@ def test_any_3d_data_rebuilds_to_the_same_pixels(points, kind, elev, azim, ortho
     ax.view_init(elev=elev, azim=azim)
     rebuilt = live(fig).figure
     assert ssim(pixels(rebuilt), pixels(fig)) >= 0.99
+
+
+@pytest.fixture(scope="module")
+def doc_3d() -> Dict[str, Any]:
+    """One 3D document with every 3D node type and a camera with every field."""
+    fig = FIGURES["bars_and_text"]()
+    ax = fig.axes[0]
+    ax.scatter([0, 1], [0, 1], [0, 1], label="points")
+    ax.plot([0, 1], [1, 0], [0, 2], label="line")
+    ax.plot_wireframe(*np.meshgrid([0, 1], [0, 1]), np.ones((2, 2)))
+    ax.contour(*np.meshgrid([0.0, 1, 2], [0.0, 1, 2]), np.arange(9.0).reshape(3, 3), offset=0)
+    ax.legend()
+    draw_for_scene(fig)
+    return describe(fig)[0]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_field_of_a_3d_scene_draws_or_is_refused(doc_3d, data) -> None:
+    """Any field of a 3D document replaced by any value: the figure builds and draws, or
+    the consumer refuses it with a figwire error; never another exception."""
+    types = {n["type"] for n in doc_3d["figure"]["axes"][0]["artists"]}
+    assert {"line3d", "points3d", "polys3d", "lines3d", "patch3d", "text3d", "legend"} <= types
+    path = data.draw(st.sampled_from([p for p, _ in _paths(doc_3d)]))
+    doc = _replaced(doc_3d, path, data.draw(_VALUES))
+    try:
+        frames = encode_scene(doc) if isinstance(doc, dict) else None
+    except Exception:
+        return  # not a document the encoder writes: the wire tests cover bytes
+    if frames is None:
+        return
+    try:
+        figure, _ = rebuild(frames)
+    except figwire.FigwireError:
+        return
+    draw_for_scene(figure)
