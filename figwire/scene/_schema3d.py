@@ -10,7 +10,7 @@ zooms as the producer's did. Part of the scene's one source of truth with ``_sch
 from __future__ import annotations
 
 from ._schema_artists import COLLECTION_FIELDS, LINE_FIELDS, PATCH_FIELDS, TEXT_FIELDS
-from ._vocab import _DATA, CAPSTYLES, JOINSTYLES, LINESTYLES, SField
+from ._vocab import _DATA, LINESTYLES, SField
 
 __all__ = ["NODE_TYPES_3D", "STRUCTS_3D", "VIEW3D_FIELDS"]
 
@@ -77,14 +77,11 @@ LINE3D_FIELDS = (
     _CLIP3D,
 )
 
-_FILL3D = (
-    SField("facecolors", "rgba", False, "face colour per polygon (cycled), shading applied; absent or empty: unfilled"),
-    SField("edgecolors", "rgba", False, "edge colour per path (cycled); absent or empty: no edge"),
-    SField("linewidths", "vec", False, "points, per path (cycled)", range=(0.0, 1000.0)),
-    SField("linestyles", "list of dashpattern", False, "dash pattern per path (cycled)"),
-    SField("capstyle", "enum", False, "line cap", choices=CAPSTYLES),
-    SField("joinstyle", "enum", False, "line join", choices=JOINSTYLES),
-    SField("antialiased", "bool", False, "antialiased drawing"),
+#: A 3D collection's colours and strokes, as a 2D collection's (a surface's shading is in its face colours).
+_FILL3D = tuple(
+    f
+    for f in COLLECTION_FIELDS
+    if f.name in ("facecolors", "edgecolors", "linewidths", "linestyles", "capstyle", "joinstyle", "antialiased")
 )
 
 POLYS3D_FIELDS = (
