@@ -27,7 +27,7 @@ def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
     p = header.producer
     lines = [
         f"figwire format {header.version[0]}.{header.version[1]}, message {header.id}",
-        f"producer: python {p['python']} matplotlib {p['matplotlib']} numpy {p['numpy']} figwire {p['figwire']}",
+        f"producer: python {p['python']} matplotlib {p['matplotlib']} numpy {p['numpy']}, written by {p['figwire']}",
         f"figure: {header.figure.axes} axes, {header.figure.pixels[0]}x{header.figure.pixels[1]} px, titles {list(header.figure.titles)}",
         f"{'part':32} {'frames':>7} {'bytes':>12}  notes",
     ]
@@ -38,7 +38,10 @@ def _summary(header: Header, frames: Sequence[Any]) -> List[str]:
                 f"protocol {part.protocol}, {len(part.frames) - 1} out-of-band buffer(s), requires {dict(part.requires)}"
             )
         if part.name == "scene":
-            notes.append(f"plain data, no code: {len(part.frames) - 1} array frame(s)")
+            notes.append(f"plain data, no code: {len(part.frames) - 1 + len(part.borrows)} array frame(s)")
+        if part.borrows:
+            lent = sum(memoryview(frames[i]).nbytes for i in part.borrows)
+            notes.append(f"reads {len(part.borrows)} frame(s) of another part ({lent:,} bytes, not sent twice)")
         if part.width is not None:
             notes.append(f"{part.width}x{part.height} px at {part.dpi:g} dpi")
         if part.codec:

@@ -146,12 +146,34 @@ def read_header(frames: Sequence[Frame], limits: Limits) -> Header:
             total += sum(part.raw_sizes)
     if total > limits.max_message_bytes:
         raise LimitExceededError("message bytes (sent + decoded)", total, limits.max_message_bytes)
+    for p, part in enumerate(header.parts):
+        _check_borrows(header, p, part, owner)
     if header.auth is not None and (header.auth.frame != count - 1 or header.auth.frame in owner):
         raise DecodeError(
             ErrorCode.FRAME_MISMATCH,
             f"auth names frame {header.auth.frame} as its tag; the tag is the last frame ({count - 1}), which no part names",
         )
     return header
+
+
+def _check_borrows(header: Header, p: int, part: Part, owner: Dict[int, int]) -> None:
+    """§5.6: a part borrows only frames another part owns, each once, and only from a part
+    that sends them as they are read (no codec) under the same digest algorithm: so the
+    borrowed bytes are the lender's, checked by the lender's digests, and a forwarder that
+    drops the lender can hand them over unchanged."""
+    seen = set()
+    for index in part.borrows:
+        lender = owner.get(index)
+        if lender is None or lender == p or index in seen:
+            why = "it owns" if lender == p else "it names twice" if index in seen else "no other part owns"
+            raise DecodeError(ErrorCode.FRAME_MISMATCH, f"parts[{p}] borrows frame {index}, which {why}")
+        seen.add(index)
+        source = header.parts[lender]
+        if source.codec is not None or source.digest != part.digest:
+            raise DecodeError(
+                ErrorCode.MALFORMED,
+                f"parts[{p}] borrows frame {index} from parts[{lender}], which has a codec or another digest",
+            )
 
 
 # -- codecs and digests ----------------------------------------------------------------
@@ -213,12 +235,28 @@ def _hasher(alg: str) -> Any:
     return getattr(hashlib, alg)
 
 
-def part_buffers(frames: Sequence[Frame], part: Part) -> List[memoryview]:
-    """The decoded bytes of each frame of ``part``: digests checked, codec undone.
+def part_buffers(frames: Sequence[Frame], header: Header, part: Part) -> List[memoryview]:
+    """The decoded bytes of each frame of ``part``, then of each frame it borrows (§5.6):
+    digests checked (a borrowed frame's by its lender), codec undone.
 
     Frames without a codec come back as views of the received buffers, not copies.
-    Call ``read_header`` first: it has checked indices and sizes.
+    Call ``read_header`` first: it has checked indices, sizes and borrows.
     """
+    out = _own_buffers(frames, part)
+    for index in part.borrows:
+        lender = next((q for q in header.parts if index in q.frames), None)
+        if lender is None:  # read_header refuses this; a header from elsewhere might not
+            raise DecodeError(ErrorCode.FRAME_MISMATCH, f"borrowed frame {index} has no lender")
+        k = lender.frames.index(index)
+        out.extend(_own_buffers(frames, replace(lender, frames=(index,), digests=_nth(lender.digests, k))))
+    return out
+
+
+def _nth(digests: Optional[Tuple[bytes, ...]], k: int) -> Optional[Tuple[bytes, ...]]:
+    return None if digests is None else (digests[k],)
+
+
+def _own_buffers(frames: Sequence[Frame], part: Part) -> List[memoryview]:
     hasher = None
     if part.digest is not None:
         hasher = _hasher(part.digest)

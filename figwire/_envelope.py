@@ -113,6 +113,7 @@ class Part:
     width: Optional[int] = None
     height: Optional[int] = None
     dpi: Optional[float] = None
+    borrows: Tuple[int, ...] = ()  # frames other parts own that this one also reads (§5.6)
 
     @property
     def name(self) -> str:
@@ -143,6 +144,7 @@ class Part:
             "width": self.width,
             "height": self.height,
             "dpi": self.dpi,
+            "borrows": list(self.borrows) if self.borrows else None,
         }
         wire.update((k, v) for k, v in optional.items() if v is not None)
         return wire
@@ -161,6 +163,9 @@ class Part:
         digests = known.get("digests")
         if ("digest" in known) != (digests is not None) or (digests is not None and len(digests) != len(frames)):
             raise DecodeError(ErrorCode.MALFORMED, f"{where}: digest and one digest per frame go together")
+        borrows = tuple(known.get("borrows", ()))
+        if borrows and "codec" in known:
+            raise DecodeError(ErrorCode.MALFORMED, f"{where}: a part with a codec cannot borrow frames")
         requires = known.get("requires", {})
         if len(requires) > limits.max_requires:
             raise LimitExceededError(f"{where}.requires entries", len(requires), limits.max_requires)
@@ -179,6 +184,7 @@ class Part:
             width=known.get("width"),
             height=known.get("height"),
             dpi=None if "dpi" not in known else float(known["dpi"]),
+            borrows=borrows,
         )
 
 

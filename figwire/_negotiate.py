@@ -12,12 +12,12 @@ from __future__ import annotations
 import pickle
 import platform
 from dataclasses import dataclass, replace
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._auth import KeyLike, sign
 from ._codec import Frame, available_codecs, encode_envelope, read_header
 from ._compat import Verdict, _local_package, remote_environment, verdict
-from ._envelope import _VERSION_RE, Header, _check
+from ._envelope import _VERSION_RE, Header, Part, _check
 from ._errors import DecodeError, EncodeError
 from ._spec import (
     ADVERT_FIELDS,
@@ -183,16 +183,53 @@ def strip(
     """
     header = read_header(frames, limits)
     keep = set(keep)
-    out: List[Frame] = [b""]
-    parts = []
+    kept = [_self_contained(header, p, keep) for p in header.parts if p.name in keep]
     missing = dict(header.missing)
-    for part in header.parts:
-        if part.name not in keep:
-            missing[part.name] = reason
-            continue
-        parts.append(replace(part, frames=tuple(range(len(out), len(out) + len(part.frames)))))
-        out.extend(frames[i] for i in part.frames)
+    missing.update((p.name, reason) for p in header.parts if p.name not in keep)
+    out: List[Frame] = [b""]
+    moved: Dict[int, int] = {}
+    for part in kept:
+        for index in part.frames:
+            moved.setdefault(index, len(out))
+            out.append(frames[index])
+    parts = [
+        replace(
+            part,
+            frames=tuple(range(start, start + len(part.frames))),
+            borrows=tuple(moved[i] for i in part.borrows),
+        )
+        for part, start in zip(kept, _starts(kept))
+    ]
     out[0] = encode_envelope(replace(header, parts=tuple(parts), missing=missing, auth=None))
     if key is not None:
         return sign(out, key, limits=limits)
     return out
+
+
+def _self_contained(header: Header, part: Part, keep: Set[str]) -> Part:
+    """``part`` as it travels once some parts are removed: when a part it borrows from
+    (§5.6) is removed, it takes every frame it borrows as its own, in the same order (its
+    content numbers them after its own frames, so nothing inside it changes), with the
+    lender's sizes and digests (the same algorithm: read_header checked it)."""
+    lenders = [next(q for q in header.parts if i in q.frames) for i in part.borrows]
+    if all(q.name in keep for q in lenders):
+        return part
+    digests = None
+    if part.digests is not None:
+        digests = (*part.digests, *(q.digests[q.frames.index(i)] for i, q in zip(part.borrows, lenders) if q.digests))
+    return replace(
+        part,
+        frames=(*part.frames, *part.borrows),
+        sizes=(*part.sizes, *(q.sizes[q.frames.index(i)] for i, q in zip(part.borrows, lenders))),
+        digests=digests,
+        borrows=(),
+    )
+
+
+def _starts(parts: Sequence[Part]) -> List[int]:
+    """Where each part's frames start in a message that lays them out in order after frame 0."""
+    starts, at = [], 1
+    for part in parts:
+        starts.append(at)
+        at += len(part.frames)
+    return starts

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 import warnings
-from dataclasses import replace
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._auth import KeyLike, as_key, tag_frame
 from ._codec import Frame, PartData, as_view, encode_envelope, encode_part
@@ -60,10 +60,32 @@ def _pickle_part(fig: Any, protocol: int, missing: Dict[str, str]) -> Optional[P
     return PartData(descriptor, (pickled.data, *pickled.buffers))
 
 
-def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[PartData]:
+@dataclass(frozen=True)
+class _Scene:
+    """The scene part, and which of the pickle's out-of-band buffers it reads instead of
+    framing the same bytes again (``borrowed``, indices into ``lendable``)."""
+
+    part: PartData
+    borrowed: Tuple[int, ...]
+    lendable: Tuple[Any, ...]
+
+    def framed(self, lender: Optional[Part]) -> Tuple[PartData, Tuple[int, ...]]:
+        """``(part to frame, message frames it borrows)``: borrowing from ``lender`` (the
+        pickle's descriptor, framed already), or, when the lender does not travel as sent
+        (left out, or compressed), the same scene with the buffers as its own frames."""
+        if not self.borrowed:
+            return self.part, ()
+        if lender is None or lender.codec is not None:
+            own = (*self.part.buffers, *(self.lendable[j] for j in self.borrowed))
+            return PartData(self.part.descriptor, own), ()
+        return self.part, tuple(lender.frames[1 + j] for j in self.borrowed)
+
+
+def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str], lendable: Tuple[Any, ...]) -> Optional[_Scene]:
     """The scene (§16), described from the figure's last draw when that was at its own
     dpi (the PNG's), else after a draw of its own; left out, with the reason, for a
-    figure a scene cannot carry (a third-party projection) or that fails to describe."""
+    figure a scene cannot carry (a third-party projection) or that fails to describe.
+    An array the pickle frames already is borrowed from it (§5.6), not sent twice."""
     from .scene import Undescribable, describe_frames, draw_for_scene
 
     if not drawn:
@@ -73,7 +95,7 @@ def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[Part
             missing["scene"] = f"drawing the figure failed: {type(exc).__name__}: {exc}"
             return None
     try:
-        frames, _ = describe_frames(fig)
+        frames, borrowed, _ = describe_frames(fig, lendable)
     except Undescribable as exc:
         missing["scene"] = str(exc)
         return None
@@ -87,7 +109,7 @@ def _scene_part(fig: Any, drawn: bool, missing: Dict[str, str]) -> Optional[Part
         )
         return None
     descriptor = Part(role=Role.SCENE.value, media_type=MediaType.SCENE.value, frames=(), sizes=())
-    return PartData(descriptor, tuple(frames))
+    return _Scene(PartData(descriptor, tuple(frames)), borrowed, lendable)
 
 
 def _fallback_parts(fig: Any, media_types: List[str], dpi: Optional[float], missing: Dict[str, str]) -> List[PartData]:
@@ -157,29 +179,35 @@ def pack(
         plan = advert.plan(parts, codec, protocol)
         parts, codec, protocol = plan.parts, plan.codec, plan.protocol
         missing.update(plan.left_out)
-    built: List[PartData] = []
+    pickled = None
     if "pickle" in parts:
         pickled = _pickle_part(fig, protocol, missing)
         if pickled is not None and advert is not None:
             pickled = _negotiated_pickle(fig, pickled, advert, missing)
-        if pickled is not None:
-            built.append(pickled)
-    if "scene" in parts and advert is not None and built and advert.pickles:
+    if "scene" in parts and advert is not None and pickled is not None and advert.pickles:
         parts = [p for p in parts if p != "scene"]  # negotiated: this client loads the pickle
         missing["scene"] = "not sent: the client loads the pickle"
     wanted = [p for p in parts if p not in ("pickle", "scene")]
     fallbacks = _fallback_parts(fig, wanted, dpi, missing) if wanted else []
+    scene = None
     if "scene" in parts:
-        scene = _scene_part(fig, _drew_at_figure_dpi(fig, fallbacks), missing)
-        if scene is not None:
-            built.append(scene)
-    built.extend(fallbacks)
+        # with an advert, a scene only goes where the pickle does not, so there is no lender;
+        # a compressed pickle lends nothing (§5.6: borrowed frames are read as sent)
+        lendable = tuple(pickled.buffers[1:]) if pickled is not None and codec is None else ()
+        scene = _scene_part(fig, _drew_at_figure_dpi(fig, fallbacks), missing, lendable)
 
     frames: List[Frame] = []
     descriptors: List[Part] = []
-    for part in built:
+    queue: List[Union[PartData, _Scene]] = [*([pickled] if pickled else []), *([scene] if scene else []), *fallbacks]
+    for item in queue:
+        borrows: Tuple[int, ...] = ()
+        if isinstance(item, _Scene):  # framed after the pickle, whose frames it may borrow
+            part, borrows = item.framed(next((d for d in descriptors if d.role == Role.PICKLE.value), None))
+        else:
+            part = item
         part_codec = codec if part.descriptor.media_type in _COMPRESSIBLE else None
         descriptor, part_frames = encode_part(part, len(frames) + 1, codec=part_codec, digest=digest)
+        descriptor = replace(descriptor, borrows=borrows)
         if advert is not None and advert.max_message_bytes is not None:
             if sum(_total(p) for p in (*descriptors, descriptor)) > advert.max_message_bytes:
                 missing[descriptor.name] = f"not sent: over the client's limit of {advert.max_message_bytes} bytes"

@@ -16,7 +16,7 @@ from typing import Tuple
 #: The format version this implementation writes: ``(major, minor)``. It is not the
 #: package version; a minor only adds optional fields, a major may change anything
 #: after the magic.
-FORMAT_VERSION: Tuple[int, int] = (1, 3)
+FORMAT_VERSION: Tuple[int, int] = (1, 4)
 
 #: Majors this implementation reads (any minor of them).
 READABLE_MAJORS = frozenset({1})
@@ -298,6 +298,13 @@ PART_FIELDS = (
     Field("width", "int", False, (1, 0), "raster fallbacks: width in pixels"),
     Field("height", "int", False, (1, 0), "raster fallbacks: height in pixels"),
     Field("dpi", "float", False, (1, 0), "fallbacks: dots per inch they were rendered at"),
+    Field(
+        "borrows",
+        "array of int",
+        False,
+        (1, 4),
+        "frames of other parts this part also reads, after its own (§5.6); absent: none",
+    ),
 )
 
 #: A client's advert (§12.1), in the order ``capabilities()`` writes it. No field is

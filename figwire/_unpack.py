@@ -114,7 +114,7 @@ def _load(ctx: _Context, part: Part) -> Any:
     from ._unpickler import load
     from ._validate import validate
 
-    stream, *buffers = part_buffers(ctx.frames, part)
+    stream, *buffers = part_buffers(ctx.frames, ctx.header, part)
     if not ctx.zero_copy:
         buffers = [_writable(b) for b in buffers]
     managers = set(Gcf.figs.values())
@@ -220,7 +220,7 @@ def _scene_tier(ctx: _Context) -> Any:
         raise DecodeError(ErrorCode.PART_MISSING, ctx.header.missing.get("scene", "the message has no scene part"))
     from .scene import rebuild
 
-    buffers = part_buffers(ctx.frames, part)
+    buffers = part_buffers(ctx.frames, ctx.header, part)
     try:
         figure, skipped = rebuild(buffers, ctx.scene_limits, verify=not ctx.will_draw)
     except FigwireError:
@@ -247,7 +247,7 @@ def _decode_fallbacks(frames: Sequence[Frame], header: Header, notes: List[str])
             notes.append(f"{part.media_type}: skipped (duplicate, or not one frame)")
             continue
         try:
-            (fallbacks[part.media_type],) = part_buffers(frames, part)
+            (fallbacks[part.media_type],) = part_buffers(frames, header, part)
         except FigwireError as exc:
             notes.append(f"{part.media_type}: {exc}")
     return fallbacks

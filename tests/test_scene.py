@@ -111,7 +111,7 @@ def test_rebuilt_figure_zooms_like_the_original(name: str) -> None:
     (``scene_support.zoom_problems``)."""
     fig, frames, result = _scene_result(name)
     try:
-        doc = decode_scene(_codec.part_buffers(frames, result.header.scene))
+        doc = decode_scene(_codec.part_buffers(frames, result.header, result.header.scene))
         assert zoom_problems(CORPUS[name](), result.figure, doc) == []
     finally:
         close(fig)
@@ -317,7 +317,8 @@ def test_the_checked_first_draw_leaves_no_trace(name: str) -> None:
     fig = _tight_hists() if name == "tight hists" else CORPUS[name]()
     frames = figwire.pack(fig, parts=["scene"])
     close(fig)
-    buffers = _codec.part_buffers(frames, figwire.inspect(frames).scene)
+    header = figwire.inspect(frames)
+    buffers = _codec.part_buffers(frames, header, header.scene)
     checked, _ = rebuild(buffers)
     unchecked, _ = rebuild(buffers, verify=False)
     np.testing.assert_array_equal(rendered(checked), rendered(unchecked))

@@ -164,12 +164,12 @@ class _Recorder(pickle.Unpickler):
         return getattr(obj, name, *default)
 
 
-def pickled_names(frames: List[Any], part: Any) -> Dict[str, Any]:
+def pickled_names(frames: List[Any], header: Any) -> Dict[str, Any]:
     """The ``globals``, ``methods``, ``method_functions`` and ``globals_error`` fields: what the figwire
     pickle of ``frames`` names, sorted."""
     from figwire._codec import part_buffers
 
-    stream, *buffers = part_buffers(frames, part)
+    stream, *buffers = part_buffers(frames, header, header.pickle)
     recorder = _Recorder(stream, buffers)
     error = None
     try:
@@ -236,7 +236,7 @@ def _figwire_fields(fig: Any, reference: Any, stock_render: Any, example_dir: Pa
     header = figwire.inspect(frames)
     out["packed"], out["missing"] = header.pickle is not None, header.missing.get("pickle")
     if header.pickle is not None:
-        out.update(pickled_names(frames, header.pickle))
+        out.update(pickled_names(frames, header))
     pickle_only = figwire.strip(frames, ["pickle", "image/png"])  # the pickle tier; the scene has its own fields
     result, out["unpack_ms"] = _timed(lambda: figwire.unpack(pickle_only, trust_unsigned=True))
     out["live"], out["reason"] = result.live, result.reason

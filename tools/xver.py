@@ -571,7 +571,7 @@ class _Consume:
         from figwire._unpickler import load
 
         try:
-            stream, *buffers = part_buffers(frames, header.pickle)
+            stream, *buffers = part_buffers(frames, header, header.pickle)
             fig = load(stream, buffers, ALLOW)
         except Exception as exc:
             return _cut(f"load raises {type(exc).__name__}: {exc}")

@@ -45,7 +45,7 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
         score = ssim(rgba, expected)
         png = result.fallbacks.get("image/png")
         baseline = ssim(_decoded(png), expected) if png is not None else None
-        doc = decode_scene(part_buffers(frames, result.header.scene))
+        doc = decode_scene(part_buffers(frames, result.header, result.header.scene))
         mine = figures.CORPUS[name]()
         try:
             problems = zoom_problems(mine, result.figure, doc)

@@ -29,6 +29,7 @@ __all__ = [
     "describe_frames",
     "draw_for_scene",
     "encode_scene",
+    "encode_scene_lent",
     "rebuild",
 ]
 
@@ -37,6 +38,7 @@ _LAZY = {
     "check_scene": "._check",
     "decode_scene": "._wire",
     "encode_scene": "._wire",
+    "encode_scene_lent": "._wire",
     "describe": "._describe",
     "draw_for_scene": "._describe",
 }
@@ -52,13 +54,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def describe_frames(fig: Any) -> Tuple[List[Any], List[Tuple[str, str]]]:
-    """``(frames of a scene part, skipped)`` for a figure drawn at its own dpi."""
+def describe_frames(
+    fig: Any, lendable: Sequence[Any] = ()
+) -> Tuple[List[Any], Tuple[int, ...], List[Tuple[str, str]]]:
+    """``(own frames of a scene part, borrowed, skipped)`` for a figure drawn at its own
+    dpi; ``borrowed`` names the ``lendable`` buffers (the pickle's out-of-band buffers) the
+    scene reads instead of framing the same bytes again (``encode_scene_lent``)."""
     from ._describe import describe
-    from ._wire import encode_scene
+    from ._wire import encode_scene_lent
 
     doc, skipped = describe(fig)
-    return encode_scene(doc), skipped
+    frames, borrowed = encode_scene_lent(doc, lendable)
+    return frames, borrowed, skipped
 
 
 def rebuild(

