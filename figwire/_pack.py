@@ -156,7 +156,9 @@ def pack(
     media types (``"image/png"``, ``"image/svg+xml"``, ``"application/pdf"``); by default
     the pickle, the scene and a PNG, or with ``accept``, whatever the client can use (the
     scene only when it cannot load the pickle). The pickle is made first, before any
-    drawing (drawing grows it); the scene is described from the PNG's draw. A part that
+    drawing (drawing grows it); the scene is described from the PNG's draw, and
+    reads the arrays the pickle frames already from the pickle's frames (§5.6) instead
+    of sending them twice. A part that
     cannot be made is left out and the envelope's ``missing`` says why, so an
     unpicklable figure still packs with its scene and fallbacks. ``accept`` is a client's ``capabilities()``: then only
     what that client can use is sent (no pickle it could not load, its favourite

@@ -197,3 +197,16 @@ def test_a_scene_borrows_exactly_the_lendable_buffers_with_its_bytes(arrays, len
     # without borrowing, the same document bytes but for the frame numbers, and the same arrays
     plain = decode_scene(encode_scene(doc))
     assert all(a.tobytes() == b.tobytes() for a, b in zip(plain["arrays"], decoded["arrays"]))
+
+
+def test_a_decoder_that_ignores_borrows_refuses_the_scene_and_shows_the_image() -> None:
+    """§5.6 and §8: a 1.3 decoder reads a 1.4 message but not a borrowing scene, and
+    says so with a figwire error, which sends the consumer to the image."""
+    fig = _figure()
+    frames = figwire.pack(fig)
+    close(fig)
+    header = figwire.inspect(frames)
+    own = [frames[i] for i in header.scene.frames]  # what a decoder without borrows hands over
+    with pytest.raises(figwire.DecodeError) as info:
+        decode_scene(own)
+    assert info.value.code is figwire.ErrorCode.FRAME_MISMATCH
