@@ -243,13 +243,19 @@ def part_buffers(frames: Sequence[Frame], header: Header, part: Part) -> List[me
     Call ``read_header`` first: it has checked indices, sizes and borrows.
     """
     out = _own_buffers(frames, part)
+    lenders = lent_frames(header) if part.borrows else {}
     for index in part.borrows:
-        lender = next((q for q in header.parts if index in q.frames), None)
-        if lender is None:  # read_header refuses this; a header from elsewhere might not
+        if index not in lenders:  # read_header refuses this; a header from elsewhere might not
             raise DecodeError(ErrorCode.FRAME_MISMATCH, f"borrowed frame {index} has no lender")
-        k = lender.frames.index(index)
+        lender, k = lenders[index]
         out.extend(_own_buffers(frames, replace(lender, frames=(index,), digests=_nth(lender.digests, k))))
     return out
+
+
+def lent_frames(header: Header) -> Dict[int, Tuple[Part, int]]:
+    """Frame index -> (the part that owns it, its position there): one pass over the part
+    table, so that resolving many borrowed frames stays linear (a message may name 65536)."""
+    return {index: (part, k) for part in header.parts for k, index in enumerate(part.frames)}
 
 
 def _nth(digests: Optional[Tuple[bytes, ...]], k: int) -> Optional[Tuple[bytes, ...]]:

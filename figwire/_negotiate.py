@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._auth import KeyLike, sign
-from ._codec import Frame, available_codecs, encode_envelope, read_header
+from ._codec import Frame, available_codecs, encode_envelope, lent_frames, read_header
 from ._compat import Verdict, _local_package, remote_environment, verdict
 from ._envelope import _VERSION_RE, Header, Part, _check
 from ._errors import DecodeError, EncodeError
@@ -176,14 +176,16 @@ def strip(
 ) -> List[Frame]:
     """The same message with only the parts named in ``keep`` (``"pickle"``, ``"scene"`` or media types).
 
-    Only the envelope is rewritten: kept frames are passed through as the same objects,
+    Only the envelope is rewritten: kept frames are passed through as the same objects
+    (a kept part that borrowed from a removed one takes those frames as its own, §5.6),
     and the envelope's ``missing`` gives ``reason`` for each part removed. A changed
     message is no longer signed (its tag is dropped); ``key`` signs the result again,
     for a forwarder its consumers trust (``figwire.sign``).
     """
     header = read_header(frames, limits)
     keep = set(keep)
-    kept = [_self_contained(header, p, keep) for p in header.parts if p.name in keep]
+    owners = lent_frames(header)
+    kept = [_self_contained(p, owners, keep) for p in header.parts if p.name in keep]
     missing = dict(header.missing)
     missing.update((p.name, reason) for p in header.parts if p.name not in keep)
     out: List[Frame] = [b""]
@@ -206,21 +208,21 @@ def strip(
     return out
 
 
-def _self_contained(header: Header, part: Part, keep: Set[str]) -> Part:
+def _self_contained(part: Part, owners: Dict[int, Tuple[Part, int]], keep: Set[str]) -> Part:
     """``part`` as it travels once some parts are removed: when a part it borrows from
     (§5.6) is removed, it takes every frame it borrows as its own, in the same order (its
     content numbers them after its own frames, so nothing inside it changes), with the
     lender's sizes and digests (the same algorithm: read_header checked it)."""
-    lenders = [next(q for q in header.parts if i in q.frames) for i in part.borrows]
-    if all(q.name in keep for q in lenders):
+    lent = [owners[i] for i in part.borrows]
+    if all(q.name in keep for q, _ in lent):
         return part
     digests = None
     if part.digests is not None:
-        digests = (*part.digests, *(q.digests[q.frames.index(i)] for i, q in zip(part.borrows, lenders) if q.digests))
+        digests = (*part.digests, *(q.digests[k] for q, k in lent if q.digests is not None))
     return replace(
         part,
         frames=(*part.frames, *part.borrows),
-        sizes=(*part.sizes, *(q.sizes[q.frames.index(i)] for i, q in zip(part.borrows, lenders))),
+        sizes=(*part.sizes, *(q.sizes[k] for q, k in lent)),
         digests=digests,
         borrows=(),
     )
