@@ -90,6 +90,7 @@ class _Partial(functools.partial):  # type: ignore[type-arg,unused-ignore]
             raise LoadRefused("a functools.partial state that is not (func, args, kwds, dict)")
         _check_partial_func(state[0])
         super().__setstate__(state)  # type: ignore[misc]
+        _record(self)
 
     def __reduce__(self) -> Any:
         return functools.partial, (self.func,), (self.func, self.args, self.keywords or None, self.__dict__ or None)
@@ -104,7 +105,15 @@ def _check_partial_func(func: Any) -> None:
 
 def _partial(func: Any, *args: Any, **kwargs: Any) -> "functools.partial[Any]":
     _check_partial_func(func)
-    return _Partial(func, *args, **kwargs)
+    return _record(_Partial(func, *args, **kwargs))
+
+
+def _record(made: Any) -> Any:
+    """Tell the load's guard about a callable it made (its arguments are checked later)."""
+    guard = current()
+    if guard is not None:
+        guard.bound.append(made)
+    return made
 
 
 _CLASS_NAME_FORMAT = re.compile(r"[A-Za-z0-9_]{0,32}\{(\.__name__)?\}[A-Za-z0-9_]{0,32}")

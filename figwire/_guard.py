@@ -280,6 +280,10 @@ class Guard:
         self.figures: List[Any] = []
         #: bytes the reconstructors allowed so far (``LoadPolicy.max_total_bytes``).
         self.total_bytes = 0
+        #: every bound method and ``functools.partial`` the load made. Drawing may call
+        #: one from anywhere (an instance attribute named like a method shadows it), so
+        #: what each is bound to is checked like the figure's own artists (``_validate``).
+        self.bound: List[Any] = []
         self._classes: Dict[type, Dict[str, Any]] = {}
         self._members: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
         self._dicts: List[Tuple[str, Any, Dict[Any, Any]]] = []

@@ -117,12 +117,13 @@ def _load(ctx: _Context, part: Part) -> Any:
     stream, *buffers = part_buffers(ctx.frames, ctx.header, part)
     if not ctx.zero_copy:
         buffers = [_writable(b) for b in buffers]
+    bound: List[Any] = []
     managers = set(Gcf.figs.values())
     try:
-        figure = load(stream, buffers, ctx.allow, ctx.policy)
+        figure = load(stream, buffers, ctx.allow, ctx.policy, bound)
         if not isinstance(figure, Figure):
             raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
-        ctx.notes.extend(validate(figure, ctx.policy))
+        ctx.notes.extend(validate(figure, ctx.policy, bound))
         _curve_polar_bars(figure)  # reads the figure's state: a damaged pickle fails here
     except FigwireError:
         raise

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from ._checked import LoadRefused
 from ._errors import DecodeError
@@ -34,7 +34,10 @@ from ._spec import ErrorCode
 __all__ = ["load"]
 
 
-def _guarded_getattr(policy_refusal: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+def _guarded_getattr(
+    policy_refusal: Callable[[Any, Any], Any], record: Callable[[Any], None]
+) -> Callable[..., Any]:
+    """``getattr`` as a pickle resolves it: admitted methods only, each bound one recorded."""
     decided: Dict[Tuple[type, str], bool] = {}  # (owner's type, name) -> allowed; per load
 
     def getattr_(owner: Any, name: Any, *default: Any) -> Any:
@@ -47,7 +50,9 @@ def _guarded_getattr(policy_refusal: Callable[[Any, Any], Any]) -> Callable[...,
             if why is not None:
                 raise _refusal(explain_method(owner, name), why)
             allowed = decided[key] = True
-        return getattr(owner, name)
+        found = getattr(owner, name)
+        record(found)
+        return found
 
     return getattr_
 
@@ -60,10 +65,10 @@ def _refusal(what: str, rule: str) -> DecodeError:
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, buffers: Sequence[Any], policy: Policy) -> None:
+    def __init__(self, file: io.BytesIO, buffers: Sequence[Any], policy: Policy, guard: Guard) -> None:
         super().__init__(file, buffers=buffers, encoding="bytes")
         self._policy = policy
-        self._getattr = _guarded_getattr(method_refusal)
+        self._getattr = _guarded_getattr(method_refusal, guard.bound.append)
 
     def find_class(self, module: str, name: str) -> Any:
         if module == "builtins" and name == "getattr":
@@ -76,8 +81,12 @@ def load(
     buffers: Sequence[Any],
     allow: Iterable[Tuple[str, str]] = (),
     policy: LoadPolicy = DEFAULT_LOAD_POLICY,
+    bound: Optional[List[Any]] = None,
 ) -> Any:
     """Unpickle ``data`` with out-of-band ``buffers`` under figwire's loading policy.
+
+    ``bound``, when given, receives every bound method and ``functools.partial`` the
+    load made, for ``validate`` to check what they are bound to.
 
     Raises ``DecodeError(PICKLE_REFUSED)`` when the pickle names or does something the
     policy refuses, or when the load changed process-wide state (which is put back);
@@ -95,7 +104,7 @@ def load(
         with guard:
             rules = Policy(extra, guard.watch_class, guard.pause)
             try:
-                result = _Unpickler(io.BytesIO(data), buffers, rules).load()
+                result = _Unpickler(io.BytesIO(data), buffers, rules, guard).load()
             except (Refused, LoadRefused, MemoryError, DecodeError):
                 raise
             except Exception:
@@ -116,6 +125,8 @@ def load(
         raise _refused(f"the pickle attempted {guard.refusals[0]} while loading")
     if guard.changes:
         raise _refused("loading the pickle changed process-wide state (put back): " + ", ".join(guard.changes[:5]))
+    if bound is not None:
+        bound.extend(guard.bound)
     return result
 
 

@@ -37,7 +37,7 @@ _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
 #: type -> (kind, the state keys checked): the same for every figure, so kept for the process.
-_PLANS: Dict[type, Tuple[int, Tuple[str, ...]]] = {}
+_PLANS: Dict[type, Tuple[int, Tuple[str, ...], Tuple[str, ...], bool]] = {}
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
 
@@ -49,12 +49,20 @@ def _refuse(why: str) -> None:
     raise _Refusal(why)
 
 
-def validate(figure: Any, policy: LoadPolicy) -> List[str]:
+def validate(figure: Any, policy: LoadPolicy, bound: Iterable[Any] = ()) -> List[str]:
     """Check ``figure`` against ``policy``: the notes of what was made safe, or
-    ``DecodeError(PICKLE_REFUSED)`` naming what is over a limit."""
+    ``DecodeError(PICKLE_REFUSED)`` naming what is over a limit.
+
+    ``bound`` are the bound methods and partials the load made (``_unpickler.load``).
+    Drawing can reach any of them, not only those the figure's tree holds where
+    matplotlib keeps callables: an instance attribute named like a method shadows the
+    method (``line.get_window_extent = text.get_window_extent``, called by a tight
+    bounding box). So whatever each is bound to is checked as the figure's own artists
+    are: a ``usetex`` text bound that way would otherwise run ``latex`` at draw time.
+    """
     notes: List[str] = []
     try:
-        _Walk(policy, notes).run(figure)
+        _Walk(policy, notes).run(figure, bound)
     except _Refusal as exc:
         raise DecodeError(ErrorCode.PICKLE_REFUSED, f"the figure was refused before drawing: {exc}") from None
     return notes
@@ -78,11 +86,13 @@ class _Walk:
         self.Artist, self.Axis, self.Registry, self.Colormap, self.Text = Artist, Axis, CallbackRegistry, Colormap, Text
         self.Tick = Tick
 
-    def run(self, figure: Any) -> None:
+    def run(self, figure: Any, bound: Iterable[Any] = ()) -> None:
         self.canvas(figure)
         self.push(figure)
         for registry in (getattr(figure, "_canvas_callbacks", None),):
             self.callbacks(registry)
+        for func in bound:
+            self.callable(func)
         while self.stack:
             self.artist(self.stack.pop())
 
@@ -102,39 +112,51 @@ class _Walk:
             )
 
     def artist(self, a: Any) -> None:
+        # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
         state = a.__dict__
         plan = _PLANS.get(type(a))
         if plan is None:
             plan = _PLANS[type(a)] = self._plan(a, state)
-        kind, keys = plan
-        checks, other = self.checks, self.checks["_bbox_patch"]
+        kind, keys, held, leaf = plan
+        get, checks = state.get, self.checks
         for key in keys:
-            value = state.get(key)
+            value = get(key)
             if value is not None:
-                checks.get(key, other)(a, value)
+                checks[key](a, value)
+        seen, stack, Artist = self.seen, self.stack, self.Artist
+        for key in held:
+            child = get(key)
+            if child is not None and id(child) not in seen and isinstance(child, Artist):
+                seen.add(id(child))
+                stack.append(child)
         if kind & _TEXT:
             self.text(a, state)
         if kind & _AXIS:  # its get_children() would compute ticks (a locator call): walk the ticks it has
             self.axis(a)
             children = _axis_children(state)
-        else:
-            children = a.get_children()
-        seen, stack, Artist = self.seen, self.stack, self.Artist
+        elif leaf:  # the class's get_children is Artist's own, which holds none
+            return
+        else:  # the class's, not an instance attribute of that name (a bound method the load made)
+            children = type(a).get_children(a)
         for child in children:
             if id(child) not in seen and isinstance(child, Artist):
                 seen.add(id(child))
                 stack.append(child)
 
-    def _plan(self, a: Any, state: Any) -> Tuple[int, Tuple[str, ...]]:
-        """Which checks apply to artists of ``type(a)``: the state keys it has, once per type."""
+    def _plan(self, a: Any, state: Any) -> Tuple[int, Tuple[str, ...], Tuple[str, ...], bool]:
+        """How artists of ``type(a)`` are checked, once per type: the state keys with a check,
+        the keys holding artists drawn through their holder, whether it has no children."""
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
-        keys = [k for k in self.checks if k in state or k in ("_agg_filter", "_sketch")]
+        keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
         # Artists an artist draws itself without listing them as children (a table Cell's text):
         # every attribute that holds an artist on the first of its type is walked for all of them.
-        for key, value in state.items():
-            if key not in self.checks and key not in _NOT_DRAWN and isinstance(value, self.Artist):
-                keys.append(key)
-        return kind, tuple(keys)
+        held = tuple(
+            key
+            for key, value in state.items()
+            if key not in self.checks and key not in _NOT_DRAWN and isinstance(value, self.Artist)
+        )
+        leaf = type(a).get_children is self.Artist.get_children
+        return kind, keys, held, leaf
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -186,8 +208,8 @@ class _Walk:
             "_marker": marker,
             "cmap": cmap,
             "_colorizer": cmap,
-            "callbacks": lambda a, v: self.callbacks(v),
-            "_callbacks": lambda a, v: self.callbacks(v),
+            "callbacks": self.registry,
+            "_callbacks": self.registry,
             "xycoords": bound,
             "_textcoords": bound,
             "_hatch": hatches,
@@ -302,7 +324,8 @@ class _Walk:
             step = getattr(state.get("_edge"), "step", None)
         elif isinstance(loc, IndexLocator):
             step = state.get("_base")
-        if isinstance(step, (int, float)) and not isinstance(step, bool):
+        # (no view: a locator reached through a bound method, whose axis is checked with its own)
+        if isinstance(step, (int, float)) and not isinstance(step, bool) and view is not None:
             span = abs(float(view[1]) - float(view[0]))
             if step <= 0 or not math.isfinite(span) or span / step > limit:
                 _refuse(
@@ -324,6 +347,10 @@ class _Walk:
             if name in _FORMATTER_DIGITS and isinstance(value, int) and value > limit:
                 _refuse(f"{type(fmt).__name__}.{name} = {value} is over LoadPolicy.max_format_width ({limit})")
 
+    def registry(self, a: Any, registry: Any) -> None:
+        if registry.__class__ is not self.Registry or registry.callbacks:  # the common case: none
+            self.callbacks(registry)
+
     def callbacks(self, registry: Any) -> None:
         if not isinstance(registry, self.Registry) or not registry.callbacks:
             return
@@ -332,15 +359,48 @@ class _Walk:
                 self.callable(ref() if callable(ref) and not isinstance(ref, types.MethodType) else ref)
 
     def callable(self, func: Any) -> None:
-        """Draw or event time calls ``func``: walk what it is bound to."""
+        """Draw or event time calls ``func``: check what it is bound to."""
         if isinstance(func, partial):
             self.callable(func.func)
             for arg in (*func.args, *(func.keywords or {}).values()):
-                self.push(arg)
+                self.reach(arg)
         elif isinstance(func, types.MethodType):
-            self.push(func.__self__)
+            self.reach(func.__self__)
         elif func is not None and hasattr(func, "_artist"):  # text.OffsetFrom
             self.push(func._artist)
+
+    def reach(self, obj: Any) -> None:
+        """Check ``obj``, which a callable is bound to, by what it is: an artist is walked
+        like the figure's own; a path, marker, colormap, font, formatter or locator gets
+        its draw-time check; anything else has the artists it holds walked."""
+        if isinstance(obj, (self.Artist, type, types.ModuleType)) or obj is None:
+            self.push(obj)
+            return
+        if id(obj) in self.seen:
+            return
+        self.seen.add(id(obj))
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.markers import MarkerStyle
+        from matplotlib.path import Path
+        from matplotlib.ticker import Formatter, Locator
+
+        if isinstance(obj, Path):
+            self.path(obj, obj)
+        elif isinstance(obj, MarkerStyle):
+            self.checks["_marker"](obj, obj)
+        elif isinstance(obj, self.Colormap):
+            self.colormap(obj)
+        elif isinstance(obj, FontProperties):
+            self.font(obj)
+        elif isinstance(obj, Formatter):
+            self.formatter(obj)
+        elif isinstance(obj, Locator):
+            self.locator(obj, None)
+        for value in list(getattr(obj, "__dict__", {}).values()):
+            if isinstance(value, self.Artist):
+                self.push(value)
+            elif isinstance(value, (partial, types.MethodType)):
+                self.callable(value)
 
 
 def _axis_children(state: Any) -> List[Any]:

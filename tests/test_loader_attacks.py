@@ -8,6 +8,7 @@ client trusts too much could send with ``trust_unsigned=True``.
 from __future__ import annotations
 
 import functools
+import io
 import pickle
 import struct
 import subprocess
@@ -365,6 +366,46 @@ def test_draw_time_harm_is_refused_before_hand_over(harm: Any, words: str) -> No
     fig, ax = _axes()
     harm(ax)
     refused(figwire.unpack(pack(fig), trust_unsigned=True), words)
+
+
+def _no_process(monkeypatch: pytest.MonkeyPatch) -> List[Any]:
+    """Record (and stop) every process the test's code tries to start."""
+    started: List[Any] = []
+
+    def refuse(self: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
+        started.append(args)
+        raise RuntimeError("the test allows no process")
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    return started
+
+
+@pytest.mark.parametrize("how", ["bound method", "partial"])
+def test_a_usetex_text_bound_into_a_method_slot_is_checked_too(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The text is in no artist's children: only a bound callable in an instance attribute
+    # named like a method reaches it, and a tight bounding box calls that attribute.
+    fig, ax = _axes()
+    (line,) = ax.plot([0, 1], clip_on=False)
+    hidden = Text(0, 0, r"\input{/etc/passwd}", usetex=True)
+    hidden.figure = fig
+    line.get_window_extent = (  # type: ignore[method-assign]
+        hidden.get_window_extent if how == "bound method" else functools.partial(Text.get_window_extent, hidden)
+    )
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    started = _no_process(monkeypatch)
+    result.figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert started == []
+
+
+def test_a_path_bound_into_a_method_slot_is_checked_too() -> None:
+    fig, ax = _axes()
+    patch = ax.add_patch(Rectangle((0, 0), 1, 1))
+    huge = MplPath([(0, 0), (1, 1)])
+    huge._interpolation_steps = 100_000_000  # 8 GB when drawn
+    patch.get_path = huge.copy  # type: ignore[method-assign]
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "interpolation steps")
 
 
 def test_limits_are_the_callers() -> None:
