@@ -18,7 +18,8 @@ import os
 import re
 import types
 from functools import partial
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from operator import is_not
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from ._errors import DecodeError
 from ._loadpolicy import LoadPolicy
@@ -37,7 +38,9 @@ _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
 #: type -> (kind, the state keys checked): the same for every figure, so kept for the process.
-_PLANS: Dict[type, Tuple[int, Tuple[str, ...], Tuple[str, ...], bool]] = {}
+_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], bool, FrozenSet[str]]
+_PLANS: Dict[type, _Plan] = {}
+_NOT_NONE = partial(is_not, None)
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
 
@@ -115,18 +118,17 @@ class _Walk:
         # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
         state = a.__dict__
         plan = _PLANS.get(type(a))
-        if plan is None:
-            plan = _PLANS[type(a)] = self._plan(a, state)
-        kind, keys, held, leaf = plan
+        if plan is None or not plan[4].issuperset(state.keys()):  # a key none of its type had before
+            plan = _PLANS[type(a)] = self._plan(a, state, plan)
+        kind, keys, held, leaf, _ = plan
         get, checks = state.get, self.checks
         for key in keys:
             value = get(key)
             if value is not None:
                 checks[key](a, value)
         seen, stack, Artist = self.seen, self.stack, self.Artist
-        for key in held:
-            child = get(key)
-            if child is not None and id(child) not in seen and isinstance(child, Artist):
+        for child in filter(_NOT_NONE, map(get, held)):  # mostly None: a C-level pass
+            if id(child) not in seen and isinstance(child, Artist):
                 seen.add(id(child))
                 stack.append(child)
         if kind & _TEXT:
@@ -143,20 +145,29 @@ class _Walk:
                 seen.add(id(child))
                 stack.append(child)
 
-    def _plan(self, a: Any, state: Any) -> Tuple[int, Tuple[str, ...], Tuple[str, ...], bool]:
-        """How artists of ``type(a)`` are checked, once per type: the state keys with a check,
-        the keys holding artists drawn through their holder, whether it has no children."""
+    def _plan(self, a: Any, state: Any, before: Optional[_Plan]) -> _Plan:
+        """How artists of ``type(a)`` are checked: the state keys with a check, the keys that
+        may hold an artist drawn through its holder (not a child), whether the type has no
+        children, and every key its instances were seen with. Kept for the process and
+        widened (never narrowed) by each instance with a key it did not list, so that a
+        first instance crafted without a key cannot keep that key unchecked on later ones."""
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
         keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
-        # Artists an artist draws itself without listing them as children (a table Cell's text):
-        # every attribute that holds an artist on the first of its type is walked for all of them.
-        held = tuple(
+        # Artists an artist draws itself without listing them as children (a table Cell's
+        # text, an arrow's patchB): every attribute that holds an artist, or None (which
+        # another instance may fill), is walked for all of its type.
+        held = [
             key
             for key, value in state.items()
-            if key not in self.checks and key not in _NOT_DRAWN and isinstance(value, self.Artist)
-        )
+            if key not in self.checks and key not in _NOT_DRAWN and (value is None or isinstance(value, self.Artist))
+        ]
+        seen = set(state)
+        if before is not None:
+            keys = tuple(dict.fromkeys(before[1] + keys))
+            held = list(dict.fromkeys([*before[2], *held]))
+            seen |= before[4]
         leaf = type(a).get_children is self.Artist.get_children
-        return kind, keys, held, leaf
+        return kind, keys, tuple(held), leaf, frozenset(seen)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:

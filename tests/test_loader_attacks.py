@@ -408,6 +408,46 @@ def test_a_path_bound_into_a_method_slot_is_checked_too() -> None:
     refused(figwire.unpack(pack(fig), trust_unsigned=True), "interpolation steps")
 
 
+def test_an_artist_in_a_slot_another_instance_left_empty_is_checked() -> None:
+    # One arrow's patchB is None (as matplotlib leaves it); the other's holds a text that
+    # no artist lists as a child: its arrow still reaches it when it is drawn. The walk
+    # meets the last annotation first, so its type's check is learned from the empty one.
+    from matplotlib.patches import FancyArrowPatch
+
+    from figwire import _validate
+
+    _validate._PLANS.pop(FancyArrowPatch, None)
+    fig, ax = _axes()
+    first = ax.annotate("a", (0.2, 0.2), xytext=(0.5, 0.5), arrowprops={"arrowstyle": "->"})
+    ax.annotate("b", (0.8, 0.8), xytext=(0.5, 0.5), arrowprops={"arrowstyle": "->"})
+    hidden = Text(0, 0, r"\input{/etc/passwd}", usetex=True)
+    hidden.figure = fig
+    first.arrow_patch.patchB = hidden
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+
+
+def test_a_first_instance_without_a_key_does_not_blind_the_check_for_later_ones() -> None:
+    # What is checked per artist type is learned from the instances seen, for the
+    # process: a crafted first instance lacking a key must not hide that key on later ones.
+    from matplotlib.table import Cell
+
+    from figwire import _validate
+
+    _validate._PLANS.pop(Cell, None)
+    fig, ax = _axes()
+    table = ax.table(cellText=[["a", "b"]])
+    first, second = table[0, 0], table[0, 1]  # the walk meets the second first
+    del second._text
+    first._text = Text(0, 0, r"\input{/etc/passwd}", usetex=True)
+    stream = pickle.dumps(fig, protocol=5)
+    result = unpack(stream)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    # (the second cell cannot draw: its text is gone. What matters is the first one's check.)
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
