@@ -19,7 +19,8 @@ unpickler applies to any object. The guard covers that, for the duration of one 
   resolves is snapshotted when it is first resolved (enum members included). After,
   whatever the outcome: anything changed is put back and the load is refused
   (``Guard.changes``). BUILD with a slot state on a class is ``setattr(cls, ...)``:
-  this is what makes it harmless.
+  this is what makes it harmless. The copies (``_snapshot``) are kept between loads
+  while what they copy is unchanged.
 * **No self-registration.** ``Figure`` resolves to a loading subclass whose
   ``__setstate__`` drops ``_restore_to_pylab`` (which would make the load resolve the
   client's backend and open a window); each such figure is a plain ``Figure`` again
@@ -30,14 +31,28 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import operator
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ._limits import LoadTimeout, Refused, limit_memory, unlimit_memory, watchdog
 from ._loadpolicy import LoadPolicy
+from ._snapshot import (
+    copy_of,
+    copy_value,
+    covered,
+    is_array,
+    mutable_attributes,
+    put_back,
+    registries,
+    restore_dict,
+    same,
+    same_content,
+    shared_paths,
+    shared_tables,
+    table_copies,
+)
 
 __all__ = ["Guard", "Refused", "LoadTimeout"]
 
@@ -125,148 +140,6 @@ def _install_hook() -> None:
             _hook_installed = True
 
 
-# -- shared state -------------------------------------------------------------------
-
-
-def _registries() -> List[Tuple[str, Any]]:
-    """Process-wide dicts a figure pickle has no business changing, by name.
-
-    (The named-colour table is left out: only ``_ColorMapping.__setitem__`` writes it, which
-    no admitted name reaches, and it is 1,900 entries to compare on every load.)
-    """
-    import matplotlib
-    import matplotlib.colors
-    import matplotlib.scale
-    import matplotlib.units
-
-    found: List[Tuple[str, Any]] = [
-        ("rcParams", matplotlib.rcParams),
-        ("matplotlib.units.registry", matplotlib.units.registry),
-        ("matplotlib.scale._scale_mapping", getattr(matplotlib.scale, "_scale_mapping", None)),
-        ("matplotlib.colormaps", getattr(getattr(matplotlib, "colormaps", None), "_cmaps", None)),
-    ]
-    projections = sys.modules.get("matplotlib.projections")
-    registry = getattr(getattr(projections, "projection_registry", None), "_all_projection_types", None)
-    found.append(("matplotlib.projections.projection_registry", registry))
-    return [(name, d) for name, d in found if isinstance(d, dict)]
-
-
-def _shared_paths() -> List[Tuple[str, Any]]:
-    from matplotlib.path import Path
-
-    return [(f"Path.{n}()", getattr(Path, n)()) for n in ("unit_rectangle", "unit_circle", "unit_circle_righthalf")]
-
-
-def _same(a: Any, b: Dict[Any, Any]) -> bool:
-    """Whether mapping ``a`` holds exactly ``b``'s keys, bound to the very same objects."""
-    if isinstance(a, dict):  # rcParams: a dict whose own values() goes through validation
-        values, keys = dict.values(a), dict.keys(a)
-    else:
-        values, keys = a.values(), a.keys()
-    return len(a) == len(b) and all(map(operator.is_, values, map(b.get, keys, itertools.repeat(_ABSENT))))
-
-
-_ABSENT = object()
-
-
-_mutables: Dict[type, Tuple[str, ...]] = {}
-Tables = Tuple[List[str], List[Any], List[str], List[Any]]
-_tables: Tuple[int, Tables] = (-1, ([], [], [], []))
-#: the classes whose mutable class-level values ``_shared_tables`` already lists
-_covered: Set[type] = set()
-
-
-def _shared_tables() -> Tables:
-    """Every mutable class-level value of every class in the matplotlib modules loaded, as
-    ``(names, values)`` of the dicts, lists and sets, then ``(names, values)`` of the arrays.
-
-    A pickle can reach one without naming its class (``LogTransform().get_affine()`` is an
-    ``IdentityTransform``, whose ``get_matrix()`` is the one matrix they all share), so
-    they are all compared, not only those of the classes the pickle resolved. The lists
-    are found once per set of loaded modules; each load copies them whole and compares
-    the first in one C-level pass.
-    """
-    global _tables
-    if _tables[0] != len(sys.modules):
-        modules = [m for n, m in list(sys.modules.items()) if n.partition(".")[0] in ("matplotlib", "mpl_toolkits")]
-        found: Tables = ([], [], [], [])
-        seen: Set[int] = set()
-        for module in modules:
-            for cls in list(vars(module).values()):
-                if isinstance(cls, type) and cls.__module__ == module.__name__ and id(cls) not in seen:
-                    seen.add(id(cls))
-                    _covered.add(cls)
-                    for name in _mutable_attributes(cls):
-                        value = vars(cls)[name]
-                        names, values = (found[2], found[3]) if _is_array(value) else (found[0], found[1])
-                        names.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
-                        values.append(value)
-        _tables = (len(sys.modules), found)
-    return _tables[1]
-
-
-def _mutable_attributes(cls: type) -> Tuple[str, ...]:
-    """The names of ``cls``'s own mutable class-level values (an identity matrix shared by
-    every IdentityTransform, a marker table): a call can return one, and SETITEM writes it."""
-    found = _mutables.get(cls)
-    if found is None:
-        import numpy as np
-
-        found = _mutables[cls] = tuple(
-            name
-            for name, value in vars(cls).items()
-            if "cache" not in name.lower()  # caches change as a matter of course (ColorConverter.cache)
-            and (
-                (isinstance(value, np.ndarray) and value.flags.writeable and value.size <= 1 << 16)
-                or (type(value) in (dict, list, set) and len(value) <= 1 << 12)
-            )
-        )
-    return found
-
-
-def _is_array(value: Any) -> bool:
-    return type(value) not in (dict, list, set)
-
-
-def _copy(value: Any) -> Any:
-    return value.copy()
-
-
-def _same_content(value: Any, saved: Any) -> bool:
-    if type(value) in (dict, list, set):
-        if len(value) != len(saved):
-            return False
-        if isinstance(value, dict):
-            return _same(value, saved)
-        if isinstance(value, list):
-            return all(map(operator.is_, value, saved))
-        return value == saved
-    return value.shape == saved.shape and value.dtype == saved.dtype and value.tobytes() == saved.tobytes()
-
-
-def _put_back(value: Any, saved: Any) -> None:
-    if type(value) is dict:
-        value.clear()
-        value.update(saved)
-    elif type(value) is list:
-        value[:] = saved
-    elif type(value) is set:
-        value.clear()
-        value.update(saved)
-    else:
-        value[...] = saved
-
-
-def _restore_dict(
-    target: Any, saved: Dict[Any, Any], set_item: Callable[[Any, Any], None], del_item: Callable[[Any], None]
-) -> None:
-    for key in [k for k in list(target) if k not in saved]:
-        del_item(key)
-    for key, value in saved.items():
-        if key not in target or target[key] is not value:
-            set_item(key, value)
-
-
 class Guard:
     """One load's guard; use as ``with Guard(policy) as guard: ... guard.changes``."""
 
@@ -291,7 +164,7 @@ class Guard:
         #: the containers of ``_contents``, as they are and as saved, for one C-level compare.
         self._tables: Tuple[List[Any], List[Any]] = ([], [])
         self._objects: List[Tuple[str, Any, Dict[str, Any]]] = []
-        #: the shared tables (``_shared_tables``): names, values, copies; then the arrays'
+        #: the shared tables (``shared_tables``): names, values, copies; then the arrays'
         self._shared: Tuple[List[str], List[Any], List[Any], List[str], List[Any], List[Any]] = ([], [], [], [], [], [])
         self._backend: Tuple[Any, ...] = ()
         self._memory = False
@@ -301,9 +174,9 @@ class Guard:
         """Snapshot ``cls`` (and an enum's members) the first time this load resolves it."""
         if cls in self._classes:
             return
-        self._classes[cls] = dict(vars(cls))
-        if cls not in _covered:  # else ``_shared_tables`` already watches its mutable values
-            for name in _mutable_attributes(cls):  # shared by every instance: compared by content
+        self._classes[cls] = copy_of(cls, vars(cls))
+        if cls not in covered:  # else ``shared_tables`` already watches its mutable values
+            for name in mutable_attributes(cls):  # shared by every instance: compared by content
                 self._watch_content(f"{cls.__module__}.{cls.__qualname__}.{name}", vars(cls)[name])
         if isinstance(cls, enum.EnumMeta):
             members: Dict[str, Any] = dict(cls.__members__)
@@ -313,9 +186,9 @@ class Guard:
                     self._members[id(member)] = (member, dict(state))
 
     def _watch_content(self, name: str, value: Any) -> None:
-        saved = _copy(value)
+        saved = copy_value(value)
         self._contents.append((name, value, saved))
-        if not _is_array(value):
+        if not is_array(value):
             self._tables[0].append(value)
             self._tables[1].append(saved)
 
@@ -327,10 +200,10 @@ class Guard:
         import matplotlib.figure  # noqa: F401  (its imports register unit converters: before the snapshot)
 
         self._snapshot_registries()
-        for name, obj in _shared_paths():
-            self._objects.append((name, obj, dict(vars(obj))))
-        names, values, array_names, arrays = _shared_tables()
-        self._shared = (names, values, [v.copy() for v in values], array_names, arrays, [a.copy() for a in arrays])
+        for name, obj in shared_paths():
+            self._objects.append((name, obj, copy_of(obj, vars(obj))))
+        names, values, array_names, arrays = shared_tables()
+        self._shared = (names, values, table_copies(values), array_names, arrays, [a.copy() for a in arrays])
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             self._backend = (pyplot, getattr(pyplot, "_backend_mod", None))
@@ -352,7 +225,7 @@ class Guard:
         self._check_and_restore(unchanged)
 
     def _snapshot_registries(self) -> None:
-        self._dicts = [(name, d, dict(dict.items(d))) for name, d in _registries()]
+        self._dicts = [(name, d, copy_of(d, d)) for name, d in registries()]
 
     def _reset_figures(self) -> None:
         from matplotlib.figure import Figure
@@ -372,11 +245,11 @@ class Guard:
         try:
             return (
                 all(map(operator.eq, map(vars, self._classes), self._classes.values()))
-                and all(_same(m.__dict__, saved) for m, saved in self._members.values())
+                and all(same(m.__dict__, saved) for m, saved in self._members.values())
                 and all(map(operator.eq, *self._tables))
                 and all(map(operator.eq, self._shared[1], self._shared[2]))
-                and all(map(_same_content, self._shared[4], self._shared[5]))
-                and all(_same_content(v, saved) for _, v, saved in self._contents if _is_array(v))
+                and all(map(same_content, self._shared[4], self._shared[5]))
+                and all(same_content(v, saved) for _, v, saved in self._contents if is_array(v))
                 # dict.__eq__, not ==: rcParams is a Mapping too, whose __eq__ reads every item
                 # through its validating __getitem__
                 and all(map(dict.__eq__, (d for _, d, _ in self._dicts), (saved for _, _, saved in self._dicts)))
@@ -390,28 +263,28 @@ class Guard:
             self._check_backend()
             return
         for cls, saved in self._classes.items():
-            if not _same(vars(cls), saved):
+            if not same(vars(cls), saved):
                 self.changes.append(f"class {cls.__module__}.{cls.__qualname__}")
-                _restore_dict(
+                restore_dict(
                     vars(cls), saved, functools.partial(type.__setattr__, cls), functools.partial(type.__delattr__, cls)
                 )
         for member, saved in self._members.values():
-            if not _same(member.__dict__, saved):
+            if not same(member.__dict__, saved):
                 self.changes.append(f"enum member {member!r}")
                 member.__dict__.clear()
                 member.__dict__.update(saved)
         names, values, saved_values, array_names, arrays, saved_arrays = self._shared
         shared = [*zip(names, values, saved_values), *zip(array_names, arrays, saved_arrays)]
         for name, value, saved in [*self._contents, *shared]:
-            if not _same_content(value, saved):
+            if not same_content(value, saved):
                 self.changes.append(name)
-                _put_back(value, saved)
+                put_back(value, saved)
         for name, d, saved in self._dicts:
-            if not _same(d, saved):
+            if not same(d, saved):
                 self.changes.append(name)
-                _restore_dict(d, saved, functools.partial(dict.__setitem__, d), functools.partial(dict.__delitem__, d))
+                restore_dict(d, saved, functools.partial(dict.__setitem__, d), functools.partial(dict.__delitem__, d))
         for name, obj, saved in self._objects:
-            if not _same(vars(obj), saved):
+            if not same(vars(obj), saved):
                 self.changes.append(name)
                 vars(obj).clear()
                 vars(obj).update(saved)

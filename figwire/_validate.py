@@ -40,6 +40,8 @@ _WRAP_LIMIT = 500
 #: type -> (kind, the state keys checked): the same for every figure, so kept for the process.
 _Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], bool, FrozenSet[str]]
 _PLANS: Dict[type, _Plan] = {}
+#: type of an object a bound callable holds -> (its check, whether its artists are walked)
+_REACH: Dict[type, Tuple[Optional[str], bool]] = {}
 _NOT_NONE = partial(is_not, None)
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
 
@@ -88,6 +90,12 @@ class _Walk:
 
         self.Artist, self.Axis, self.Registry, self.Colormap, self.Text = Artist, Axis, CallbackRegistry, Colormap, Text
         self.Tick = Tick
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.markers import MarkerStyle
+        from matplotlib.path import Path
+        from matplotlib.ticker import Formatter, Locator
+
+        self.reachable = (FontProperties, MarkerStyle, Path, Formatter, Locator)
 
     def run(self, figure: Any, bound: Iterable[Any] = ()) -> None:
         self.canvas(figure)
@@ -382,36 +390,50 @@ class _Walk:
 
     def reach(self, obj: Any) -> None:
         """Check ``obj``, which a callable is bound to, by what it is: an artist is walked
-        like the figure's own; a path, marker, colormap, font, formatter or locator gets
-        its draw-time check; anything else has the artists it holds walked."""
-        if isinstance(obj, (self.Artist, type, types.ModuleType)) or obj is None:
+        like the figure's own; a path, marker, colormap or font gets its draw-time check; a
+        formatter or locator its check and, like anything else, the artists it holds walked.
+        (Callables it holds need no walk: the load recorded every one it made.)"""
+        if isinstance(obj, self.Artist):
             self.push(obj)
             return
         if id(obj) in self.seen:
             return
         self.seen.add(id(obj))
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.markers import MarkerStyle
-        from matplotlib.path import Path
-        from matplotlib.ticker import Formatter, Locator
-
-        if isinstance(obj, Path):
-            self.path(obj, obj)
-        elif isinstance(obj, MarkerStyle):
-            self.checks["_marker"](obj, obj)
-        elif isinstance(obj, self.Colormap):
-            self.colormap(obj)
-        elif isinstance(obj, FontProperties):
-            self.font(obj)
-        elif isinstance(obj, Formatter):
-            self.formatter(obj)
-        elif isinstance(obj, Locator):
-            self.locator(obj, None)
-        for value in list(getattr(obj, "__dict__", {}).values()):
-            if isinstance(value, self.Artist):
+        kind = type(obj)
+        how = _REACH.get(kind)
+        if how is None:
+            how = _REACH[kind] = self._reach_plan(kind)
+        check, holds_artists = how
+        if check is not None:
+            getattr(self, check)(obj)
+        if holds_artists:
+            for value in list(getattr(obj, "__dict__", {}).values()):
                 self.push(value)
-            elif isinstance(value, (partial, types.MethodType)):
-                self.callable(value)
+
+    def _reach_plan(self, kind: type) -> Tuple[Optional[str], bool]:
+        FontProperties, MarkerStyle, Path, Formatter, Locator = self.reachable
+        if issubclass(kind, (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)):
+            return None, False
+        for base, check, holds in (
+            (Path, "path_of", False),
+            (MarkerStyle, "marker_of", False),
+            (self.Colormap, "colormap", False),
+            (FontProperties, "font", False),
+            (Formatter, "formatter", True),
+            (Locator, "locator_of", True),
+        ):
+            if issubclass(kind, base):
+                return check, holds
+        return None, True
+
+    def path_of(self, path: Any) -> None:
+        self.path(path, path)
+
+    def marker_of(self, marker: Any) -> None:
+        self.checks["_marker"](marker, marker)
+
+    def locator_of(self, locator: Any) -> None:
+        self.locator(locator, None)
 
 
 def _axis_children(state: Any) -> List[Any]:

@@ -180,6 +180,35 @@ def test_whatever_a_load_changes_in_shared_state_is_put_back() -> None:
     assert dict(matplotlib.projections.projection_registry._all_projection_types) == projections
 
 
+def test_what_the_user_changes_between_loads_stays_changed() -> None:
+    """Loads compare against copies kept from earlier loads: a change the user's own code
+    made since (a class attribute, an rc setting, a table entry) must be copied anew,
+    neither undone by the next load nor taken for the pickle's doing."""
+    from matplotlib.markers import MarkerStyle
+
+    fig, ax = _axes()
+    ax.plot([0, 1], marker="o")
+    frames = pack(fig)
+    assert figwire.unpack(frames, trust_unsigned=True).live  # the copies are kept now
+    before = (matplotlib.rcParams["lines.linewidth"], dict(MarkerStyle.markers))
+    try:
+        Text.figwire_test_marker = "user's"  # type: ignore[attr-defined]
+        matplotlib.rcParams["lines.linewidth"] = 7.5
+        MarkerStyle.markers["figwire-test"] = "user's"
+        result = figwire.unpack(frames, trust_unsigned=True)
+        assert result.live, result.reason
+        assert vars(Text)["figwire_test_marker"] == "user's"
+        assert matplotlib.rcParams["lines.linewidth"] == 7.5
+        assert MarkerStyle.markers["figwire-test"] == "user's"
+    finally:
+        del Text.figwire_test_marker  # type: ignore[attr-defined]
+        matplotlib.rcParams["lines.linewidth"] = before[0]
+        MarkerStyle.markers.clear()
+        MarkerStyle.markers.update(before[1])
+    result = figwire.unpack(frames, trust_unsigned=True)
+    assert result.live and "figwire_test_marker" not in vars(Text)
+
+
 # -- no processes, files or imports while loading --------------------------------------
 
 
