@@ -159,6 +159,7 @@ class _Walk:
         children, and every key its instances were seen with. Kept for the process and
         widened (never narrowed) by each instance with a key it did not list, so that a
         first instance crafted without a key cannot keep that key unchecked on later ones."""
+        _no_shadowed_methods(a, state)  # only here: a key seen on an instance was checked then
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
         keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
         # Artists an artist draws itself without listing them as children (a table Cell's
@@ -323,6 +324,7 @@ class _Walk:
     def locator(self, loc: Any, view: Any) -> None:
         limit = self.policy.max_ticks
         state = getattr(loc, "__dict__", {})
+        _no_shadowed_methods(loc, state)
         for name in _LOCATOR_COUNTS:
             value = state.get(name)
             values = value.values() if isinstance(value, dict) else [value]
@@ -355,6 +357,7 @@ class _Walk:
             _refuse(f"{type(loc).__name__} with {len(subs)} subs")
 
     def formatter(self, fmt: Any) -> None:
+        _no_shadowed_methods(fmt, getattr(fmt, "__dict__", {}))
         limit = self.policy.max_format_width
         for name, value in getattr(fmt, "__dict__", {}).items():
             for text in _strings(value):
@@ -434,6 +437,40 @@ class _Walk:
 
     def locator_of(self, locator: Any) -> None:
         self.locator(locator, None)
+
+
+#: type -> the names of the functions its class body (or a base's) defines
+_METHODS: Dict[type, FrozenSet[str]] = {}
+_FUNCTION_KINDS = (types.FunctionType, staticmethod, classmethod, types.BuiltinFunctionType)
+
+
+def _no_shadowed_methods(obj: Any, state: Any) -> None:
+    """Refuse an instance attribute that replaces a method of ``obj``'s class.
+
+    Drawing calls methods through the instance, so ``text.get_usetex = object`` (an
+    admitted class, and truthy once called) makes a text that the check turned off run
+    TeX all the same, and ``line.get_window_extent = other.get_window_extent`` draws an
+    artist no tree holds. A figure's own objects never store a value under the name of a
+    method; the one exception is figwire's own curved polar bar (``get_path``, a bound
+    ``Path.copy`` whose path is checked like the figure's, ``_unpack._curve_polar_bars``).
+    """
+    kind = type(obj)
+    names = _METHODS.get(kind)
+    if names is None:
+        names = _METHODS[kind] = frozenset(
+            name for klass in kind.__mro__ for name, value in vars(klass).items() if isinstance(value, _FUNCTION_KINDS)
+        )
+    for key in names.intersection(state):
+        value = state[key]
+        if value is None or (key == "get_path" and _is_path_copy(value)):
+            continue
+        _refuse(f"{kind.__name__}.{key} is replaced on the instance by {_label(repr(value))}")
+
+
+def _is_path_copy(value: Any) -> bool:
+    from matplotlib.path import Path
+
+    return isinstance(value, types.MethodType) and value.__func__ is Path.copy and isinstance(value.__self__, Path)
 
 
 def _axis_children(state: Any) -> List[Any]:

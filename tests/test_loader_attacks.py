@@ -409,20 +409,40 @@ def _no_process(monkeypatch: pytest.MonkeyPatch) -> List[Any]:
     return started
 
 
-@pytest.mark.parametrize("how", ["bound method", "partial"])
-def test_a_usetex_text_bound_into_a_method_slot_is_checked_too(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The text is in no artist's children: only a bound callable in an instance attribute
-    # named like a method reaches it, and a tight bounding box calls that attribute.
-    fig, ax = _axes()
-    (line,) = ax.plot([0, 1], clip_on=False)
+def _hidden_usetex_text(fig: Figure) -> Text:
+    """A text that no artist lists as a child: only what the test binds it into reaches it."""
     hidden = Text(0, 0, r"\input{/etc/passwd}", usetex=True)
     hidden.figure = fig
-    line.get_window_extent = (  # type: ignore[method-assign]
-        hidden.get_window_extent if how == "bound method" else functools.partial(Text.get_window_extent, hidden)
-    )
+    return hidden
+
+
+@pytest.mark.parametrize("how", ["bound method", "partial", "admitted class"])
+def test_an_instance_attribute_replacing_a_method_is_refused(how: str) -> None:
+    # A tight bounding box calls line.get_window_extent; drawing a text calls get_usetex.
+    fig, ax = _axes()
+    (line,) = ax.plot([0, 1], clip_on=False)
+    if how == "admitted class":
+        target, name, value = ax.text(0.5, 0.5, r"\input{/etc/passwd}"), "get_usetex", object  # object() is truthy
+    else:
+        hidden = _hidden_usetex_text(fig)
+        value = hidden.get_window_extent if how == "bound method" else functools.partial(Text.get_window_extent, hidden)
+        target, name = line, "get_window_extent"
+    setattr(target, name, value)
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), f".{name} is replaced on the instance")
+
+
+def test_a_usetex_text_bound_into_a_callable_the_figure_keeps_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not in a method's place but where matplotlib keeps a callable of its own (a picker,
+    # called with the mouse event): whatever a bound method the load made is bound to is
+    # checked like the figure's artists.
+    fig, ax = _axes()
+    (line,) = ax.plot([0, 1])
+    hidden = _hidden_usetex_text(fig)
+    line.set_picker(hidden.get_window_extent)
     result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live, result.reason
     assert any("usetex turned off" in n for n in result.notes), result.notes
+    assert not result.figure.axes[0].lines[0].get_picker().__self__.get_usetex()
     started = _no_process(monkeypatch)
     result.figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
     assert started == []
@@ -449,9 +469,7 @@ def test_an_artist_in_a_slot_another_instance_left_empty_is_checked() -> None:
     fig, ax = _axes()
     first = ax.annotate("a", (0.2, 0.2), xytext=(0.5, 0.5), arrowprops={"arrowstyle": "->"})
     ax.annotate("b", (0.8, 0.8), xytext=(0.5, 0.5), arrowprops={"arrowstyle": "->"})
-    hidden = Text(0, 0, r"\input{/etc/passwd}", usetex=True)
-    hidden.figure = fig
-    first.arrow_patch.patchB = hidden
+    first.arrow_patch.patchB = _hidden_usetex_text(fig)
     result = figwire.unpack(pack(fig), trust_unsigned=True)
     assert result.live, result.reason
     assert any("usetex turned off" in n for n in result.notes), result.notes
