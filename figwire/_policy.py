@@ -234,6 +234,29 @@ METHOD_FAMILIES: Tuple[Family, ...] = (
     ("matplotlib.path:Path", frozenset({"copy"}), "figwire's per-figure bar paths (unpack)"),
 )
 
+#: Instance attributes that hold a *different* method in place of their class's one:
+#: (attribute, owner, method, why). The draw-time check refuses any other replacement
+#: of a method but the same method bound to another object (``_validate``), because
+#: drawing calls methods through the instance: ``text.get_usetex = obj.truthy_method``
+#: would run TeX on a text whose usetex the check turned off. Matplotlib 3.8-3.11 makes
+#: one such replacement (a grep of its sources for stores into another object's method
+#: names); figwire makes the other.
+REPLACED_METHODS: Tuple[Tuple[str, str, str, str], ...] = (
+    ("cla", "matplotlib.colorbar:Colorbar", "_cbar_cla", "a colorbar's axes clear through their Colorbar"),
+    ("get_path", "matplotlib.path:Path", "copy", "figwire's own curved polar bars (_unpack._curve_polar_bars)"),
+)
+
+
+def replacing_methods() -> Dict[str, FrozenSet[Any]]:
+    """``REPLACED_METHODS`` resolved: attribute -> the functions it may hold bound."""
+    found: Dict[str, FrozenSet[Any]] = {}
+    for attribute, owner, method, _why in REPLACED_METHODS:
+        module, qualname = owner.split(":")
+        func = vars(_resolve_qualname(importlib.import_module(module), qualname))[method]
+        found[attribute] = found.get(attribute, frozenset()) | {func}
+    return found
+
+
 #: Built-in owners whose methods matplotlib stores: ``Artist._remove_method`` is a list's ``remove``.
 BUILTIN_METHODS: FrozenSet[Tuple[type, str]] = frozenset({(list, "remove")})
 

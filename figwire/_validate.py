@@ -199,9 +199,13 @@ class _Walk:
             if isinstance(value, self.Colormap):
                 self.colormap(value)
 
-        def bound(a: Any, value: Any) -> None:
-            if not isinstance(value, str):
-                self.callable(value)
+        def coords(a: Any, value: Any) -> None:
+            # An artist, a transform, a callable, or an (x, y) pair of them: the annotation
+            # measures or calls each whenever it is drawn.
+            for system in value if isinstance(value, tuple) else (value,):
+                if not isinstance(system, str):
+                    self.callable(system)
+                    self.reach(system)
 
         def artist(a: Any, value: Any) -> None:
             self.push(value)
@@ -230,8 +234,9 @@ class _Walk:
             "_colorizer": cmap,
             "callbacks": self.registry,
             "_callbacks": self.registry,
-            "xycoords": bound,
-            "_textcoords": bound,
+            "xycoords": coords,
+            "_xycoords": coords,  # matplotlib 3.10+
+            "_textcoords": coords,
             "_hatch": hatches,
             "_path_effects": effects,
             "hatches": hatches,
@@ -449,10 +454,8 @@ def _no_shadowed_methods(obj: Any, state: Any) -> None:
 
     Drawing calls methods through the instance, so ``text.get_usetex = object`` (an
     admitted class, and truthy once called) makes a text that the check turned off run
-    TeX all the same, and ``line.get_window_extent = other.get_window_extent`` draws an
-    artist no tree holds. A figure's own objects never store a value under the name of a
-    method; the one exception is figwire's own curved polar bar (``get_path``, a bound
-    ``Path.copy`` whose path is checked like the figure's, ``_unpack._curve_polar_bars``).
+    TeX all the same. What a figure's own objects store under a method's name is the
+    same method bound to another object, or a reviewed replacement (``_delegates``).
     """
     kind = type(obj)
     names = _METHODS.get(kind)
@@ -462,15 +465,28 @@ def _no_shadowed_methods(obj: Any, state: Any) -> None:
         )
     for key in names.intersection(state):
         value = state[key]
-        if value is None or (key == "get_path" and _is_path_copy(value)):
+        if value is None or _delegates(key, value):
             continue
         _refuse(f"{kind.__name__}.{key} is replaced on the instance by {_label(repr(value))}")
 
 
-def _is_path_copy(value: Any) -> bool:
-    from matplotlib.path import Path
+_REPLACING: List[Dict[str, FrozenSet[Any]]] = []
 
-    return isinstance(value, types.MethodType) and value.__func__ is Path.copy and isinstance(value.__self__, Path)
+
+def _delegates(name: str, value: Any) -> bool:
+    """``value`` is the same method bound to another object (how matplotlib delegates: a
+    colorbar's axes pan and zoom through ``Colorbar._set_view`` and its kin), or one of the
+    reviewed replacements in ``_policy.REPLACED_METHODS``. The load recorded the bound
+    method, so the validator checks what it is bound to."""
+    if not isinstance(value, types.MethodType):
+        return False
+    if getattr(value.__func__, "__name__", None) == name:
+        return True
+    if not _REPLACING:
+        from ._policy import replacing_methods
+
+        _REPLACING.append(replacing_methods())
+    return value.__func__ in _REPLACING[0].get(name, ())
 
 
 def _axis_children(state: Any) -> List[Any]:

@@ -416,19 +416,40 @@ def _hidden_usetex_text(fig: Figure) -> Text:
     return hidden
 
 
-@pytest.mark.parametrize("how", ["bound method", "partial", "admitted class"])
+@pytest.mark.parametrize("how", ["another method", "partial", "admitted class"])
 def test_an_instance_attribute_replacing_a_method_is_refused(how: str) -> None:
     # A tight bounding box calls line.get_window_extent; drawing a text calls get_usetex.
     fig, ax = _axes()
     (line,) = ax.plot([0, 1], clip_on=False)
     if how == "admitted class":
         target, name, value = ax.text(0.5, 0.5, r"\input{/etc/passwd}"), "get_usetex", object  # object() is truthy
+    elif how == "another method":
+        target, name, value = ax.text(0.5, 0.5, r"\input{/etc/passwd}"), "get_usetex", line.get_window_extent  # a Bbox: truthy
     else:
         hidden = _hidden_usetex_text(fig)
-        value = hidden.get_window_extent if how == "bound method" else functools.partial(Text.get_window_extent, hidden)
-        target, name = line, "get_window_extent"
+        target, name, value = line, "get_window_extent", functools.partial(Text.get_window_extent, hidden)
     setattr(target, name, value)
     refused(figwire.unpack(pack(fig), trust_unsigned=True), f".{name} is replaced on the instance")
+
+
+def test_the_same_method_bound_to_another_object_is_accepted_and_what_it_is_bound_to_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # matplotlib's own delegation (a colorbar's axes pan and zoom through the Colorbar's
+    # methods of the same names) loads live; the same shape aimed at a hidden usetex text
+    # loads too, with that text checked like the figure's own.
+    fig, ax = _axes()
+    fig.colorbar(ax.imshow([[0, 1], [2, 3]]))
+    (line,) = ax.plot([0, 1], clip_on=False)
+    line.get_window_extent = _hidden_usetex_text(fig).get_window_extent
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    cax = result.figure.axes[1]
+    assert cax._set_view_from_bbox.__self__ is cax._colorbar
+    started = _no_process(monkeypatch)
+    result.figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert started == []
 
 
 def test_a_usetex_text_bound_into_a_callable_the_figure_keeps_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -455,6 +476,21 @@ def test_a_path_bound_into_a_method_slot_is_checked_too() -> None:
     huge._interpolation_steps = 100_000_000  # 8 GB when drawn
     patch.get_path = huge.copy  # type: ignore[method-assign]
     refused(figwire.unpack(pack(fig), trust_unsigned=True), "interpolation steps")
+
+
+@pytest.mark.parametrize("coords", ["artist", "tuple"])
+def test_an_annotation_measuring_a_hidden_text_gets_it_checked(coords: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # xycoords may be an artist, or an (x, y) pair of coordinate systems, each of which
+    # may be one: the annotation measures it (get_window_extent) whenever it is drawn.
+    fig, ax = _axes()
+    hidden = _hidden_usetex_text(fig)
+    ax.annotate("a", (0.5, 0.5), xycoords=hidden if coords == "artist" else (hidden, "data"))
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    started = _no_process(monkeypatch)
+    result.figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert started == []
 
 
 def test_an_artist_in_a_slot_another_instance_left_empty_is_checked() -> None:
