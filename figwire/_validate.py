@@ -37,13 +37,21 @@ _FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", 
 _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
-#: type -> (kind, the state keys checked): the same for every figure, so kept for the process.
-_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], bool, FrozenSet[str]]
+#: type -> (kind, the state keys checked, the keys scanned for artists, the keys seen that
+#: name one of its methods, whether it has no children, the keys seen): facts of the type and
+#: of the keys its instances had, never of their values (each instance's are looked at),
+#: so kept for the process.
+_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], FrozenSet[str], bool, FrozenSet[str]]
 _PLANS: Dict[type, _Plan] = {}
 #: type of an object a bound callable holds -> (its check, whether its artists are walked)
 _REACH: Dict[type, Tuple[Optional[str], bool]] = {}
 _NOT_NONE = partial(is_not, None)
+
+
+#: Attributes that refer back to an artist's parents, which it never draws.
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
+#: the types of attribute values seen that are not artists (a fact of the type, so kept)
+_NOT_ARTISTS: Set[type] = set()
 
 
 class _Refusal(Exception):
@@ -126,19 +134,29 @@ class _Walk:
         # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
         state = a.__dict__
         plan = _PLANS.get(type(a))
-        if plan is None or not plan[4].issuperset(state.keys()):  # a key none of its type had before
+        if plan is None or not plan[5].issuperset(state.keys()):  # a key none of its type had before
             plan = _PLANS[type(a)] = self._plan(a, state, plan)
-        kind, keys, held, leaf, _ = plan
+        kind, keys, scanned, shadowable, leaf, _ = plan
+        if shadowable:
+            _no_shadowed_methods(a, state, shadowable)
         get, checks = state.get, self.checks
         for key in keys:
             value = get(key)
             if value is not None:
                 checks[key](a, value)
-        seen, stack, Artist = self.seen, self.stack, self.Artist
-        for child in filter(_NOT_NONE, map(get, held)):  # mostly None: a C-level pass
-            if id(child) not in seen and isinstance(child, Artist):
-                seen.add(id(child))
-                stack.append(child)
+        # Artists an artist draws itself without listing them as children (a table Cell's
+        # text, an arrow's patchB): every artist its attributes hold is walked, found on
+        # each instance (what another instance held there says nothing about this one).
+        seen, stack = self.seen, self.stack
+        if not _NOT_ARTISTS.issuperset(map(type, map(get, scanned))):  # a C-level pass for most
+            for child in map(get, scanned):
+                if type(child) not in _NOT_ARTISTS:
+                    if isinstance(child, self.Artist):
+                        if id(child) not in seen:
+                            seen.add(id(child))
+                            stack.append(child)
+                    else:
+                        _NOT_ARTISTS.add(type(child))
         if kind & _TEXT:
             self.text(a, state)
         if kind & _AXIS:  # its get_children() would compute ticks (a locator call): walk the ticks it has
@@ -149,34 +167,24 @@ class _Walk:
         else:  # the class's, not an instance attribute of that name (a bound method the load made)
             children = type(a).get_children(a)
         for child in children:
-            if id(child) not in seen and isinstance(child, Artist):
+            if id(child) not in seen and isinstance(child, self.Artist):
                 seen.add(id(child))
                 stack.append(child)
 
     def _plan(self, a: Any, state: Any, before: Optional[_Plan]) -> _Plan:
-        """How artists of ``type(a)`` are checked: the state keys with a check, the keys that
-        may hold an artist drawn through its holder (not a child), whether the type has no
-        children, and every key its instances were seen with. Kept for the process and
-        widened (never narrowed) by each instance with a key it did not list, so that a
-        first instance crafted without a key cannot keep that key unchecked on later ones."""
-        _no_shadowed_methods(a, state)  # only here: a key seen on an instance was checked then
+        """How artists of ``type(a)`` are checked: the state keys with a check, the keys
+        seen that name a method (each instance's values there are checked), whether the type
+        has no children, and every key its instances were seen with. Kept for the process
+        and widened (never narrowed) by each instance with a key it did not list."""
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
         keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
-        # Artists an artist draws itself without listing them as children (a table Cell's
-        # text, an arrow's patchB): every attribute that holds an artist, or None (which
-        # another instance may fill), is walked for all of its type.
-        held = [
-            key
-            for key, value in state.items()
-            if key not in self.checks and key not in _NOT_DRAWN and (value is None or isinstance(value, self.Artist))
-        ]
         seen = set(state)
         if before is not None:
             keys = tuple(dict.fromkeys(before[1] + keys))
-            held = list(dict.fromkeys([*before[2], *held]))
-            seen |= before[4]
+            seen |= before[5]
         leaf = type(a).get_children is self.Artist.get_children
-        return kind, keys, tuple(held), leaf, frozenset(seen)
+        scanned = tuple(k for k in seen if k not in self.checks and k not in _NOT_DRAWN)
+        return kind, keys, scanned, _methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -191,6 +199,7 @@ class _Walk:
                 self.path(a, path)
 
         def marker(a: Any, value: Any) -> None:
+            _unshadowed(value)
             if getattr(value, "_path", None) is not None:
                 self.path(a, value._path)
 
@@ -269,6 +278,7 @@ class _Walk:
             self.font(prop)
 
     def font(self, prop: Any) -> None:
+        _unshadowed(prop)  # drawing opens prop.get_file()
         path = getattr(prop, "_file", None)
         if path is not None:
             real = os.path.realpath(os.fsdecode(path)) if isinstance(path, (str, bytes, os.PathLike)) else None
@@ -280,6 +290,7 @@ class _Walk:
             _refuse(f"a font size of {size} points")
 
     def path(self, a: Any, path: Any) -> None:
+        _unshadowed(path)
         steps = getattr(path, "_interpolation_steps", 1)
         if not isinstance(steps, int) or steps > self.policy.max_interpolation_steps:
             _refuse(
@@ -290,6 +301,7 @@ class _Walk:
             _refuse(f"{type(a).__name__} has a path of {len(vertices)} vertices")
 
     def colormap(self, cmap: Any) -> None:
+        _unshadowed(cmap)
         n = getattr(cmap, "N", 0)
         if not isinstance(n, int) or n > self.policy.max_colormap_size:
             _refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
@@ -329,7 +341,7 @@ class _Walk:
     def locator(self, loc: Any, view: Any) -> None:
         limit = self.policy.max_ticks
         state = getattr(loc, "__dict__", {})
-        _no_shadowed_methods(loc, state)
+        _unshadowed(loc)
         for name in _LOCATOR_COUNTS:
             value = state.get(name)
             values = value.values() if isinstance(value, dict) else [value]
@@ -362,7 +374,7 @@ class _Walk:
             _refuse(f"{type(loc).__name__} with {len(subs)} subs")
 
     def formatter(self, fmt: Any) -> None:
-        _no_shadowed_methods(fmt, getattr(fmt, "__dict__", {}))
+        _unshadowed(fmt)
         limit = self.policy.max_format_width
         for name, value in getattr(fmt, "__dict__", {}).items():
             for text in _strings(value):
@@ -404,9 +416,21 @@ class _Walk:
         if isinstance(obj, self.Artist):
             self.push(obj)
             return
-        if id(obj) in self.seen:
+        if id(obj) in self.seen or isinstance(obj, _ATOMS):
             return
         self.seen.add(id(obj))
+        if isinstance(obj, (list, tuple, set, frozenset, dict)):  # a partial's arguments
+            items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
+            while items:  # not recursive: the load may nest containers deeper than the stack
+                item = items.pop()
+                if isinstance(item, (list, tuple, set, frozenset, dict)):
+                    if id(item) not in self.seen:
+                        self.seen.add(id(item))
+                        items.extend([*item.keys(), *item.values()] if isinstance(item, dict) else item)
+                else:
+                    self.reach(item)
+            return
+        _unshadowed(obj)
         kind = type(obj)
         how = _REACH.get(kind)
         if how is None:
@@ -447,23 +471,50 @@ class _Walk:
 #: type -> the names of the functions its class body (or a base's) defines
 _METHODS: Dict[type, FrozenSet[str]] = {}
 _FUNCTION_KINDS = (types.FunctionType, staticmethod, classmethod, types.BuiltinFunctionType)
+#: values that hold nothing to check
+_ATOMS = (str, bytes, int, float, complex, type(None))
 
 
-def _no_shadowed_methods(obj: Any, state: Any) -> None:
-    """Refuse an instance attribute that replaces a method of ``obj``'s class.
-
-    Drawing calls methods through the instance, so ``text.get_usetex = object`` (an
-    admitted class, and truthy once called) makes a text that the check turned off run
-    TeX all the same. What a figure's own objects store under a method's name is the
-    same method bound to another object, or a reviewed replacement (``_delegates``).
-    """
-    kind = type(obj)
+def _methods_of(kind: type) -> FrozenSet[str]:
     names = _METHODS.get(kind)
     if names is None:
         names = _METHODS[kind] = frozenset(
             name for klass in kind.__mro__ for name, value in vars(klass).items() if isinstance(value, _FUNCTION_KINDS)
         )
-    for key in names.intersection(state):
+    return names
+
+
+#: type -> (the keys its instances were seen with, those of them that name a method)
+_SLOTS: Dict[type, Tuple[FrozenSet[str], FrozenSet[str]]] = {}
+
+
+def _unshadowed(obj: Any) -> None:
+    """``_no_shadowed_methods`` for an object that is not an artist (a font, a path, a
+    style, a locator...), at the cost of a subset test while its type's keys are known."""
+    state = getattr(obj, "__dict__", None)
+    if not state:
+        return
+    kind = type(obj)
+    slots = _SLOTS.get(kind)
+    if slots is None or not slots[0].issuperset(state):
+        seen = frozenset(state) | (slots[0] if slots else frozenset())
+        slots = _SLOTS[kind] = (seen, _methods_of(kind).intersection(seen))
+    if slots[1]:
+        _no_shadowed_methods(obj, state, slots[1])
+
+
+def _no_shadowed_methods(obj: Any, state: Any, names: Optional[FrozenSet[str]] = None) -> None:
+    """Refuse an instance attribute that replaces a method of ``obj``'s class.
+
+    Drawing calls methods through the instance, so ``text.get_usetex = object`` (an
+    admitted class, and truthy once called) makes a text that the check turned off run
+    TeX all the same, and ``font.get_file = partial(...)`` returning any path opens that
+    file. What a figure's own objects store under a method's name is the same method
+    bound to another object, or a reviewed replacement (``_delegates``). Checked on every
+    instance: what one instance holds there says nothing about the next.
+    """
+    kind = type(obj)
+    for key in (names if names is not None else _methods_of(kind)).intersection(state):
         value = state[key]
         if value is None or _delegates(key, value):
             continue
