@@ -531,6 +531,67 @@ def test_a_first_instance_without_a_key_does_not_blind_the_check_for_later_ones(
     # (the second cell cannot draw: its text is gone. What matters is the first one's check.)
 
 
+@pytest.mark.parametrize("where", ["same message", "earlier message"])
+def test_a_decoy_leaving_a_method_slot_none_does_not_blind_the_check(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # None in a method slot is harmless, and what a type's instances were seen with is
+    # kept for the process: the check of each instance's value must not be skipped for it.
+    from figwire import _validate
+
+    _validate._PLANS.pop(Text, None)
+    fig, ax = _axes()
+    ax.text(0.5, 0.5, r"\input{/etc/passwd}").get_usetex = object  # truthy when called
+    decoy_fig, decoy_ax = (fig, ax) if where == "same message" else _axes()
+    decoy = decoy_ax.text(0.1, 0.1, "decoy", visible=False)  # the walk meets the last child first
+    decoy.get_usetex = None
+    if where == "earlier message":
+        assert figwire.unpack(pack(decoy_fig), trust_unsigned=True).live
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "Text.get_usetex is replaced on the instance")
+
+
+def test_a_decoy_holding_a_number_where_its_type_holds_an_artist_does_not_hide_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whether an attribute holds an artist is looked at on every instance: a first cell
+    # whose _text is 0 says nothing about the next cell's.
+    from matplotlib.table import Cell
+
+    from figwire import _validate
+
+    _validate._PLANS.pop(Cell, None)
+    fig, ax = _axes()
+    table = ax.table(cellText=[["a", "b"]])
+    evil, decoy = table[0, 0], table[0, 1]  # the walk meets the decoy first
+    decoy.set_visible(False)
+    decoy._text = 0
+    evil._text = _hidden_usetex_text(fig)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    assert not result.figure.axes[0].tables[0][0, 0]._text.get_usetex()
+
+
+def test_a_font_whose_get_file_is_replaced_is_refused(tmp_path: Path) -> None:
+    # Drawing opens prop.get_file(), not prop._file: a partial returning a constant path
+    # in that slot would open any file (a FIFO blocks every draw).
+    from matplotlib.axis import Axis
+
+    fig, ax = _axes()
+    prop = ax.set_title("title").get_fontproperties()
+    prop.get_file = functools.partial(Axis._format_with_dict, {None: "/etc/passwd"}, None, None)
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "FontProperties.get_file is replaced on the instance")
+
+
+def test_what_a_partial_holds_in_its_containers_is_checked() -> None:
+    from matplotlib.axis import Axis
+
+    fig, ax = _axes()
+    (line,) = ax.plot([0, 1])
+    line.set_picker(functools.partial(Axis._format_with_dict, {None: [_hidden_usetex_text(fig)]}))
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
