@@ -13,26 +13,19 @@ file dropped). The limits are the caller's ``LoadPolicy``.
 
 from __future__ import annotations
 
-import math
 import os
-import re
 import types
 from functools import partial
 from operator import is_not
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
+from . import _drawcost
+from ._drawcost import Refusal, label, refuse
 from ._errors import DecodeError
 from ._loadpolicy import LoadPolicy
 from ._spec import ErrorCode
 
 __all__ = ["validate"]
-
-#: A printf (``%0200000000d``) or str.format (``{:>1000000000}``) field's width or precision.
-_PRINTF = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
-_FORMAT = re.compile(r"\{[^{}]*?:[^{}]*?(\d+)(?:\.(\d+))?[^{}]*\}")
-_LOCATOR_COUNTS = ("numticks", "_numticks", "_nbins", "nbins", "ndivs", "_ndivs", "maxticks")
-_FORMATTER_DIGITS = ("places", "_places", "decimals", "_decimals", "precision", "_precision")
-
 
 _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
@@ -54,14 +47,6 @@ _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_me
 _NOT_ARTISTS: Set[type] = set()
 
 
-class _Refusal(Exception):
-    pass
-
-
-def _refuse(why: str) -> None:
-    raise _Refusal(why)
-
-
 def validate(figure: Any, policy: LoadPolicy, bound: Iterable[Any] = ()) -> List[str]:
     """Check ``figure`` against ``policy``: the notes of what was made safe, or
     ``DecodeError(PICKLE_REFUSED)`` naming what is over a limit.
@@ -76,7 +61,7 @@ def validate(figure: Any, policy: LoadPolicy, bound: Iterable[Any] = ()) -> List
     notes: List[str] = []
     try:
         _Walk(policy, notes).run(figure, bound)
-    except _Refusal as exc:
+    except Refusal as exc:
         raise DecodeError(ErrorCode.PICKLE_REFUSED, f"the figure was refused before drawing: {exc}") from None
     return notes
 
@@ -89,6 +74,7 @@ class _Walk:
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
         self.wrapped = 0
+        self.dpi = 72.0
         self.checks = self._make_checks()
         from matplotlib.artist import Artist
         from matplotlib.axis import Axis, Tick
@@ -106,7 +92,10 @@ class _Walk:
         self.reachable = (FontProperties, MarkerStyle, Path, Formatter, Locator)
 
     def run(self, figure: Any, bound: Iterable[Any] = ()) -> None:
-        self.canvas(figure)
+        for part in ("bbox", "bbox_inches", "dpi_scale_trans"):
+            _unshadowed(getattr(figure, part, None))
+        _drawcost.canvas(figure, self.policy)
+        self.dpi = float(figure.dpi)
         self.push(figure)
         for registry in (getattr(figure, "_canvas_callbacks", None),):
             self.callbacks(registry)
@@ -119,16 +108,6 @@ class _Walk:
         if isinstance(obj, self.Artist) and id(obj) not in self.seen:
             self.seen.add(id(obj))
             self.stack.append(obj)
-
-    def canvas(self, figure: Any) -> None:
-        width, height = figure.get_size_inches() * figure.dpi
-        pixels = width * height
-        if not (math.isfinite(pixels) and width > 0 and height > 0):
-            _refuse(f"a canvas of {width!r} x {height!r} pixels")
-        if pixels > self.policy.max_canvas_pixels:
-            _refuse(
-                f"a canvas of {width:.0f} x {height:.0f} pixels is over LoadPolicy.max_canvas_pixels ({self.policy.max_canvas_pixels})"
-            )
 
     def artist(self, a: Any) -> None:
         # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
@@ -188,11 +167,11 @@ class _Walk:
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
-            _refuse(f"{type(a).__name__} has an agg_filter (a callable run on the rendered pixels)")
+            refuse(f"{type(a).__name__} has an agg_filter (a callable run on the rendered pixels)")
 
         def sketch(a: Any, value: Any) -> None:
             if not (value[1] >= 0.5 and value[0] <= 1000):
-                _refuse(f"{type(a).__name__} has sketch parameters {value!r}")
+                refuse(f"{type(a).__name__} has sketch parameters {value!r}")
 
         def paths(a: Any, value: Any) -> None:
             for path in value:
@@ -227,15 +206,20 @@ class _Walk:
         def hatches(a: Any, value: Any) -> None:
             for hatch in [value] if isinstance(value, str) else value:
                 if hatch is not None and (not isinstance(hatch, str) or len(hatch) > self.policy.max_hatch_density):
-                    _refuse(
+                    refuse(
                         f"{type(a).__name__} has a hatch of {len(hatch) if isinstance(hatch, str) else hatch!r} characters (LoadPolicy.max_hatch_density)"
                     )
 
         return {
             "_agg_filter": agg_filter,
             "_sketch": sketch,
-            "_dash_pattern": lambda a, v: self.dashes(a, (v,)),
-            "_linestyles": self.dashes,
+            "_dash_pattern": lambda a, v: _drawcost.dashes(a, (v,)),
+            "_linestyles": _drawcost.dashes,
+            "_markersize": lambda a, v: _drawcost.marker_size(a, "_markersize", v, self.dpi, self.policy),
+            "_markeredgewidth": lambda a, v: _drawcost.marker_size(a, "_markeredgewidth", v, self.dpi, self.policy),
+            "_filterrad": _drawcost.filter_radius,
+            "_subplotspec": _drawcost.grid,
+            "_bbox_transmuter": _drawcost.box_style,
             "_path": self.path,
             "_paths": paths,
             "_marker": marker,
@@ -253,12 +237,6 @@ class _Walk:
             "arrow_patch": artist,
         }
 
-    def dashes(self, a: Any, patterns: Iterable[Any]) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, tuple) and len(pattern) == 2 and pattern[1] is not None:
-                if len(pattern[1]) and sum(pattern[1]) < 1e-2:
-                    _refuse(f"{type(a).__name__} has a dash pattern {pattern[1]!r} (a dash per 1/100 point)")
-
     def text(self, t: Any, state: Any) -> None:
         text = state.get("_text")
         if isinstance(text, str) and state.get("_wrap"):
@@ -272,7 +250,7 @@ class _Walk:
                 )
         if state.get("_usetex") and not self.policy.allow_usetex:
             t.set_usetex(False)
-            self.notes.append(f"usetex turned off for text {_label(state.get('_text'))} (LoadPolicy.allow_usetex)")
+            self.notes.append(f"usetex turned off for text {label(state.get('_text'))} (LoadPolicy.allow_usetex)")
         prop = state.get("_fontproperties")
         if prop is not None:
             self.font(prop)
@@ -287,104 +265,46 @@ class _Walk:
                 self.notes.append(f"font file {path!r} dropped: outside matplotlib's and the system's font directories")
         size = getattr(prop, "_size", None)
         if isinstance(size, (int, float)) and not 0 <= size <= 10_000:
-            _refuse(f"a font size of {size} points")
+            refuse(f"a font size of {size} points")
 
     def path(self, a: Any, path: Any) -> None:
         _unshadowed(path)
         steps = getattr(path, "_interpolation_steps", 1)
         if not isinstance(steps, int) or steps > self.policy.max_interpolation_steps:
-            _refuse(
+            refuse(
                 f"{type(a).__name__} has a path of {steps!r} interpolation steps (LoadPolicy.max_interpolation_steps)"
             )
         vertices = getattr(path, "_vertices", None)
         if vertices is not None and len(vertices) > self.policy.max_path_vertices:
-            _refuse(f"{type(a).__name__} has a path of {len(vertices)} vertices")
+            refuse(f"{type(a).__name__} has a path of {len(vertices)} vertices")
 
     def colormap(self, cmap: Any) -> None:
         _unshadowed(cmap)
         n = getattr(cmap, "N", 0)
         if not isinstance(n, int) or n > self.policy.max_colormap_size:
-            _refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
+            refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
 
     def axis(self, axis: Any) -> None:
         state = axis.__dict__
         if "_tick_class" in state and not (
             isinstance(state["_tick_class"], type) and issubclass(state["_tick_class"], self.Tick)
         ):
-            _refuse(f"{type(axis).__name__} makes its ticks with {state['_tick_class']!r}")
+            refuse(f"{type(axis).__name__} makes its ticks with {state['_tick_class']!r}")
         for name in ("_major_tick_kw", "_minor_tick_kw"):  # every tick made while drawing gets these
-            self.tick_settings(axis, state.get(name) or {})
+            _drawcost.tick_settings(axis, state.get(name) or {}, self.dpi, self.policy)
         view = axis.get_view_interval()
         for ticker in (axis.major, axis.minor):
             self.locator(ticker.locator, view)
             self.formatter(ticker.formatter)
             self.callable(getattr(ticker.formatter, "func", None))
 
-    def tick_settings(self, axis: Any, kw: Any) -> None:
-        for key, value in dict(kw).items():
-            if any(word in key for word in ("agg_filter", "sketch", "path_effects", "hatch")):
-                _refuse(f"{type(axis).__name__} gives the ticks it draws {key}={value!r}")
-            if "dashes" in key or "linestyle" in key:
-                seq = (
-                    value[1]
-                    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (tuple, list))
-                    else value
-                )
-                if (
-                    isinstance(seq, (tuple, list))
-                    and seq
-                    and all(isinstance(v, (int, float)) for v in seq)
-                    and sum(seq) < 1e-2
-                ):
-                    _refuse(f"{type(axis).__name__} gives the ticks it draws a dash pattern {value!r}")
-
     def locator(self, loc: Any, view: Any) -> None:
-        limit = self.policy.max_ticks
-        state = getattr(loc, "__dict__", {})
         _unshadowed(loc)
-        for name in _LOCATOR_COUNTS:
-            value = state.get(name)
-            values = value.values() if isinstance(value, dict) else [value]
-            for v in values:
-                if isinstance(v, (int, float)) and not isinstance(v, bool) and v > limit:
-                    _refuse(f"{type(loc).__name__}.{name} = {v} is over LoadPolicy.max_ticks ({limit})")
-        locs = state.get("locs")
-        if (
-            locs is not None
-            and len(locs) > limit
-            and not (isinstance(state.get("nbins"), int) and state["nbins"] <= limit)
-        ):
-            _refuse(f"{type(loc).__name__} with {len(locs)} fixed ticks is over LoadPolicy.max_ticks ({limit})")
-        from matplotlib.ticker import IndexLocator, MultipleLocator
-
-        step = None
-        if isinstance(loc, MultipleLocator):
-            step = getattr(state.get("_edge"), "step", None)
-        elif isinstance(loc, IndexLocator):
-            step = state.get("_base")
-        # (no view: a locator reached through a bound method, whose axis is checked with its own)
-        if isinstance(step, (int, float)) and not isinstance(step, bool) and view is not None:
-            span = abs(float(view[1]) - float(view[0]))
-            if step <= 0 or not math.isfinite(span) or span / step > limit:
-                _refuse(
-                    f"{type(loc).__name__} with a step of {step} over a view of {span} is over LoadPolicy.max_ticks ({limit})"
-                )
-        subs = state.get("_subs")
-        if subs is not None and not isinstance(subs, str) and len(subs) > limit:
-            _refuse(f"{type(loc).__name__} with {len(subs)} subs")
+        _drawcost.locator(loc, view, self.policy)
 
     def formatter(self, fmt: Any) -> None:
         _unshadowed(fmt)
-        limit = self.policy.max_format_width
-        for name, value in getattr(fmt, "__dict__", {}).items():
-            for text in _strings(value):
-                width = _format_width(text)
-                if width > limit:
-                    _refuse(
-                        f"{type(fmt).__name__}.{name} asks for a field of {width} characters (LoadPolicy.max_format_width)"
-                    )
-            if name in _FORMATTER_DIGITS and isinstance(value, int) and value > limit:
-                _refuse(f"{type(fmt).__name__}.{name} = {value} is over LoadPolicy.max_format_width ({limit})")
+        _drawcost.formatter(fmt, self.policy)
 
     def registry(self, a: Any, registry: Any) -> None:
         if registry.__class__ is not self.Registry or registry.callbacks:  # the common case: none
@@ -518,7 +438,7 @@ def _no_shadowed_methods(obj: Any, state: Any, names: Optional[FrozenSet[str]] =
         value = state[key]
         if value is None or _delegates(key, value):
             continue
-        _refuse(f"{kind.__name__}.{key} is replaced on the instance by {_label(repr(value))}")
+        refuse(f"{kind.__name__}.{key} is replaced on the instance by {label(repr(value))}")
 
 
 _REPLACING: List[Dict[str, FrozenSet[Any]]] = []
@@ -546,32 +466,6 @@ def _axis_children(state: Any) -> List[Any]:
         ticks = state.get(name)
         found.extend(getattr(ticks, "__dict__", {}).get("_ticks", ()) if not isinstance(ticks, list) else ticks)
     return [c for c in found if c is not None]
-
-
-def _strings(value: Any) -> List[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [v for v in value if isinstance(v, str)]
-    if isinstance(value, dict):
-        return [v for v in value.values() if isinstance(v, str)]
-    return []
-
-
-def _format_width(text: str) -> int:
-    widest = 0
-    if "%" in text:
-        for m in _PRINTF.finditer(text):
-            widest = max([widest, *(int(g) for g in m.groups() if g)])
-    if "{" in text:
-        for m in _FORMAT.finditer(text):
-            widest = max([widest, *(int(g) for g in m.groups() if g)])
-    return widest
-
-
-def _label(text: Any) -> str:
-    text = str(text)
-    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 _dirs: List[str] = []

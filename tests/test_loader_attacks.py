@@ -592,6 +592,58 @@ def test_what_a_partial_holds_in_its_containers_is_checked() -> None:
     assert any("usetex turned off" in n for n in result.notes), result.notes
 
 
+def _draw_cost(how: str) -> Figure:
+    """A figure whose draw would cost gigabytes or minutes, by one setting each (most
+    reachable with public API: the client pays for them all the same)."""
+    from matplotlib import dates, ticker
+    from matplotlib.transforms import Bbox
+
+    fig, ax = _axes()
+    if how == "figure bbox":  # the renderer is sized by figure.bbox, not size x dpi
+        fig.bbox = Bbox([[0, 0], [60000, 60000]])
+    elif how == "locator of another axis":  # ticks come from locator.axis's view
+        other = fig.add_subplot(2, 1, 2)
+        other.set_xlim(0, 30)
+        loc = ticker.MultipleLocator(1e-3)
+        ax.xaxis.set_major_locator(loc)
+        loc.set_axis(other.xaxis)
+    elif how == "log base":  # subs are arange(1, base)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(ticker.LogLocator(base=3e8, subs="all"))
+    elif how == "date minticks":
+        ax.xaxis.set_major_locator(dates.AutoDateLocator(minticks=10**12))
+    elif how == "filter radius":
+        ax.imshow(np.zeros((4, 4)), interpolation="sinc").set_filterrad(400)
+    elif how == "marker size":
+        ax.plot([0.5], [0.5], "o", markersize=1e6)
+    elif how == "tick size":
+        ax.tick_params(length=1e6)
+    elif how == "grid rows":
+        gs = ax.get_subplotspec().get_gridspec()
+        gs._nrows, gs._row_height_ratios = 500, [1] * 500
+    elif how == "box teeth":
+        ax.text(0.2, 0.5, "boxed", bbox={"boxstyle": "sawtooth,tooth_size=1e-6"})
+    return fig
+
+
+@pytest.mark.parametrize(
+    "how, words",
+    [
+        ("figure bbox", "bbox is not its size"),
+        ("locator of another axis", "over a view of 30"),
+        ("log base", "LogLocator of base"),
+        ("date minticks", "minticks"),
+        ("filter radius", "filter radius"),
+        ("marker size", "_markersize"),
+        ("tick size", "1000000.0 points"),
+        ("grid rows", "grid of 500 x 1"),
+        ("box teeth", "teeth"),
+    ],
+)
+def test_a_setting_that_scales_the_draw_is_bounded(how: str, words: str) -> None:
+    refused(figwire.unpack(pack(_draw_cost(how)), trust_unsigned=True), words)
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
