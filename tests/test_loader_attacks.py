@@ -644,6 +644,44 @@ def test_a_setting_that_scales_the_draw_is_bounded(how: str, words: str) -> None
     refused(figwire.unpack(pack(_draw_cost(how)), trust_unsigned=True), words)
 
 
+_SLOT_VALUES = ["text", "hidden usetex", "zero", "none", "missing"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cells=st.lists(st.sampled_from(_SLOT_VALUES), min_size=2, max_size=6),
+    shadows=st.lists(st.sampled_from(["absent", "none", "object"]), min_size=2, max_size=6),
+)
+def test_no_arrangement_of_instances_lets_a_usetex_text_through(cells: List[str], shadows: List[str]) -> None:
+    # Whatever the pickle puts in each instance's slots, and in whichever order the
+    # check meets them (and whatever earlier examples taught it about the types), no
+    # text that would run TeX is handed over: the figure is refused, or every text the
+    # cells hold has usetex off and no method slot that could turn it back on.
+    fig, ax = _axes()
+    table = ax.table(cellText=[["x"] * len(cells)])
+    for i, (what, shadow) in enumerate(zip(cells, shadows + ["absent"] * len(cells))):
+        cell = table[0, i]
+        if what == "hidden usetex":
+            cell._text = _hidden_usetex_text(fig)
+        elif what == "zero":
+            cell._text = 0
+        elif what == "none":
+            cell._text = None
+        elif what == "missing":
+            del cell._text
+        text = cell.__dict__.get("_text")
+        if isinstance(text, Text) and shadow != "absent":
+            text.get_usetex = None if shadow == "none" else object
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    if not result.live:
+        assert "[pickle-refused]" in " ".join(result.notes), result.notes
+        return
+    for cell in result.figure.axes[0].tables[0].get_celld().values():
+        text = cell.__dict__.get("_text")
+        if isinstance(text, Text):
+            assert not Text.get_usetex(text) and text.__dict__.get("get_usetex") is None
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
