@@ -162,7 +162,7 @@ class _Walk:
             keys = tuple(dict.fromkeys(before[1] + keys))
             seen |= before[5]
         leaf = type(a).get_children is self.Artist.get_children
-        scanned = tuple(k for k in seen if k not in self.checks and k not in _NOT_DRAWN)
+        scanned = tuple(k for k in seen if k not in _NOT_DRAWN)
         return kind, keys, scanned, _methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
 
     def _make_checks(self) -> Dict[str, Any]:
