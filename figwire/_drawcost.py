@@ -87,13 +87,20 @@ def canvas(figure: Any, policy: LoadPolicy) -> None:
     width, height = figure.get_size_inches() * dpi
     if list(bbox.size) != [width, height]:  # what a window's draw reads: cached points
         refuse(f"the figure's bbox is {list(bbox.size)!r} pixels, not its size at its dpi")
-    pixels = width * height
-    if not (math.isfinite(pixels) and width > 0 and height > 0):
-        refuse(f"a canvas of {width!r} x {height!r} pixels")
-    if pixels > policy.max_canvas_pixels:
-        refuse(
-            f"a canvas of {width:.0f} x {height:.0f} pixels is over LoadPolicy.max_canvas_pixels ({policy.max_canvas_pixels})"
-        )
+    # savefig's default dpi is the one the figure was made with (``_original_dpi``), and
+    # Agg makes a dpi x dpi hatch tile whatever the canvas: each dpi a draw can use is
+    # bounded, and so is the canvas at each.
+    for used in {dpi, vars(figure).get("_original_dpi", dpi)}:
+        if not (_number(used) and 0 < used and used * used <= policy.max_canvas_pixels):
+            refuse(f"a dpi of {used!r} (its square is over LoadPolicy.max_canvas_pixels)")
+        width, height = figure.get_size_inches() * used
+        pixels = width * height
+        if not (math.isfinite(pixels) and width > 0 and height > 0):
+            refuse(f"a canvas of {width!r} x {height!r} pixels")
+        if pixels > policy.max_canvas_pixels:
+            refuse(
+                f"a canvas of {width:.0f} x {height:.0f} pixels is over LoadPolicy.max_canvas_pixels ({policy.max_canvas_pixels})"
+            )
 
 
 def dashes(a: Any, patterns: Iterable[Any]) -> None:
@@ -111,8 +118,17 @@ def marker_size(a: Any, name: str, points: Any, dpi: float, policy: LoadPolicy) 
 
 
 def tick_settings(axis: Any, kw: Any, dpi: float, policy: LoadPolicy) -> None:
-    """What every tick made while drawing gets (``Axis._major_tick_kw``)."""
-    for key, value in dict(kw).items():
+    """What every tick made while drawing gets (``Axis._major_tick_kw``). Its grid line is
+    made the way a tick makes it, so that its dash pattern is checked as drawing scales
+    it (aliases such as ``grid_ls``, a dash pattern scaled by a tiny ``grid_linewidth``)."""
+    kw = dict(kw)
+    grid = {key[5:]: value for key, value in kw.items() if key.startswith("grid_")}
+    if grid:
+        from matplotlib.lines import Line2D
+
+        line = vars(Line2D([], [], **grid))  # 3.5 keeps the pattern as _dashOffset, _dashSeq
+        dashes(axis, [line.get("_dash_pattern", (line.get("_dashOffset"), line.get("_dashSeq")))])
+    for key, value in kw.items():
         if any(word in key for word in ("agg_filter", "sketch", "path_effects", "hatch")):
             refuse(f"{type(axis).__name__} gives the ticks it draws {key}={value!r}")
         if key in _TICK_SIZES:

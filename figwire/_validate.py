@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import types
+import weakref
 from functools import partial
-from operator import is_not
+from itertools import compress
+from operator import is_not, not_
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from . import _drawcost
@@ -30,11 +32,11 @@ __all__ = ["validate"]
 _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
-#: type -> (kind, the state keys checked, the keys scanned for artists, the keys seen that
-#: name one of its methods, whether it has no children, the keys seen): facts of the type and
-#: of the keys its instances had, never of their values (each instance's are looked at),
-#: so kept for the process.
-_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], FrozenSet[str], bool, FrozenSet[str]]
+#: type -> (kind, the state keys checked, the keys that held inert values, the others, the
+#: keys seen that name one of its methods, whether it has no children, the keys seen): what
+#: is checked, and where each instance's values are looked at cheaply or in full; never a
+#: decision about a value (each instance's are looked at), so kept for the process.
+_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], Tuple[str, ...], FrozenSet[str], bool, FrozenSet[str]]
 _PLANS: Dict[type, _Plan] = {}
 #: type of an object a bound callable holds -> (its check, whether its artists are walked)
 _REACH: Dict[type, Tuple[Optional[str], bool]] = {}
@@ -43,8 +45,11 @@ _NOT_NONE = partial(is_not, None)
 
 #: Attributes that refer back to an artist's parents, which it never draws.
 _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_method", "_root_figure"})
-#: the types of attribute values seen that are not artists (a fact of the type, so kept)
-_NOT_ARTISTS: Set[type] = set()
+#: the types of values seen that hold nothing drawing reaches (``_inert``; kept, a fact of the type)
+_INERT: Set[type] = {str, bytes, int, float, complex, bool, type(None)}
+_SEQUENCES = frozenset({list, tuple, set, frozenset})
+#: the types of values seen that may hold an artist (the rest of what ``_inert`` decided)
+_HOLDERS: Set[type] = set()
 
 
 def validate(figure: Any, policy: LoadPolicy, bound: Iterable[Any] = ()) -> List[str]:
@@ -71,6 +76,7 @@ class _Walk:
         self.policy = policy
         self.notes = notes
         self.seen: Set[int] = set()
+        self.held: Set[int] = set()  # the holders ``holds`` has looked into
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
         self.wrapped = 0
@@ -113,9 +119,9 @@ class _Walk:
         # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
         state = a.__dict__
         plan = _PLANS.get(type(a))
-        if plan is None or not plan[5].issuperset(state.keys()):  # a key none of its type had before
+        if plan is None or not plan[6].issuperset(state.keys()):  # a key none of its type had before
             plan = _PLANS[type(a)] = self._plan(a, state, plan)
-        kind, keys, scanned, shadowable, leaf, _ = plan
+        kind, keys, quiet, loud, shadowable, leaf, _ = plan
         if shadowable:
             _no_shadowed_methods(a, state, shadowable)
         get, checks = state.get, self.checks
@@ -127,15 +133,12 @@ class _Walk:
         # text, an arrow's patchB): every artist its attributes hold is walked, found on
         # each instance (what another instance held there says nothing about this one).
         seen, stack = self.seen, self.stack
-        if not _NOT_ARTISTS.issuperset(map(type, map(get, scanned))):  # a C-level pass for most
-            for child in map(get, scanned):
-                if type(child) not in _NOT_ARTISTS:
-                    if isinstance(child, self.Artist):
-                        if id(child) not in seen:
-                            seen.add(id(child))
-                            stack.append(child)
-                    else:
-                        _NOT_ARTISTS.add(type(child))
+        if _INERT.issuperset(map(type, map(get, quiet))):  # a C-level pass over most keys
+            if loud:
+                self.holds(_not_inert(map(get, loud)))
+        else:  # a key that held only numbers and strings before holds more here
+            self.holds(_not_inert(map(get, quiet + loud)))
+            _PLANS[type(a)] = self._plan(a, state, plan)
         if kind & _TEXT:
             self.text(a, state)
         if kind & _AXIS:  # its get_children() would compute ticks (a locator call): walk the ticks it has
@@ -150,20 +153,68 @@ class _Walk:
                 seen.add(id(child))
                 stack.append(child)
 
+    def holds(self, values: List[Any]) -> None:
+        """Walk every artist ``values`` hold: directly, or inside lists, tuples, sets,
+        dicts, weak references and any other object's attributes (a figure's axes stack,
+        the groups its labels are aligned in, an axes' colorbars: drawing measures what
+        these hold). Only types that hold nothing drawing reaches are not looked into
+        (``_inert``). A holder shared by many artists is looked into once."""
+        seen, held, stack, Artist = self.seen, self.held, self.stack, self.Artist
+        while values:
+            value = values.pop()
+            kind = type(value)
+            if kind in _SEQUENCES and _INERT.issuperset(map(type, value)):  # most: in C
+                continue
+            if kind in _INERT or id(value) in held:
+                continue
+            if isinstance(value, Artist):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    stack.append(value)
+                continue
+            if kind not in _HOLDERS:
+                if _inert(kind):
+                    _INERT.add(kind)
+                    continue
+                _HOLDERS.add(kind)
+            held.add(id(value))
+            if isinstance(value, dict):
+                values.extend(_not_inert(value.keys()))
+                values.extend(_not_inert(value.values()))
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                values.extend(_not_inert(value))
+            elif isinstance(value, weakref.ref):
+                values.append(value())
+            elif isinstance(value, types.MethodType):
+                values.append(value.__self__)
+            elif isinstance(value, partial):
+                values.extend((value.func, value.args, value.keywords))
+            else:
+                state = getattr(value, "__dict__", None)
+                if state:
+                    values.extend(_not_inert(state.values()))
+
     def _plan(self, a: Any, state: Any, before: Optional[_Plan]) -> _Plan:
-        """How artists of ``type(a)`` are checked: the state keys with a check, the keys
-        seen that name a method (each instance's values there are checked), whether the type
-        has no children, and every key its instances were seen with. Kept for the process
-        and widened (never narrowed) by each instance with a key it did not list."""
+        """How artists of ``type(a)`` are checked: the state keys with a check; the keys
+        that held only numbers, strings and other inert values (each instance's are checked
+        to be so in one C-level pass) and the others (looked into on each instance); the
+        keys seen that name a method (each instance's values there are checked); whether
+        the type has no children; every key its instances were seen with. Kept for the
+        process and widened (never narrowed) by each instance that does not fit it."""
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
         keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
         seen = set(state)
+        for value_type in {type(v) for v in state.values()} - _INERT - _HOLDERS:
+            (_INERT if _inert(value_type) and not issubclass(value_type, self.Artist) else _HOLDERS).add(value_type)
+        loud = {k for k, v in state.items() if type(v) not in _INERT}
         if before is not None:
             keys = tuple(dict.fromkeys(before[1] + keys))
-            seen |= before[5]
+            seen |= before[6]
+            loud.update(before[3])
         leaf = type(a).get_children is self.Artist.get_children
-        scanned = tuple(k for k in seen if k not in _NOT_DRAWN)
-        return kind, keys, scanned, _methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
+        quiet = tuple(k for k in seen if k not in loud and k not in _NOT_DRAWN)
+        loud_keys = tuple(k for k in loud if k not in _NOT_DRAWN)
+        return kind, keys, quiet, loud_keys, _methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -253,6 +304,8 @@ class _Walk:
             self.notes.append(f"usetex turned off for text {label(state.get('_text'))} (LoadPolicy.allow_usetex)")
         prop = state.get("_fontproperties")
         if prop is not None:
+            if not isinstance(prop, self.reachable[0]):  # a str is a fontconfig pattern: ":file=/etc/passwd"
+                refuse(f"a text's font properties are a {type(prop).__name__}, not FontProperties")
             self.font(prop)
 
     def font(self, prop: Any) -> None:
@@ -393,6 +446,40 @@ _METHODS: Dict[type, FrozenSet[str]] = {}
 _FUNCTION_KINDS = (types.FunctionType, staticmethod, classmethod, types.BuiltinFunctionType)
 #: values that hold nothing to check
 _ATOMS = (str, bytes, int, float, complex, type(None))
+_INERT_BASES: List[type] = []
+
+
+def _not_inert(values: Iterable[Any]) -> List[Any]:
+    """The values whose type is not known to be inert, picked in C (most are numbers)."""
+    values = list(values)
+    return list(compress(values, map(not_, map(_INERT.__contains__, map(type, values)))))
+
+
+def _inert(kind: type) -> bool:
+    """Whether values of ``kind`` hold nothing that drawing reaches as an artist: numbers,
+    strings, arrays, enums, classes, functions and modules; transforms, bounding boxes and
+    paths (drawing computes with their numbers and child transforms, never draws through
+    them); markers, fonts and colormaps (checked where an artist holds them); callback
+    registries (what they call is checked as callbacks, or was recorded by the load)."""
+    if not _INERT_BASES:
+        import enum
+
+        import numpy as np
+        from matplotlib.cbook import CallbackRegistry
+        from matplotlib.colors import Colormap
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.markers import MarkerStyle
+        from matplotlib.path import Path
+        from matplotlib.transforms import TransformNode
+
+        _INERT_BASES.extend(
+            [
+                str, bytes, bytearray, memoryview, int, float, complex, range, slice, type(None), np.ndarray,
+                np.generic, np.dtype, type, types.FunctionType, types.BuiltinFunctionType, types.ModuleType,
+                enum.Enum, TransformNode, Path, MarkerStyle, FontProperties, Colormap, CallbackRegistry,
+            ]
+        )  # fmt: skip
+    return issubclass(kind, tuple(_INERT_BASES))
 
 
 def _methods_of(kind: type) -> FrozenSet[str]:

@@ -682,6 +682,79 @@ def test_no_arrangement_of_instances_lets_a_usetex_text_through(cells: List[str]
             assert not Text.get_usetex(text) and text.__dict__.get("get_usetex") is None
 
 
+def _hidden_usetex_axes(fig: Figure, where: str) -> Axes:
+    """An axes whose tick label runs TeX, taken out of the figure's children and held
+    only where drawing still measures it."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    hidden = fig.add_subplot(3, 3, 9)
+    hidden.xaxis.set_major_locator(FixedLocator([0.5]))
+    hidden.xaxis.set_major_formatter(FixedFormatter([r"\input{/etc/passwd}"]))
+    for tick in hidden.xaxis.get_major_ticks(1):
+        tick.label1.set_usetex(True)
+    for axis in (hidden.xaxis, hidden.yaxis):  # nothing the load binds points at it
+        axis.callbacks = cbook.CallbackRegistry(signals=["units"])
+    ax = fig.axes[0]
+    if where == "axes stack":  # Figure.axes, which a tight bbox and tight layout measure
+        fig._localaxes.remove(hidden)
+    else:
+        fig.delaxes(hidden)
+        if where == "aligned labels":  # Axis.draw measures the ticks of aligned siblings
+            fig._align_label_groups["x"].join(ax, hidden)
+            ax.containers.append(hidden)  # what keeps it alive
+        elif where == "colorbars":  # constrained layout measures an axes' colorbars
+            hidden._colorbar_info = {
+                "location": "right", "parents": [ax], "shrink": 1, "anchor": (0, 0.5),
+                "panchor": (1, 0.5), "fraction": 0.15, "aspect": 20, "pad": 0.05,
+            }  # fmt: skip
+            ax._colorbars.append(hidden)
+    return hidden
+
+
+@pytest.mark.parametrize("where", ["axes stack", "aligned labels", "colorbars"])
+def test_an_axes_held_only_where_drawing_measures_it_is_checked(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fig = Figure(figsize=(3, 2), dpi=50, layout="constrained" if where == "colorbars" else None)
+    fig.add_subplot().set_xlabel("x")
+    _hidden_usetex_axes(fig, where)
+    result = figwire.unpack(pack(fig), trust_unsigned=True)
+    assert result.live, result.reason
+    assert any("usetex turned off" in n for n in result.notes), result.notes
+    started = _no_process(monkeypatch)
+    result.figure.savefig(io.BytesIO(), format="png")
+    if where == "axes stack":
+        result.figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+    assert started == []
+
+
+@pytest.mark.parametrize("kw", [{"grid_ls": (0, (1e-6, 1e-6))}, {"grid_linestyle": "--", "grid_linewidth": 1e-7}])
+def test_a_tick_grid_dash_pattern_is_checked_as_drawing_scales_it(kw: Any) -> None:
+    fig, ax = _axes()
+    ax.xaxis._major_tick_kw.update(gridOn=True, **kw)
+    ax.xaxis.majorTicks = []  # ticks are made at draw, from _major_tick_kw
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "dash pattern")
+
+
+def test_a_font_given_as_a_pattern_string_is_refused() -> None:
+    fig, ax = _axes()
+    ax.set_title("title")._fontproperties = ":file=/etc/passwd"  # a fontconfig pattern
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "not FontProperties")
+
+
+@pytest.mark.parametrize("attribute", ["_dpi", "_original_dpi"])
+def test_every_dpi_a_draw_can_use_is_bounded(attribute: str) -> None:
+    # savefig's default dpi is _original_dpi, which a pickle can set after the figure's
+    # own __setstate__ has read it (a SETITEM on its state dict); Agg makes a dpi x dpi
+    # hatch tile whatever the canvas size. The rule is checked on the figure directly.
+    from figwire import _validate
+
+    fig = Figure(figsize=(1 / 300, 1 / 300), dpi=50)
+    fig.__dict__[attribute] = 30000.0
+    if attribute == "_dpi":
+        fig.dpi_scale_trans.clear().scale(30000.0)
+    with pytest.raises(figwire.DecodeError, match="a dpi of 30000"):
+        _validate.validate(fig, LoadPolicy())
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
