@@ -207,7 +207,9 @@ def grid(a: Any, spec: Any) -> None:
     while spec is not None and seen < 64:
         gridspec = getattr(spec, "_gridspec", None)
         rows, cols = getattr(gridspec, "_nrows", 1), getattr(gridspec, "_ncols", 1)
-        if not (isinstance(rows, int) and isinstance(cols, int) and 0 < rows <= MAX_GRID_SIDE and 0 < cols <= MAX_GRID_SIDE):
+        if not (
+            isinstance(rows, int) and isinstance(cols, int) and 0 < rows <= MAX_GRID_SIDE and 0 < cols <= MAX_GRID_SIDE
+        ):
             refuse(f"{type(a).__name__} sits in a grid of {rows!r} x {cols!r} (at most {MAX_GRID_SIDE} a side)")
         spec = getattr(gridspec, "_subplot_spec", None)  # a GridSpecFromSubplotSpec's parent cell
         seen += 1

@@ -5,10 +5,12 @@ hurts the client: text with ``usetex=True`` runs ``latex`` on the producer's TeX
 font path opens any file (a FIFO blocks the draw for ever), a ``LinearLocator`` asks for
 100,001 ticks, a path asks for 10**8 interpolation steps, a tick format for a
 200,000,000-digit field, a colormap for 5e7 entries, a canvas for 30000x30000 pixels.
-``validate`` walks what drawing walks (the artist tree, plus the objects that callbacks,
-formatters and annotation coordinates are bound to) and either refuses the figure with
-the reason, or makes it safe and says what it changed (``usetex`` off, a foreign font
-file dropped). The limits are the caller's ``LoadPolicy``.
+``validate`` walks what drawing walks (the artist tree, every artist any attribute of an
+artist holds, plus the objects that callbacks, formatters and annotation coordinates are
+bound to) and either refuses the figure with the reason, or makes it safe and says what
+it changed (``usetex`` off, a foreign font file dropped). The bounds on what a draw costs
+are in ``_drawcost``, the check of method slots in ``_slots``; the limits are the
+caller's ``LoadPolicy``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from . import _drawcost
 from ._drawcost import Refusal, label, refuse
 from ._errors import DecodeError
 from ._loadpolicy import LoadPolicy
+from ._slots import methods_of, no_shadowed_methods, unshadowed
 from ._spec import ErrorCode
 
 __all__ = ["validate"]
@@ -99,7 +102,7 @@ class _Walk:
 
     def run(self, figure: Any, bound: Iterable[Any] = ()) -> None:
         for part in ("bbox", "bbox_inches", "dpi_scale_trans"):
-            _unshadowed(getattr(figure, part, None))
+            unshadowed(getattr(figure, part, None))
         _drawcost.canvas(figure, self.policy)
         self.dpi = float(figure.dpi)
         self.push(figure)
@@ -123,7 +126,7 @@ class _Walk:
             plan = _PLANS[type(a)] = self._plan(a, state, plan)
         kind, keys, quiet, loud, shadowable, leaf, _ = plan
         if shadowable:
-            _no_shadowed_methods(a, state, shadowable)
+            no_shadowed_methods(a, state, shadowable)
         get, checks = state.get, self.checks
         for key in keys:
             value = get(key)
@@ -214,7 +217,7 @@ class _Walk:
         leaf = type(a).get_children is self.Artist.get_children
         quiet = tuple(k for k in seen if k not in loud and k not in _NOT_DRAWN)
         loud_keys = tuple(k for k in loud if k not in _NOT_DRAWN)
-        return kind, keys, quiet, loud_keys, _methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
+        return kind, keys, quiet, loud_keys, methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -229,7 +232,7 @@ class _Walk:
                 self.path(a, path)
 
         def marker(a: Any, value: Any) -> None:
-            _unshadowed(value)
+            unshadowed(value)
             if getattr(value, "_path", None) is not None:
                 self.path(a, value._path)
 
@@ -309,7 +312,7 @@ class _Walk:
             self.font(prop)
 
     def font(self, prop: Any) -> None:
-        _unshadowed(prop)  # drawing opens prop.get_file()
+        unshadowed(prop)  # drawing opens prop.get_file()
         path = getattr(prop, "_file", None)
         if path is not None:
             real = os.path.realpath(os.fsdecode(path)) if isinstance(path, (str, bytes, os.PathLike)) else None
@@ -321,7 +324,7 @@ class _Walk:
             refuse(f"a font size of {size} points")
 
     def path(self, a: Any, path: Any) -> None:
-        _unshadowed(path)
+        unshadowed(path)
         steps = getattr(path, "_interpolation_steps", 1)
         if not isinstance(steps, int) or steps > self.policy.max_interpolation_steps:
             refuse(
@@ -332,7 +335,7 @@ class _Walk:
             refuse(f"{type(a).__name__} has a path of {len(vertices)} vertices")
 
     def colormap(self, cmap: Any) -> None:
-        _unshadowed(cmap)
+        unshadowed(cmap)
         n = getattr(cmap, "N", 0)
         if not isinstance(n, int) or n > self.policy.max_colormap_size:
             refuse(f"colormap {getattr(cmap, 'name', '?')!r} of {n!r} entries (LoadPolicy.max_colormap_size)")
@@ -352,11 +355,11 @@ class _Walk:
             self.callable(getattr(ticker.formatter, "func", None))
 
     def locator(self, loc: Any, view: Any) -> None:
-        _unshadowed(loc)
+        unshadowed(loc)
         _drawcost.locator(loc, view, self.policy)
 
     def formatter(self, fmt: Any) -> None:
-        _unshadowed(fmt)
+        unshadowed(fmt)
         _drawcost.formatter(fmt, self.policy)
 
     def registry(self, a: Any, registry: Any) -> None:
@@ -403,7 +406,7 @@ class _Walk:
                 else:
                     self.reach(item)
             return
-        _unshadowed(obj)
+        unshadowed(obj)
         kind = type(obj)
         how = _REACH.get(kind)
         if how is None:
@@ -441,9 +444,6 @@ class _Walk:
         self.locator(locator, None)
 
 
-#: type -> the names of the functions its class body (or a base's) defines
-_METHODS: Dict[type, FrozenSet[str]] = {}
-_FUNCTION_KINDS = (types.FunctionType, staticmethod, classmethod, types.BuiltinFunctionType)
 #: values that hold nothing to check
 _ATOMS = (str, bytes, int, float, complex, type(None))
 _INERT_BASES: List[type] = []
@@ -480,71 +480,6 @@ def _inert(kind: type) -> bool:
             ]
         )  # fmt: skip
     return issubclass(kind, tuple(_INERT_BASES))
-
-
-def _methods_of(kind: type) -> FrozenSet[str]:
-    names = _METHODS.get(kind)
-    if names is None:
-        names = _METHODS[kind] = frozenset(
-            name for klass in kind.__mro__ for name, value in vars(klass).items() if isinstance(value, _FUNCTION_KINDS)
-        )
-    return names
-
-
-#: type -> (the keys its instances were seen with, those of them that name a method)
-_SLOTS: Dict[type, Tuple[FrozenSet[str], FrozenSet[str]]] = {}
-
-
-def _unshadowed(obj: Any) -> None:
-    """``_no_shadowed_methods`` for an object that is not an artist (a font, a path, a
-    style, a locator...), at the cost of a subset test while its type's keys are known."""
-    state = getattr(obj, "__dict__", None)
-    if not state:
-        return
-    kind = type(obj)
-    slots = _SLOTS.get(kind)
-    if slots is None or not slots[0].issuperset(state):
-        seen = frozenset(state) | (slots[0] if slots else frozenset())
-        slots = _SLOTS[kind] = (seen, _methods_of(kind).intersection(seen))
-    if slots[1]:
-        _no_shadowed_methods(obj, state, slots[1])
-
-
-def _no_shadowed_methods(obj: Any, state: Any, names: Optional[FrozenSet[str]] = None) -> None:
-    """Refuse an instance attribute that replaces a method of ``obj``'s class.
-
-    Drawing calls methods through the instance, so ``text.get_usetex = object`` (an
-    admitted class, and truthy once called) makes a text that the check turned off run
-    TeX all the same, and ``font.get_file = partial(...)`` returning any path opens that
-    file. What a figure's own objects store under a method's name is the same method
-    bound to another object, or a reviewed replacement (``_delegates``). Checked on every
-    instance: what one instance holds there says nothing about the next.
-    """
-    kind = type(obj)
-    for key in (names if names is not None else _methods_of(kind)).intersection(state):
-        value = state[key]
-        if value is None or _delegates(key, value):
-            continue
-        refuse(f"{kind.__name__}.{key} is replaced on the instance by {label(repr(value))}")
-
-
-_REPLACING: List[Dict[str, FrozenSet[Any]]] = []
-
-
-def _delegates(name: str, value: Any) -> bool:
-    """``value`` is the same method bound to another object (how matplotlib delegates: a
-    colorbar's axes pan and zoom through ``Colorbar._set_view`` and its kin), or one of the
-    reviewed replacements in ``_policy.REPLACED_METHODS``. The load recorded the bound
-    method, so the validator checks what it is bound to."""
-    if not isinstance(value, types.MethodType):
-        return False
-    if getattr(value.__func__, "__name__", None) == name:
-        return True
-    if not _REPLACING:
-        from ._policy import replacing_methods
-
-        _REPLACING.append(replacing_methods())
-    return value.__func__ in _REPLACING[0].get(name, ())
 
 
 def _axis_children(state: Any) -> List[Any]:
