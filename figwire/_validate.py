@@ -51,8 +51,30 @@ _NOT_DRAWN = frozenset({"figure", "_parent_figure", "axes", "_axes", "_remove_me
 #: the types of values seen that hold nothing drawing reaches (``_inert``; kept, a fact of the type)
 _INERT: Set[type] = {str, bytes, int, float, complex, bool, type(None)}
 _SEQUENCES = frozenset({list, tuple, set, frozenset})
-#: the types of values seen that may hold an artist (the rest of what ``_inert`` decided)
+#: the types of values seen that are not artists but may hold one, and all that are not artists
 _HOLDERS: Set[type] = set()
+_NOT_ARTISTS: Set[type] = set(_INERT)
+_ARTISTS: Set[type] = set()
+_INERT_KIND, _HOLDER, _ARTIST = 0, 1, 2
+
+
+def _classify(kind: type, artist: type) -> int:
+    """What values of ``kind`` are (kept: a fact of the type)."""
+    if kind in _INERT:
+        return _INERT_KIND
+    if kind in _ARTISTS:
+        return _ARTIST
+    if kind in _HOLDERS:
+        return _HOLDER
+    if issubclass(kind, artist):
+        _ARTISTS.add(kind)
+        return _ARTIST
+    _NOT_ARTISTS.add(kind)
+    if _inert(kind):
+        _INERT.add(kind)
+        return _INERT_KIND
+    _HOLDERS.add(kind)
+    return _HOLDER
 
 
 def validate(figure: Any, policy: LoadPolicy, bound: Iterable[Any] = ()) -> List[str]:
@@ -137,8 +159,17 @@ class _Walk:
         # each instance (what another instance held there says nothing about this one).
         seen, stack = self.seen, self.stack
         if _INERT.issuperset(map(type, map(get, quiet))):  # a C-level pass over most keys
-            if loud:
+            if not loud:
+                pass
+            elif not leaf:
                 self.holds(_not_inert(map(get, loud)))
+            else:  # no children: it draws only artists its attributes hold themselves
+                values = list(map(get, loud))
+                if not _NOT_ARTISTS.issuperset(map(type, values)):
+                    for value in values:
+                        if _classify(type(value), self.Artist) == _ARTIST and id(value) not in seen:
+                            seen.add(id(value))
+                            stack.append(value)
         else:  # a key that held only numbers and strings before holds more here
             self.holds(_not_inert(map(get, quiet + loud)))
             _PLANS[type(a)] = self._plan(a, state, plan)
@@ -175,11 +206,8 @@ class _Walk:
                     seen.add(id(value))
                     stack.append(value)
                 continue
-            if kind not in _HOLDERS:
-                if _inert(kind):
-                    _INERT.add(kind)
-                    continue
-                _HOLDERS.add(kind)
+            if kind not in _HOLDERS and _classify(kind, Artist) == _INERT_KIND:
+                continue
             held.add(id(value))
             if isinstance(value, dict):
                 values.extend(_not_inert(value.keys()))
@@ -207,8 +235,8 @@ class _Walk:
         kind = _TEXT * isinstance(a, self.Text) | _AXIS * isinstance(a, self.Axis)
         keys = tuple(k for k in self.checks if k in state or k in ("_agg_filter", "_sketch"))
         seen = set(state)
-        for value_type in {type(v) for v in state.values()} - _INERT - _HOLDERS:
-            (_INERT if _inert(value_type) and not issubclass(value_type, self.Artist) else _HOLDERS).add(value_type)
+        for value_type in {type(v) for v in state.values()}:
+            _classify(value_type, self.Artist)
         loud = {k for k, v in state.items() if type(v) not in _INERT}
         if before is not None:
             keys = tuple(dict.fromkeys(before[1] + keys))
