@@ -755,6 +755,26 @@ def test_every_dpi_a_draw_can_use_is_bounded(attribute: str) -> None:
         _validate.validate(fig, LoadPolicy())
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("message", ["a figure", "refused while loading"])
+def test_the_garbage_collector_is_left_as_it_was(enabled: bool, message: str) -> None:
+    # The load pauses cyclic collection (16 % of a figure's load); whatever the outcome,
+    # the process gets it back as it was.
+    import gc
+
+    stream = pickle.dumps(_axes()[0], protocol=5)
+    if message != "a figure":
+        stream = then_a_figure(op_global("os", "system") + pickle.POP)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        result = unpack(stream)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert result.live is (message == "a figure"), result.notes
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
