@@ -154,16 +154,17 @@ class _Walk:
             value = get(key)
             if value is not None:
                 checks[key](a, value)
-        # Artists an artist draws itself without listing them as children (a table Cell's
-        # text, an arrow's patchB): every artist its attributes hold is walked, found on
-        # each instance (what another instance held there says nothing about this one).
+        # Artists an artist draws or measures without listing them as children (a table
+        # Cell's text, an arrow's patchB, a figure's axes stack): every artist its
+        # attributes hold is walked, found on each instance (what another instance held
+        # there says nothing about this one). Containers are looked into only for artists
+        # that have children: one without children (a line, a patch, a text) iterates no
+        # container of artists when it draws (its path effects and clip path are checks).
         seen, stack = self.seen, self.stack
         if _INERT.issuperset(map(type, map(get, quiet))):  # a C-level pass over most keys
-            if not loud:
-                pass
-            elif not leaf:
+            if loud and not leaf:
                 self.holds(_not_inert(map(get, loud)))
-            else:  # no children: it draws only artists its attributes hold themselves
+            elif loud:  # no children: it draws only artists its attributes hold themselves
                 values = list(map(get, loud))
                 if not _NOT_ARTISTS.issuperset(map(type, values)):
                     for value in values:
@@ -280,6 +281,15 @@ class _Walk:
         def artist(a: Any, value: Any) -> None:
             self.push(value)
 
+        def clip(a: Any, value: Any) -> None:
+            # A clip path is a transform node (not looked into), but drawing transforms
+            # the path it holds, or the path of the patch it was made from.
+            unshadowed(value)
+            held = vars(value)
+            self.push(held.get("_patch"))
+            if held.get("_path") is not None:
+                self.path(a, held["_path"])
+
         def effects(a: Any, value: Any) -> None:
             for effect in value or ():  # PathPatchEffect draws its own patch, hatch and all
                 for attr in getattr(effect, "__dict__", {}).values():
@@ -315,6 +325,7 @@ class _Walk:
             "_hatch": hatches,
             "_path_effects": effects,
             "hatches": hatches,
+            "_clippath": clip,
             "_bbox_patch": artist,  # drawn by its Text, not one of its children
             "arrow_patch": artist,
         }

@@ -775,6 +775,23 @@ def test_the_garbage_collector_is_left_as_it_was(enabled: bool, message: str) ->
     assert result.live is (message == "a figure"), result.notes
 
 
+@pytest.mark.parametrize("clip", ["patch", "path"])
+def test_what_a_clip_path_holds_is_checked(clip: str) -> None:
+    # A clip path is a transform node; a polar axes interpolates the path it clips to.
+    from matplotlib.patches import PathPatch
+
+    fig = Figure(figsize=(3, 2), dpi=50)
+    ax = fig.add_subplot(projection="polar")
+    (line,) = ax.plot([0, 1], [0, 1])
+    path = MplPath([[0, 0], [1, 0], [1, 1]])
+    path._interpolation_steps = 10**8
+    if clip == "patch":
+        line.set_clip_path(PathPatch(path, transform=ax.transData))  # a patch no tree holds
+    else:
+        line.set_clip_path(path, ax.transData)
+    refused(figwire.unpack(pack(fig), trust_unsigned=True), "interpolation steps")
+
+
 def test_limits_are_the_callers() -> None:
     fig, ax = _axes()
     ax.xaxis.set_major_locator(LinearLocator(500))
