@@ -20,7 +20,7 @@ import types
 import weakref
 from functools import partial
 from itertools import compress
-from operator import is_not, not_
+from operator import not_
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from . import _drawcost
@@ -43,7 +43,6 @@ _Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], Tuple[str, ...], FrozenSet[
 _PLANS: Dict[type, _Plan] = {}
 #: type of an object a bound callable holds -> (its check, whether its artists are walked)
 _REACH: Dict[type, Tuple[Optional[str], bool]] = {}
-_NOT_NONE = partial(is_not, None)
 
 
 #: Attributes that refer back to an artist's parents, which it never draws.
