@@ -119,16 +119,18 @@ def _load(ctx: _Context, part: Part) -> Any:
         buffers = [_writable(b) for b in buffers]
     bound: List[Any] = []
     managers = set(Gcf.figs.values())
+    step = "loading the pickle"
     try:
         figure = load(stream, buffers, ctx.allow, ctx.policy, bound)
         if not isinstance(figure, Figure):
             raise DecodeError(ErrorCode.LOAD_FAILED, f"the pickle holds a {type(figure).__name__}, not a Figure")
+        step = "checking the loaded figure"  # its methods run on the pickle's state: a damaged one fails here
         ctx.notes.extend(validate(figure, ctx.policy, bound))
-        _curve_polar_bars(figure)  # reads the figure's state: a damaged pickle fails here
+        _curve_polar_bars(figure)
     except FigwireError:
         raise
-    except Exception as exc:  # the pickle's own failure: report it and fall back
-        raise DecodeError(ErrorCode.LOAD_FAILED, f"loading the pickle raised {_describe(exc)}") from None
+    except Exception as exc:  # the pickle's own failure (or a check's, named as such): fall back
+        raise DecodeError(ErrorCode.LOAD_FAILED, f"{step} raised {_describe(exc)}") from None
     finally:
         _unregister(Gcf, managers)
     return figure

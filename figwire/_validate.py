@@ -120,6 +120,7 @@ class _Walk:
         from matplotlib.ticker import Formatter, Locator
 
         self.reachable = (FontProperties, MarkerStyle, Path, Formatter, Locator)
+        self.FontProperties = FontProperties
 
     def run(self, figure: Any, bound: Iterable[Any] = ()) -> None:
         for part in ("bbox", "bbox_inches", "dpi_scale_trans"):
@@ -167,9 +168,7 @@ class _Walk:
                 values = list(map(get, loud))
                 if not _NOT_ARTISTS.issuperset(map(type, values)):
                     for value in values:
-                        if _classify(type(value), self.Artist) == _ARTIST and id(value) not in seen:
-                            seen.add(id(value))
-                            stack.append(value)
+                        self.push(value)
         else:  # a key that held only numbers and strings before holds more here
             self.holds(_not_inert(map(get, quiet + loud)))
             _PLANS[type(a)] = self._plan(a, state, plan)
@@ -345,7 +344,7 @@ class _Walk:
             self.notes.append(f"usetex turned off for text {label(state.get('_text'))} (LoadPolicy.allow_usetex)")
         prop = state.get("_fontproperties")
         if prop is not None:
-            if not isinstance(prop, self.reachable[0]):  # a str is a fontconfig pattern: ":file=/etc/passwd"
+            if not isinstance(prop, self.FontProperties):  # a str is a fontconfig pattern: ":file=/etc/passwd"
                 refuse(f"a text's font properties are a {type(prop).__name__}, not FontProperties")
             self.font(prop)
 
