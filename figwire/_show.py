@@ -3,23 +3,26 @@
 The live figure when there is one and it draws; otherwise the best fallback image at
 its native pixel size, with the reason in the window title. A live figure that fails
 its first draw is closed again, so nothing half-built stays registered with pyplot.
+A figure rebuilt from a scene can also fail it by not looking like the producer's
+image (``unlike``): the image is then shown instead, with the score in the reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from ._errors import DecodeError
 from ._gui import BackendUnavailable, show_image, show_live
-from ._spec import ErrorCode
+from ._spec import ErrorCode, MediaType
 from ._unpack import SHOWABLE, Unpacked
+from .scene import DEFAULT_SCENE_LIMITS, SceneLimits
 
 
-def show(result: Unpacked, backend: str) -> Unpacked:
+def show(result: Unpacked, backend: str, scene_limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Unpacked:
     notes = list(result.notes)
     if result.live:
-        failure = _show_live(result, backend)
+        failure = _show_live(result, backend, scene_limits, notes)
         if failure is None:
             return replace(result, notes=tuple(notes + [f"backend: live in {backend}"]))
         notes.append(f"backend: {failure}")
@@ -28,9 +31,10 @@ def show(result: Unpacked, backend: str) -> Unpacked:
     return replace(result, figure=figure, notes=tuple(notes), tier=shown)
 
 
-def _show_live(result: Unpacked, backend: str) -> Optional[DecodeError]:
+def _show_live(result: Unpacked, backend: str, scene_limits: SceneLimits, notes: List[str]) -> Optional[DecodeError]:
     import matplotlib.pyplot as plt
 
+    reference = reference_image(result, scene_limits)
     try:
         show_live(result.figure, backend)
     except BackendUnavailable as exc:
@@ -40,6 +44,43 @@ def _show_live(result: Unpacked, backend: str) -> Optional[DecodeError]:
     except Exception as exc:
         plt.close(result.figure)
         return DecodeError(ErrorCode.LOAD_FAILED, f"the live figure failed its first draw: {type(exc).__name__}: {exc}")
+    failure = unlike(result.figure, reference, scene_limits, notes)
+    if failure is not None:
+        plt.close(result.figure)
+    return failure
+
+
+def reference_image(result: Unpacked, scene_limits: SceneLimits) -> Any:
+    """The producer's PNG, decoding in the background, for a figure rebuilt from a scene
+    (None for a pickled one, whose drawing is the producer's own code, or with no PNG)."""
+    png = result.fallbacks.get(MediaType.PNG.value)
+    if result.tier != "scene" or png is None or not scene_limits.min_likeness:
+        return None
+    from .scene._likeness import Reference
+
+    dpi = next((p.dpi for p in result.header.fallbacks if p.media_type == MediaType.PNG.value and p.dpi), None)
+    return Reference(png, dpi or 100.0)
+
+
+def unlike(figure: Any, reference: Any, scene_limits: SceneLimits, notes: List[str]) -> Optional[DecodeError]:
+    """Why the drawn ``figure`` should not be shown live: its first draw scores below
+    ``scene_limits.min_likeness`` against the producer's image. Notes the score either way."""
+    if reference is None:
+        return None
+    from .scene._likeness import rendered_pixels
+
+    pixels = rendered_pixels(figure)
+    score = None if pixels is None else reference.score(pixels)
+    if score is None:
+        notes.append("scene: not compared with the producer's image (no pixels, or sizes that do not match)")
+        return None
+    if score < scene_limits.min_likeness:
+        return DecodeError(
+            ErrorCode.LOAD_FAILED,
+            f"the figure rebuilt from the scene does not look like the producer's image (likeness {score:.3f},"
+            f" below SceneLimits.min_likeness {scene_limits.min_likeness:g})",
+        )
+    notes.append(f"scene: looks like the producer's image (likeness {score:.3f})")
     return None
 
 

@@ -337,15 +337,16 @@ def unpack(
         notes.extend(f"{name}: {note}" for note in ctx.notes)
         notes.append(f"{name}: live")
         result = Unpacked(figure, True, None, header, fallbacks, tuple(notes), authenticated, name, tuple(ctx.skipped))
-        return _finish(result, backend)
+        return _finish(result, backend, scene_limits)
     reason = "; ".join(reasons) if reasons else "the message has no live part"
     shown = next((m for m in SHOWABLE if m in fallbacks), None)
-    return _finish(Unpacked(None, False, reason, header, fallbacks, tuple(notes), authenticated, shown), backend)
+    result = Unpacked(None, False, reason, header, fallbacks, tuple(notes), authenticated, shown)
+    return _finish(result, backend, scene_limits)
 
 
-def _finish(result: Unpacked, backend: Optional[str]) -> Unpacked:
+def _finish(result: Unpacked, backend: Optional[str], scene_limits: SceneLimits) -> Unpacked:
     if backend is None:
         return result
     from ._show import show
 
-    return show(result, backend)
+    return show(result, backend, scene_limits)

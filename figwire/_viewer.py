@@ -36,9 +36,10 @@ from ._errors import DecodeError, FigwireError
 from ._gui import BackendUnavailable, image_figure, replace_in_window, show_image
 from ._negotiate import capabilities
 from ._replay import ReplayGuard
-from ._show import show
+from ._show import reference_image, show, unlike
 from ._spec import ErrorCode, MediaType
 from ._unpack import inspect, unpack
+from .scene import DEFAULT_SCENE_LIMITS
 
 __all__ = ["Viewer", "Shown"]
 
@@ -244,17 +245,22 @@ class Viewer:
                 figure = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=_png_dpi(result.header))
             except ValueError:
                 return None
+        reference = reference_image(result, DEFAULT_SCENE_LIMITS) if result.live else None
         if not replace_in_window(target, figure):
             return None
         if not result.live:
-            return replace(result, figure=figure)
+            return replace(result, figure=figure, tier=MediaType.PNG.value)
+        notes = list(result.notes)
         try:
             figure.canvas.draw()  # the first draw is where a same-minor mismatch can still fail
+            failure = unlike(figure, reference, DEFAULT_SCENE_LIMITS, notes)
+            reason = None if failure is None else str(failure.args[0])
         except Exception as exc:
             reason = f"the live figure failed its first draw: {type(exc).__name__}: {exc}"
-            failed = replace(result, figure=None, live=False, reason=reason)
+        if reason is not None:
+            failed = replace(result, figure=None, live=False, reason=reason, skipped=(), notes=tuple(notes))
             return self._in_place(figure, failed) or failed  # its image, in the same window
-        return replace(result, figure=figure)
+        return replace(result, figure=figure, notes=tuple(notes))
 
     def _image(self, png: Any, title: str, dpi: float, old: Any) -> Any:
         """A window showing ``png``: ``old``'s, where it can be replaced in place (Tk, Qt),

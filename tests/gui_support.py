@@ -112,6 +112,7 @@ print("RESULT " + json.dumps({
     "toolbar": canvas.manager.toolbar is not None,
     "zoom_works": bool(result.live and fig.axes[0].name != "3d" and toolbar_zoom_works(fig)),
     "mouse_turns": bool(result.live and fig.axes[0].name == "3d" and mouse_turns_3d(fig)),
+    "notes": list(result.notes),
 }))
 """
 

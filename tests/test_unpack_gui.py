@@ -100,6 +100,38 @@ def test_scene_window_from_other_minor(tmp_path: Path, backend: str) -> None:
     assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["toolbar"]
     assert got["ssim"] >= 0.95, got["ssim"]
     assert got["zoom_works"], "the toolbar zooms the rebuilt axes and goes home"
+    scores = [float(n.rsplit(" ", 1)[1].rstrip(")")) for n in got["notes"] if "looks like the producer's image" in n]
+    assert scores and scores[0] >= 0.95, got["notes"]  # its first draw was compared with the producer's PNG
+
+
+def _with_png_of(path: Path, tmp_path: Path, figure: str) -> None:
+    """Put another corpus figure's PNG (same size) in the message at ``path``, in place of its own:
+    a scene whose rebuild does not look like the producer's image, as the consumer sees it."""
+    other = _message(tmp_path / "other", matplotlib.__version__, parts="image/png", figure=figure)
+    frames, png = figwire.split(path.read_bytes()), figwire.split(other.read_bytes())
+    header = figwire.inspect(frames)
+    part = header.fallbacks[0]
+    (index,) = part.frames
+    frames[index] = png[1]
+    parts = tuple(dataclasses.replace(p, sizes=(len(png[1]),)) if p is part else p for p in header.parts)
+    path.write_bytes(figwire.join([_codec.encode_envelope(dataclasses.replace(header, parts=parts)), *frames[1:]]))
+
+
+@pytest.mark.parametrize("backend", list(_backends()))
+def test_scene_unlike_the_producer_s_image_shows_the_image(tmp_path: Path, backend: str) -> None:
+    """A rebuilt figure whose first draw does not look like the message's PNG is not shown live:
+    the window shows the PNG, and the reason gives the score."""
+    major, minor = (int(x) for x in matplotlib.__version__.split(".")[:2])
+    path = _message(tmp_path, f"{major}.{minor - 1}.8")
+    (tmp_path / "other").mkdir()
+    _with_png_of(path, tmp_path, "pie")
+    with xvfb() as display:
+        got = _run(path, backend, display)
+    assert not got["live"] and got["tier"] == "image/png", got
+    assert "does not look like the producer's image (likeness" in got["reason"]
+    assert got["canvas"] == CANVAS[backend] and got["mapped"] and got["same_pixels"]
+    assert "not live" in got["title"]
+    assert 3 in got["fignums"] and len(got["fignums"]) == 2, "the rebuilt figure was closed again"
 
 
 @pytest.mark.parametrize("backend", list(_backends()))

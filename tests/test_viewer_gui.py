@@ -92,7 +92,26 @@ else:
     first_window.close()
 for _ in range(5): viewer.pump(0.05)
 closed = again.figure.canvas.manager not in Gcf.figs.values() and len(plt.get_fignums()) == len(fignums) - 1
+# An unsigned scene shown live, then one under the same label whose PNG is another figure's:
+# its rebuilt first draw does not look like the producer's image, so its window shows the image.
+import dataclasses
+from figwire import _codec
+def lines_figure():
+    f = Figure(figsize=(4.13, 3.07), dpi=100, label="likeness"); f.add_subplot().plot(np.sin(np.linspace(0, 9, 300)))
+    return f
+alike = viewer.show(figwire.pack(lines_figure()))
+alike_window = alike.figure.canvas.manager.window
+frames = list(figwire.pack(lines_figure()))
+other = Figure(figsize=(4.13, 3.07), dpi=100); other.add_subplot().imshow(np.random.default_rng(2).random((60, 80)))
+png = figwire.pack(other, parts=["image/png"])[1]
+header = figwire.inspect(frames); part = header.fallbacks[0]; frames[part.frames[0]] = png
+parts = tuple(dataclasses.replace(p, sizes=(len(png),)) if p is part else p for p in header.parts)
+unlike = viewer.show([_codec.encode_envelope(dataclasses.replace(header, parts=parts)), *frames[1:]])
+for _ in range(5): viewer.pump(0.05)
 print("RESULT " + json.dumps({
+    "alike_live": alike.live, "alike_tier": alike.tier,
+    "unlike_live": unlike.live, "unlike_tier": unlike.tier, "unlike_reason": unlike.reason,
+    "unlike_in_place": unlike.figure.canvas.manager.window is alike_window,
     "live": first.live, "canvas": type(canvas).__name__, "mapped": mapped,
     "same_pixels": got.shape == want.shape and bool((got[..., :3] == want[..., :3]).all()),
     "first_pixels": first.first_pixels, "seconds": first.seconds,
@@ -206,6 +225,10 @@ def test_the_viewer_draws_the_figure_exactly_and_shows_an_image_first(tmp_path: 
     # an unsigned message never loads its pickle; its scene needs no trust
     assert got["unsigned_live"] and got["unsigned_tier"] == "scene" and "by scene" in got["unsigned_line"], got
     assert len(got["fignums"]) == 2, got  # the replaced window and the unsigned figure; no leftovers
+    # a rebuilt figure unlike its message's PNG gives way to the PNG, in the same window
+    assert got["alike_live"] and got["alike_tier"] == "scene", got
+    assert not got["unlike_live"] and got["unlike_tier"] == "image/png", got
+    assert "does not look like the producer's image" in got["unlike_reason"] and got["unlike_in_place"], got
 
 
 LIVE_ON_DEMAND = r"""

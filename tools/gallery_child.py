@@ -282,7 +282,16 @@ def _scene_fields(frames: List[Any], header: Any, reference: Any) -> Dict[str, A
     except Exception as exc:
         return {"scene": f"not live: the rebuilt figure failed to draw: {_error_text(exc)}"}
     score = None if reference is None else ssim(reference, pixels)
-    return {"scene": "live", "scene_ssim": score, "scene_skipped": len(result.skipped)}
+    from figwire.scene._likeness import likeness
+
+    png = result.fallbacks.get("image/png")
+    alike = None if png is None else likeness(pixels, png)
+    return {
+        "scene": "live",
+        "scene_ssim": score,
+        "scene_skipped": len(result.skipped),
+        "scene_likeness": None if alike is None else round(alike, 4),
+    }
 
 
 def measure(fig: Any, number: int, example: str, example_dir: Path) -> FigureRecord:

@@ -58,6 +58,8 @@ class FigureRecord:
     scene: Optional[str] = None  # "live" | "not sent: ..." | "not live: ..." (rebuilt with no trust)
     scene_ssim: Optional[float] = None  # SSIM of the scene-rebuilt figure against the reference
     scene_skipped: int = 0  # nodes the scene reported as approximated or left out
+    #: the consumer's own check: the rebuilt render against the message's PNG (``scene._likeness``)
+    scene_likeness: Optional[float] = None
 
     @property
     def key(self) -> str:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from gallery_records import LIBRARY_OWNERS, STATUSES, ExampleResult, FigureRecord, RunInfo
+
+from figwire.scene._schema import MIN_LIKENESS
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 SLOWEST = 15
@@ -235,10 +237,46 @@ def _scene(results: Sequence[ExampleResult]) -> List[str]:
     """Figures the scene does not carry well: not live by scene (why), or SSIM < 0.95."""
     figures = [f for f in _figures(results) if not f.scene_good]
     rows = sorted(
-        ((f.key, f.scene or "", "" if f.scene_ssim is None else f"{f.scene_ssim:.3f}", f.scene_skipped) for f in figures),
+        (
+            (f.key, f.scene or "", _score(f.scene_ssim), _score(f.scene_likeness), _shown(f), f.scene_skipped)
+            for f in figures
+        ),
         key=lambda row: row[0],
     )
-    return ["## Scene: not live, or SSIM < 0.95", "", *_table(("figure", "scene", "SSIM", "skipped nodes"), rows, limit=400)]
+    columns = ("figure", "scene", "SSIM", "likeness", "a window shows", "skipped nodes")
+    return [
+        "## Scene: not live, or SSIM < 0.95",
+        "",
+        "SSIM: the rebuilt figure against the original's render. Likeness: the consumer's own check, the rebuilt"
+        f" figure's first draw against the message's PNG (`figwire.scene._likeness`); a window shows the PNG"
+        f" instead below SceneLimits.min_likeness ({MIN_LIKENESS}).",
+        "",
+        *_table(columns, rows, limit=400),
+        "",
+        *_likeness_summary(_figures(results)),
+    ]
+
+
+def _score(value: Optional[float]) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _shown(f: FigureRecord) -> str:
+    if f.scene != "live":
+        return ""
+    return "the PNG" if f.scene_likeness is not None and f.scene_likeness < MIN_LIKENESS else "live"
+
+
+def _likeness_summary(figures: Sequence[FigureRecord]) -> List[str]:
+    """How the consumer's check sorts the rebuilt figures, against the SSIM to the original."""
+    judged = [f for f in figures if f.scene == "live" and f.scene_ssim is not None and f.scene_likeness is not None]
+    caught = [f for f in judged if f.scene_likeness < MIN_LIKENESS]  # type: ignore[operator]
+    good = [f for f in judged if f.scene_ssim >= 0.95]  # type: ignore[operator]
+    return [
+        f"Of {len(judged)} figures live by scene with both scores, the check shows {len(caught)} as their PNG:"
+        f" {sum(f.scene_ssim < 0.95 for f in caught)} below SSIM 0.95 to the original,"  # type: ignore[operator]
+        f" {sum(f.scene_ssim >= 0.95 for f in caught)} of the {len(good)} at or above it."  # type: ignore[operator]
+    ]
 
 
 def _failures(results: Sequence[ExampleResult]) -> List[str]:

@@ -396,6 +396,11 @@ NODE_TYPES: Dict[str, Tuple[SField, ...]] = {
 }
 
 
+#: The default ``SceneLimits.min_likeness``, chosen on matplotlib's gallery (README, docs/):
+#: below it a rebuild has lost or misplaced something a reader would see.
+MIN_LIKENESS = 0.8
+
+
 @dataclass(frozen=True)
 class SceneLimits:
     """Bounds a consumer enforces on every scene before building anything (§16.5)."""
@@ -418,10 +423,16 @@ class SceneLimits:
     max_curved_vertices: int = 1 << 22  # a path's vertices times its interpolation steps
     max_paths: int = 1 << 18  # paths of one node (polygons, polylines): each is an object built (2**18: about 3 s)
     max_glyph_pixels: int = 1 << 31  # text rasterised per draw, in pixels (2**31: about 1 s)
+    #: A rebuilt figure shown in a window whose first draw scores below this against the
+    #: producer's PNG (SSIM, ``scene._likeness``) is shown as that image instead; 0: never compared.
+    min_likeness: float = MIN_LIKENESS
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if name == "min_likeness":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                    raise ValueError(f"SceneLimits.min_likeness must be in [0, 1], not {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"SceneLimits.{name} must be positive, not {value!r}")
 
 

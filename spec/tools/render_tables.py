@@ -240,6 +240,8 @@ SCENE_LIMIT_MEANINGS: Dict[str, str] = {
     "max_glyph_pixels": "characters times their em square in pixels, over every string at its size "
     "(absent: 20 pt) and the figure's dpi; tick labels count twice, plus the offset string "
     "(each string is rasterised whole, on the canvas or not)",
+    "min_likeness": "not a bound on the scene: the least likeness (§16.7) of the rebuilt figure's first draw in "
+    "a window to the message's PNG, below which the consumer shows the PNG instead; 0: never compared",
 }
 
 
