@@ -298,7 +298,11 @@ def unpack(
 
     A message with no usable pickle is live by its scene (spec §16) when it has one: plain
     data, so no key or opt-in is needed; ``scene_limits`` (a ``SceneLimits``) bounds it
-    before anything is built, and ``result.skipped`` lists what it could not carry.
+    before anything is built, and ``result.skipped`` lists what it could not carry. With
+    a ``backend``, the window's first draw of a rebuilt figure is also compared with the
+    message's PNG: below ``scene_limits.min_likeness`` the window shows the PNG instead,
+    with the score in the reason (spec §16.7). Headless, the caller draws where it wants
+    (``figwire.scene.likeness(pixels, png)`` is the same check).
 
     ``on_verified(header, fallbacks)`` is called once the message is verified and its
     fallbacks decoded, before any pickle is loaded: a viewer shows the image at once

@@ -54,9 +54,22 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
     except Exception as exc:
         return {"outcome": "error", "reason": f"the scene-rebuilt figure failed: {type(exc).__name__}: {exc}"[:300]}
     good = score >= SSIM_GOOD and not problems
+    # What a window shows: a rebuilt figure unlike the producer's PNG gives way to the PNG (§16.7).
+    from figwire.scene._likeness import likeness
+    from figwire.scene._schema import MIN_LIKENESS
+
+    alike = likeness(rgba, png) if png is not None else None
+    if alike is not None and alike < MIN_LIKENESS:
+        return {
+            "outcome": "image",
+            "reason": f"a window shows the PNG: the rebuilt figure's likeness to it is {alike:.3f} (SSIM {score:.3f})",
+            "ssim": round(score, 4),
+            "likeness": round(alike, 4),
+        }
     return {
         "outcome": "scene" if good else "scene-poor",
         "ssim": round(score, 4),
+        "likeness": None if alike is None else round(alike, 4),
         "png_ssim": None if baseline is None else round(baseline, 4),
         "zoom": problems[:3],
         "skipped": [f"{n}: {r}" for n, r in result.skipped][:5],
@@ -109,9 +122,10 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
         "The same default packs unpacked with `figwire.unpack(frames)`: the pickle is never used. `S` live by scene at "
         f"SSIM >= {SSIM_GOOD} to the consumer's own render and zooming like the consumer's own copy; `s` live by scene "
         "below that or zooming differently; `?` live by scene, but the consumer cannot make the figure itself to compare "
-        "(not counted in shares); `I` the image, with a reason; `E` error. In the list below, `PNG` is the SSIM of the "
-        "producer's own PNG against the same consumer render: where it is low too, the two matplotlibs draw the figure "
-        "differently, whatever the scene does.",
+        "(not counted in shares); `I` the image, with a reason (a window also shows the image when the rebuilt figure's "
+        "likeness to the message's PNG is below SceneLimits.min_likeness, spec §16.7); `E` error. In the list below, "
+        "`PNG` is the SSIM of the producer's own PNG against the same consumer render: where it is low too, the two "
+        "matplotlibs draw the figure differently, whatever the scene does; `likeness` is the consumer's own check.",
         "",
         "| producer \\ consumer | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names),
@@ -136,12 +150,16 @@ def report(records: Sequence[Dict[str, Any]], names: Sequence[str], infos: Dict[
     out += ["", "### Not live by scene, or below the bar", ""]
     if not missed:
         return out + ["None."]
-    out += ["| producer -> consumer: figure | outcome | SSIM | PNG | why |", "|---|---|---|---|---|"]
+    out += [
+        "| producer -> consumer: figure | outcome | SSIM | PNG | likeness | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in sorted(missed, key=lambda r: (r["figure"], r["producer"], r["consumer"])):
         s = r["scene"]
         why = str(s.get("reason") or "").rpartition("scene: ")[2] or "; ".join(s.get("zoom", []) + s.get("skipped", []))
         why = str(why).replace("|", "/")[:300]
         out.append(
-            f"| {r['producer']} -> {r['consumer']}: {r['figure']} | {s['outcome']} | {s.get('ssim', '')} | {why} |"
+            f"| {r['producer']} -> {r['consumer']}: {r['figure']} | {s['outcome']} | {s.get('ssim', '')}"
+            f" | {s.get('png_ssim') or ''} | {s.get('likeness') or ''} | {why} |"
         )
     return out

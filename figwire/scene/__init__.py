@@ -30,6 +30,7 @@ __all__ = [
     "draw_for_scene",
     "encode_scene",
     "encode_scene_lent",
+    "likeness",
     "rebuild",
 ]
 
@@ -41,6 +42,7 @@ _LAZY = {
     "encode_scene_lent": "._wire",
     "describe": "._describe",
     "draw_for_scene": "._describe",
+    "likeness": "._likeness",
 }
 
 
