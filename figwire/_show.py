@@ -59,7 +59,8 @@ def reference_image(result: Unpacked, scene_limits: SceneLimits) -> Any:
     from .scene._likeness import Reference
 
     dpi = next((p.dpi for p in result.header.fallbacks if p.media_type == MediaType.PNG.value and p.dpi), None)
-    return Reference(png, dpi or 100.0)
+    width, height = result.figure.bbox.size
+    return Reference(png, dpi or 100.0, max_pixels=4 * width * height)
 
 
 def unlike(figure: Any, reference: Any, scene_limits: SceneLimits, notes: List[str]) -> Optional[DecodeError]:

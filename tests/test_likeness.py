@@ -101,6 +101,20 @@ def test_what_cannot_be_compared_gives_no_score() -> None:
     assert _likeness.likeness(rgba, huge.getvalue()) is None
 
 
+def test_a_png_far_larger_than_the_figure_is_not_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's check bounds what it decodes by the figure's own size: a hostile
+    message's huge PNG costs a header read, not a decode."""
+    from figwire import _gui
+
+    decoded = []
+    monkeypatch.setattr(_gui, "_decode", lambda *a: decoded.append(a) or np.zeros((10, 10, 4), np.uint8))
+    big = io.BytesIO()
+    Image.new("RGB", (4000, 3000)).save(big, format="PNG")
+    rgba = np.full((300, 400, 4), 255, np.uint8)
+    assert _likeness.Reference(big.getvalue(), max_pixels=4 * 400 * 300).score(rgba) is None
+    assert not decoded
+
+
 def test_the_threshold_is_a_setting() -> None:
     assert SceneLimits().min_likeness == MIN_LIKENESS
     assert SceneLimits(min_likeness=0).min_likeness == 0

@@ -20,6 +20,7 @@ recoloured), not the antialiasing and hinting that differ between freetype versi
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any, Optional, Tuple
 
@@ -42,21 +43,29 @@ _THUMBNAIL = 0.75
 class Reference:
     """The producer's PNG, decoded and reduced on a thread of its own while the rebuilt
     figure draws (Pillow releases the GIL while it inflates and resamples, so on a
-    machine with two cores the decode costs the draw almost nothing)."""
+    machine with two cores the decode costs the draw almost nothing). ``max_pixels``:
+    a PNG declaring more pixels is not decoded (a window's check passes the figure's
+    pixels times 4, room for a HiDPI PNG; the message is untrusted)."""
 
-    def __init__(self, png: Any, dpi: float = 100.0) -> None:
-        self._png, self._dpi = bytes(png), dpi
+    def __init__(self, png: Any, dpi: float = 100.0, max_pixels: Optional[float] = None) -> None:
+        self._png, self._dpi, self._max_pixels = bytes(png), dpi, max_pixels
         self._image: Optional[np.ndarray] = None
         self._reduced: Optional[np.ndarray] = None
         self._thread = threading.Thread(target=self._prepare, name="figwire-likeness", daemon=True)
         self._thread.start()
 
     def _prepare(self) -> None:
+        from PIL import Image
+
         from .._gui import _decode
 
         try:
+            if self._max_pixels is not None:  # a PNG far larger than the figure is not worth decoding
+                with Image.open(io.BytesIO(self._png), formats=["PNG"]) as header:
+                    if header.size[0] * header.size[1] > self._max_pixels:
+                        return
             image = _decode(self._png, "image/png", self._dpi)
-        except ValueError:  # not a PNG, or over the image limit: nothing to compare with
+        except Exception:  # not a PNG, or over the image limit: nothing to compare with
             return
         if min(image.shape[:2]) >= 2 * _WINDOW:
             self._image = image
