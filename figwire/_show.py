@@ -73,7 +73,10 @@ def unlike(figure: Any, reference: Any, scene_limits: SceneLimits, notes: List[s
     pixels = rendered_pixels(figure)
     score = None if pixels is None else reference.score(pixels)
     if score is None:
-        notes.append("scene: not compared with the producer's image (no pixels, or sizes that do not match)")
+        notes.append(
+            "scene: not compared with the producer's image (the canvas keeps no pixels, or the PNG is"
+            " unreadable, far larger than the figure, a thumbnail or of another shape)"
+        )
         return None
     if score < scene_limits.min_likeness:
         return DecodeError(

@@ -13,9 +13,11 @@ the reason (``SceneLimits.min_likeness``), instead of as a live figure that is w
 The score is SSIM (scikit-image's defaults: 7x7 uniform windows, K1 = 0.01, K2 = 0.03,
 sample covariance, data range 255, the mean over windows inside the image) of the RGB
 channels of both images, each composited over white and box-averaged to at most
-``WIDTH`` pixels across. Averaging first is what makes it cheap (about 2 ms after the
-PNG is decoded) and what makes it measure structure (an artist missing, moved,
-recoloured), not the antialiasing and hinting that differ between freetype versions.
+``WIDTH`` pixels across (and at most half the narrower image). Averaging first is what
+makes it cheap (about 7 ms for a 640x480 draw, the PNG decoded meanwhile on a thread)
+and what makes it measure structure (an artist missing, moved, recoloured), not the
+antialiasing and hinting that differ between freetype versions. On matplotlib's gallery
+it correlates at 0.91 with SSIM against the original's own render (README).
 """
 
 from __future__ import annotations
@@ -65,11 +67,11 @@ class Reference:
                     if header.size[0] * header.size[1] > self._max_pixels:
                         return
             image = _decode(self._png, "image/png", self._dpi)
+            if min(image.shape[:2]) >= 2 * _WINDOW:
+                self._reduced = _reduced(image, *_size(image, image))
+                self._image = image
         except Exception:  # not a PNG, or over the image limit: nothing to compare with
             return
-        if min(image.shape[:2]) >= 2 * _WINDOW:
-            self._image = image
-            self._reduced = _reduced(image, *_size(image, image))
 
     def score(self, rendered: Any) -> Optional[float]:
         """SSIM in [-1, 1] of ``rendered`` (an ``(h, w, 4)`` uint8 render) and the PNG at a
@@ -117,13 +119,13 @@ def _reduced(rgba: np.ndarray, width: int, height: int) -> np.ndarray:
     alpha) and put over white at the small size, which costs a tenth as much."""
     from PIL import Image
 
-    _BOX = getattr(Image, "Resampling", Image).BOX  # Pillow >= 9.1 names it there
+    box = getattr(Image, "Resampling", Image).BOX  # Pillow >= 9.1 names it there
     image = Image.fromarray(np.ascontiguousarray(rgba[..., :4]), "RGBA")
     if rgba[..., 3].min() == 255:
-        small = image.convert("RGB").resize((width, height), _BOX)
+        small = image.convert("RGB").resize((width, height), box)
     else:
         white = Image.new("RGBA", (width, height), (255, 255, 255, 255))
-        small = Image.alpha_composite(white, image.resize((width, height), _BOX)).convert("RGB")
+        small = Image.alpha_composite(white, image.resize((width, height), box)).convert("RGB")
     return np.moveaxis(np.asarray(small, dtype=np.float32), -1, 0)
 
 
