@@ -18,11 +18,10 @@ from hypothesis.extra.numpy import arrays
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+from skimage.metrics import structural_similarity
 
 from figwire.scene import _likeness
 from figwire.scene._schema import MIN_LIKENESS, SceneLimits
-
-skimage_metrics = pytest.importorskip("skimage.metrics")
 
 
 def _png(rgba: np.ndarray) -> bytes:
@@ -45,7 +44,7 @@ def _render(fig: Figure) -> np.ndarray:
 def test_ssim_is_scikit_image_s(x: np.ndarray, noise: float, seed: int) -> None:
     """Any sizes from the window up, any values, any amount of difference: the same score."""
     y = np.clip(x + np.random.default_rng(seed).normal(0, noise, x.shape), 0, 255)
-    want = np.mean([skimage_metrics.structural_similarity(x[c], y[c], data_range=255) for c in range(len(x))])
+    want = np.mean([structural_similarity(x[c], y[c], data_range=255) for c in range(len(x))])
     assert _likeness.ssim(x, y) == pytest.approx(want, abs=2e-4)
 
 
