@@ -58,7 +58,8 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
     from figwire.scene._likeness import likeness
     from figwire.scene._schema import MIN_LIKENESS
 
-    alike = likeness(rgba, png) if png is not None else None
+    same_version = result.header.producer.get("matplotlib") == figures.matplotlib.__version__
+    alike = likeness(rgba, png) if png is not None and same_version else None  # as _show.reference_image
     if alike is not None and alike < MIN_LIKENESS:
         return {
             "outcome": "image",
