@@ -245,12 +245,12 @@ class Viewer:
                 figure = image_figure(bytes(png), MediaType.PNG.value, title=title, dpi=_png_dpi(result.header))
             except ValueError:
                 return None
-        notes = list(result.notes)
-        reference = reference_image(result, DEFAULT_SCENE_LIMITS, notes) if result.live else None
         if not replace_in_window(target, figure):
             return None
         if not result.live:
             return replace(result, figure=figure, tier=MediaType.PNG.value)
+        notes = list(result.notes)
+        reference = reference_image(result, DEFAULT_SCENE_LIMITS, notes)  # decodes while the figure draws
         try:
             figure.canvas.draw()  # the first draw is where a same-minor mismatch can still fail
             failure = unlike(figure, reference, DEFAULT_SCENE_LIMITS, notes)

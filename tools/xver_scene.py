@@ -55,10 +55,12 @@ def consume(figwire: Any, frames: Any, name: str, native: Path) -> Dict[str, Any
         return {"outcome": "error", "reason": f"the scene-rebuilt figure failed: {type(exc).__name__}: {exc}"[:300]}
     good = score >= SSIM_GOOD and not problems
     # What a window shows: a rebuilt figure unlike the producer's PNG gives way to the PNG (§16.7).
+    import matplotlib
+
     from figwire.scene._likeness import likeness
     from figwire.scene._schema import MIN_LIKENESS
 
-    same_version = result.header.producer.get("matplotlib") == figures.matplotlib.__version__
+    same_version = result.header.producer.get("matplotlib") == matplotlib.__version__
     alike = likeness(rgba, png) if png is not None and same_version else None  # as _show.reference_image
     if alike is not None and alike < MIN_LIKENESS:
         return {

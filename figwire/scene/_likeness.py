@@ -67,11 +67,11 @@ class Reference:
                     if header.size[0] * header.size[1] > self._max_pixels:
                         return
             image = _decode(self._png, "image/png", self._dpi)
-            if min(image.shape[:2]) >= 2 * _WINDOW:
-                self._reduced = _reduced(image, *_size(image, image))
-                self._image = image
-        except Exception:  # not a PNG, or over the image limit: nothing to compare with
+        except (ValueError, OSError, Image.DecompressionBombError):  # not a PNG, or too large: nothing to compare
             return
+        if min(image.shape[:2]) >= 2 * _WINDOW:  # outside the try: a bug of figwire's own is not a bad PNG
+            self._reduced = _reduced(image, *_size(image, image))
+            self._image = image
 
     def score(self, rendered: Any) -> Optional[float]:
         """SSIM in [-1, 1] of ``rendered`` (an ``(h, w, 4)`` uint8 render) and the PNG at a
