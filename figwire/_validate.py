@@ -20,7 +20,7 @@ import types
 import weakref
 from functools import partial
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from . import _drawcost
@@ -36,10 +36,11 @@ _TEXT, _AXIS = 1, 2
 _WRAP_LIMIT = 500
 #: Attributes that hold an artist which is not drawn through its holder (its parents).
 #: type -> (kind, the state keys checked, the keys that held inert values, the others, the
-#: keys seen that name one of its methods, whether it has no children, the keys seen): what
+#: keys seen that name one of its methods, whether it has no children, the keys seen, and
+#: getters of the checked and the inert keys' values, a tuple in one C call): what
 #: is checked, and where each instance's values are looked at cheaply or in full; never a
 #: decision about a value (each instance's are looked at), so kept for the process.
-_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], Tuple[str, ...], FrozenSet[str], bool, FrozenSet[str]]
+_Plan = Tuple[int, Tuple[str, ...], Tuple[str, ...], Tuple[str, ...], FrozenSet[str], bool, FrozenSet[str], Any, Any]
 _PLANS: Dict[type, _Plan] = {}
 #: type of an object a bound callable holds -> (its check, whether its artists are walked)
 _REACH: Dict[type, Tuple[Optional[str], bool]] = {}
@@ -55,6 +56,23 @@ _HOLDERS: Set[type] = set()
 _NOT_ARTISTS: Set[type] = set(_INERT)
 _ARTISTS: Set[type] = set()
 _INERT_KIND, _HOLDER, _ARTIST = 0, 1, 2
+#: types whose instances hash and compare by identity (every artist, path and marker
+#: style): the walk's ``seen`` holds them as themselves. Others go in by ``id()``, which
+#: costs ten times more once an audit hook is installed (the guard's is): Python calls
+#: the hook for every ``id()`` of the process.
+_BY_IDENTITY: Set[type] = set()
+_BY_ID: Set[type] = set()
+
+
+def _key(obj: Any) -> Any:
+    """What ``seen`` holds for ``obj``: itself when its type hashes by identity, else its id."""
+    kind = type(obj)
+    if kind in _BY_IDENTITY:
+        return obj
+    if kind not in _BY_ID:
+        (_BY_IDENTITY if kind.__hash__ is object.__hash__ and kind.__eq__ is object.__eq__ else _BY_ID).add(kind)
+        return _key(obj)
+    return id(obj)
 
 
 def _classify(kind: type, artist: type) -> int:
@@ -99,13 +117,14 @@ class _Walk:
     def __init__(self, policy: LoadPolicy, notes: List[str]) -> None:
         self.policy = policy
         self.notes = notes
-        self.seen: Set[int] = set()
-        self.held: Set[int] = set()  # the holders ``holds`` has looked into
+        self.seen: Set[Any] = set()  # what was walked or checked, by ``_key``
+        self.held: Set[Any] = set()  # the holders ``holds`` has looked into, by ``_key``
         self.stack: List[Any] = []
         self.font_dirs = _font_dirs()
         self.wrapped = 0
         self.dpi = 72.0
         self.checks = self._make_checks()
+        self.funcs: Dict[Tuple[str, ...], Tuple[Any, ...]] = {}  # a plan's keys -> their checks
         from matplotlib.artist import Artist
         from matplotlib.axis import Axis, Tick
         from matplotlib.cbook import CallbackRegistry
@@ -136,9 +155,11 @@ class _Walk:
             self.artist(self.stack.pop())
 
     def push(self, obj: Any) -> None:
-        if isinstance(obj, self.Artist) and id(obj) not in self.seen:
-            self.seen.add(id(obj))
-            self.stack.append(obj)
+        if isinstance(obj, self.Artist):
+            key = obj if type(obj) in _BY_IDENTITY else _key(obj)
+            if key not in self.seen:
+                self.seen.add(key)
+                self.stack.append(obj)
 
     def artist(self, a: Any) -> None:
         # The hot loop: a small figure has ~130 artists, a 3x3 dashboard ~1400.
@@ -146,26 +167,35 @@ class _Walk:
         plan = _PLANS.get(type(a))
         if plan is None or not plan[6].issuperset(state.keys()):  # a key none of its type had before
             plan = _PLANS[type(a)] = self._plan(a, state, plan)
-        kind, keys, quiet, loud, shadowable, leaf, _ = plan
+        kind, keys, quiet, loud, shadowable, leaf, _, of_keys, of_quiet = plan
         if shadowable:
             no_shadowed_methods(a, state, shadowable)
-        get, checks = state.get, self.checks
-        for key in keys:
-            value = get(key)
+        funcs = self.funcs.get(keys)
+        if funcs is None:
+            funcs = self.funcs[keys] = tuple(map(self.checks.__getitem__, keys))
+        try:
+            values = of_keys(state)  # one C call: most instances have every key their type had
+        except KeyError:
+            values = tuple(map(state.get, keys))
+        for check, value in zip(funcs, values):
             if value is not None:
-                checks[key](a, value)
+                check(a, value)
         # Artists an artist draws or measures without listing them as children (a table
         # Cell's text, an arrow's patchB, a figure's axes stack): every artist its
         # attributes hold is walked, found on each instance (what another instance held
         # there says nothing about this one). Containers are looked into only for artists
         # that have children: one without children (a line, a patch, a text) iterates no
         # container of artists when it draws (its path effects and clip path are checks).
-        seen, stack = self.seen, self.stack
-        if _INERT.issuperset(map(type, map(get, quiet))):  # a C-level pass over most keys
+        seen, stack, get = self.seen, self.stack, state.get
+        try:
+            held = of_quiet(state)
+        except KeyError:
+            held = tuple(map(get, quiet))
+        if _INERT.issuperset(map(type, held)):  # a C-level pass over most keys
             if loud and not leaf:
                 self.holds(_not_inert(map(get, loud)))
             elif loud:  # no children: it draws only artists its attributes hold themselves
-                values = list(map(get, loud))
+                values = tuple(map(get, loud))
                 if not _NOT_ARTISTS.issuperset(map(type, values)):
                     for value in values:
                         self.push(value)
@@ -182,9 +212,11 @@ class _Walk:
         else:  # the class's, not an instance attribute of that name (a bound method the load made)
             children = type(a).get_children(a)
         for child in children:
-            if id(child) not in seen and isinstance(child, self.Artist):
-                seen.add(id(child))
-                stack.append(child)
+            if isinstance(child, self.Artist):
+                key = child if type(child) in _BY_IDENTITY else _key(child)
+                if key not in seen:
+                    seen.add(key)
+                    stack.append(child)
 
     def holds(self, values: List[Any]) -> None:
         """Walk every artist ``values`` hold: directly, or inside lists, tuples, sets,
@@ -196,18 +228,20 @@ class _Walk:
         while values:
             value = values.pop()
             kind = type(value)
-            if kind in _SEQUENCES and _INERT.issuperset(map(type, value)):  # most: in C
-                continue
-            if kind in _INERT or id(value) in held:
+            if kind in _INERT or (kind in _SEQUENCES and _INERT.issuperset(map(type, value))):  # most: in C
                 continue
             if isinstance(value, Artist):
-                if id(value) not in seen:
-                    seen.add(id(value))
+                key = _key(value)
+                if key not in seen:
+                    seen.add(key)
                     stack.append(value)
                 continue
             if kind not in _HOLDERS and _classify(kind, Artist) == _INERT_KIND:
                 continue
-            held.add(id(value))
+            key = _key(value)
+            if key in held:
+                continue
+            held.add(key)
             if isinstance(value, dict):
                 values.extend(_not_inert(value.keys()))
                 values.extend(_not_inert(value.values()))
@@ -244,7 +278,8 @@ class _Walk:
         leaf = type(a).get_children is self.Artist.get_children
         quiet = tuple(k for k in seen if k not in loud and k not in _NOT_DRAWN)
         loud_keys = tuple(k for k in loud if k not in _NOT_DRAWN)
-        return kind, keys, quiet, loud_keys, methods_of(type(a)).intersection(seen), leaf, frozenset(seen)
+        shadowable = methods_of(type(a)).intersection(seen)
+        return kind, keys, quiet, loud_keys, shadowable, leaf, frozenset(seen), _getter(keys), _getter(quiet)
 
     def _make_checks(self) -> Dict[str, Any]:
         def agg_filter(a: Any, value: Any) -> None:
@@ -429,9 +464,12 @@ class _Walk:
         if isinstance(obj, self.Artist):
             self.push(obj)
             return
-        if id(obj) in self.seen or isinstance(obj, _ATOMS):
+        if isinstance(obj, _ATOMS):
             return
-        self.seen.add(id(obj))
+        key = _key(obj)
+        if key in self.seen:
+            return
+        self.seen.add(key)
         if isinstance(obj, (list, tuple, set, frozenset, dict)):  # a partial's arguments
             items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
             while items:  # not recursive: the load may nest containers deeper than the stack
@@ -484,6 +522,15 @@ class _Walk:
 #: values that hold nothing to check
 _ATOMS = (str, bytes, int, float, complex, type(None))
 _INERT_BASES: List[type] = []
+
+
+def _getter(keys: Tuple[str, ...]) -> Any:
+    """``keys``' values of a state dict, as a tuple (``KeyError`` if one is missing)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        return lambda state, key=keys[0]: (state[key],)
+    return lambda state: ()
 
 
 def _not_inert(values: Iterable[Any]) -> List[Any]:
