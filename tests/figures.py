@@ -32,6 +32,7 @@ from typing import Any, Callable
 import matplotlib
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 from matplotlib import patheffects
 from matplotlib._pylab_helpers import Gcf
@@ -351,6 +352,42 @@ def dates() -> Figure:
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return fig
+
+
+@_corpus(pyplot=False)
+def hand_set_tickers() -> Figure:
+    """Tickers set up by hand, under constrained layout (which sizes the axes with them):
+    integer ticks, mathtext scientific labels without an offset, month ticks by a format."""
+    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    counts_ax, science_ax, months_ax = fig.subplots(3, 1)
+    counts_ax.bar(np.arange(7), [3, 1, 4, 1, 5, 9, 2])
+    counts_ax.yaxis.set_major_locator(mticker.MaxNLocator(4, integer=True, prune="lower"))
+    x = np.linspace(0, 1, 40)
+    science_ax.plot(1e10 + 1e5 * x, 3e-7 * x**2)
+    science_ax.xaxis.set_major_formatter(mticker.ScalarFormatter(useOffset=False))
+    formatter = mticker.ScalarFormatter(useMathText=True)
+    formatter.set_powerlimits((-2, 2))
+    science_ax.yaxis.set_major_formatter(formatter)
+    days = np.arange("2024-01-01", "2024-09-01", dtype="datetime64[D]")
+    months_ax.plot(days, np.cumsum(np.random.default_rng(4).normal(size=days.size)))
+    months_ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1, interval=2))
+    months_ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    return fig
+
+
+@_corpus(pyplot=False, since=(3, 7), why="loc='outside ...' arrived in matplotlib 3.7")
+def figure_legend_outside() -> Figure:
+    """A figure legend over two axes' lines, kept outside on the right: constrained layout
+    makes room for it (matplotlib's figlegend_demo)."""
+    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    axs = fig.subplots(1, 2)
+    x = np.arange(0.0, 4 * np.pi, 0.2)
+    axs[0].plot(x, np.sin(x), label="Line 1")
+    axs[0].plot(x, np.exp(-x / 2), marker="o", label="Line 2")
+    axs[1].plot(x, np.sin(x), color="tab:green", label="Line 3")
+    axs[1].plot(x, np.exp(-x / 4), color="tab:red", marker="^", label="Line 4")
+    fig.legend(loc="outside right upper")
     return fig
 
 

@@ -13,6 +13,7 @@ import io
 
 import matplotlib
 import matplotlib.backends.backend_agg
+import matplotlib.dates
 import matplotlib.layout_engine
 import matplotlib.patheffects
 import numpy as np
@@ -393,6 +394,10 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "arrow_paths": _private.arrow_paths(arrow),
         "symlog_norm": _private.symlog_norm(matplotlib.colors.SymLogNorm(1.0)),
         "multiple_base": _private.multiple_base(matplotlib.ticker.MultipleLocator(0.5)),
+        "max_n": _private.max_n(matplotlib.ticker.MaxNLocator(4, integer=True, prune="lower")),
+        "scalar_notation": _private.scalar_notation(matplotlib.ticker.ScalarFormatter()),
+        "date_rule": _private.date_rule(matplotlib.dates.MonthLocator(bymonthday=15)),
+        "microsecond_interval": _private.microsecond_interval(matplotlib.dates.MicrosecondLocator(1000)),
         "side_titles": _private.side_titles(ax),
         "path_effects": _private.path_effects(
             ax.plot([0, 1], [1, 0], path_effects=[matplotlib.patheffects.withStroke(linewidth=3, foreground="w")])[0]
@@ -406,6 +411,7 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "colorbar_info": _private.colorbar_info(colorbar.ax),
         "colorbar_box": _private.colorbar_box(colorbar),
         "legend_layout": _private.legend_layout(ax.legend(["a legend"])),
+        "legend_outside": _private.legend_outside(fig.legend(["a figure legend"], loc="outside right upper")),
         "layout_compress": _private.layout_compress(matplotlib.layout_engine.ConstrainedLayoutEngine(compress=True)),
         "labels_by_value": _private.labels_by_value(labelled.xaxis.get_major_formatter()),
         "annotation_drawn": _private.annotation_drawn(annotation),

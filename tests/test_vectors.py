@@ -245,6 +245,7 @@ def test_scene(case: Dict[str, Any]) -> None:
             assert line.get_xydata().tolist() == want["xy"]
         else:
             assert len(line.get_xydata()) == want["xy_len"]
+    assert [[t.get_text() for t in legend.get_texts()] for legend in fig.legends] == expected.get("figure_legends", [])
     for i, j in expected.get("shared_x", []):
         assert fig.axes[i].get_shared_x_axes().joined(fig.axes[i], fig.axes[j])
 

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from ._build3d import BUILDERS_3D, grid_rc, seed_data_limits, set_view
 from ._build_artists import build_artist
 from ._colorbar import build_colorbar
-from ._legend import build_legend
+from ._legend import build_figure_legend, build_legend
 from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
 from ._texts import text_metrics
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
@@ -36,6 +36,8 @@ class Builder:
 
     def __init__(self) -> None:
         self.skipped: Skipped = []
+        #: each axes' artists built from nodes with an ``id``, by the axes' ``where``: what legends list
+        self.built: Dict[str, Dict[int, Any]] = {}
 
     def attempt(self, where: str, setter: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """Call a setter whose argument this matplotlib may not know; report a refusal."""
@@ -74,13 +76,38 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
     with matplotlib.rc_context({"axes.titley": None}):  # titles placed as by default; the scene says where not
         for i, axes in enumerate(spec.get("axes", [])):
             made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
-    for j, node in enumerate(spec.get("artists", [])):
-        _build_node(node, fig, None, builder, f"figure.artists[{j}]")
+    _figure_artists(fig, spec.get("artists", []), len(made), builder)
     layout = spec.get("layout", {})
     if layout.get("once") and layout["engine"] == "tight":
         cells = [(ax, axes["position"]) for ax, axes in zip(made, spec.get("axes", [])) if "cell" in axes]
         _tight_once(fig, layout, cells, builder)
     return fig, builder.skipped
+
+
+def _figure_artists(fig: Any, nodes: List[Dict[str, Any]], n_axes: int, builder: Builder) -> None:
+    """Figure-level artists in order; a figure legend (scene 1.4) is made by ``Figure.legend``
+    over the axes' built artists, after them (so that a constrained layout makes room for
+    it), and its leaves, just before its node, are drawn as they were only if it cannot be."""
+    legends = [k for k, node in enumerate(nodes) if node["type"] == "figure_legend"]
+    for j, node in enumerate(nodes):
+        if node["type"] != "figure_legend" and not (node.get("drawn_by") == "legend" and legends):
+            _build_node(node, fig, None, builder, f"figure.artists[{j}]")
+    built = [builder.built.get(f"figure.axes[{i}]", {}) for i in range(n_axes)]
+    for k in legends:
+        if build_figure_legend(fig, nodes[k], built, builder, f"figure.artists[{k}]"):
+            _tex_free(fig.legends[-1], builder, f"figure.artists[{k}]")
+            continue
+        j = k
+        while j > 0 and nodes[j - 1].get("drawn_by") == "legend":
+            j -= 1
+        for i in range(j, k):
+            _build_node(nodes[i], fig, None, builder, f"figure.artists[{i}]")
+
+
+def _tex_free(legend: Any, builder: Builder, where: str) -> None:
+    for text in (*legend.get_texts(), legend.get_title()):
+        text.set_usetex(False)
+        _check_math(text, builder, where)
 
 
 def _tight_once(fig: Any, layout: Dict[str, Any], cells: List[Tuple[Any, List[float]]], builder: Builder) -> None:
@@ -219,7 +246,7 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
         if title.get("autopos"):  # matplotlib places y, above the axes' decorations (axes.titley is None here)
             at.pop("y", None)
         text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"), **at)
-        _style_text(text, _placed_by_matplotlib(title), builder, f"{where}.titles")
+        _style_text(text, _title_style(title), builder, f"{where}.titles")
     for spine in spec.get("spines", []) if colorbar is None else ():
         _spine(ax, spine, builder, f"{where}.spines")
     _artists(fig, ax, spec.get("artists", []), colorbar is not None, builder, where)
@@ -241,12 +268,10 @@ def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, bui
         artist = _build_node(node, fig, ax, builder, f"{where}.artists[{k}]")
         if "id" in node:
             built[node["id"]] = artist
+    builder.built[where] = built
     for k in legends:
         if build_legend(ax, nodes[k], built, builder, f"{where}.artists[{k}]"):
-            legend = ax.get_legend()
-            for text in (*legend.get_texts(), legend.get_title()):
-                text.set_usetex(False)
-                _check_math(text, builder, f"{where}.artists[{k}]")
+            _tex_free(ax.get_legend(), builder, f"{where}.artists[{k}]")
         else:
             for j, node in enumerate(nodes[:k]):
                 if node.get("drawn_by") == "legend":
@@ -331,7 +356,7 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
     default_locator, default_formatter = axis.get_major_locator(), axis.get_major_formatter()
     major = spec.get("major")
     if major is not None:
-        locator = native_locator(spec, default_locator)
+        locator = native_locator(spec, default_locator, abs(view[1] - view[0]))
         formatter = native_formatter(spec, default_formatter, locator)
         axis.set_major_locator(SnapshotLocator(major["locs"], view, locator))
         axis.set_major_formatter(
@@ -437,6 +462,18 @@ def _placed_by_matplotlib(spec: Dict[str, Any]) -> Dict[str, Any]:
     itself from their side and location, and versions differ (3.9 sets a top x label's
     ``va`` to baseline, 3.11 to bottom), so the consumer's own choice is kept."""
     return {k: v for k, v in spec.items() if k not in ("ha", "va")}
+
+
+def _title_style(spec: Dict[str, Any]) -> Dict[str, Any]:
+    """A title's style, with an alignment the producer chose (``set_title(..., va='bottom')``,
+    as matplotlib's polar demo does): a title's own is ``baseline`` and its ``loc``, on
+    every matplotlib, so any other was set by hand."""
+    style = _placed_by_matplotlib(spec)
+    if spec.get("va", "baseline") != "baseline":
+        style["va"] = spec["va"]
+    if spec.get("ha", spec.get("loc", "center")) != spec.get("loc", "center"):
+        style["ha"] = spec["ha"]
+    return style
 
 
 def _check_math(text: Any, builder: Builder, where: str) -> None:

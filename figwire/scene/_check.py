@@ -24,6 +24,7 @@ from ._rules import (
     check_3d,
     check_cell,
     check_colorbar,
+    check_figure_legends,
     check_ids,
     check_multiple,
     glyph_pixels,
@@ -267,8 +268,8 @@ class _Checker:
                 raise LimitExceededError("scene nodes", self.nodes, self.limits.max_nodes)
             if not isinstance(node, dict) or not isinstance(node.get("type"), str):
                 raise bad(here, "must be a map with a str 'type'")
-            if node["type"] in ("text", "text3d", "legend"):  # each text is laid out on every draw: far dearer than a point
-                labels = node.get("labels") if node["type"] == "legend" else None
+            if node["type"] in ("text", "text3d", "legend", "figure_legend"):  # each text is laid out on every draw
+                labels = node.get("labels") if node["type"] in ("legend", "figure_legend") else None
                 # a legend: its title, and per entry a label, a handle and their packing (measured: 3.5 texts)
                 self.texts += 1 + LEGEND_ENTRY_TEXTS * len(labels) if isinstance(labels, list) else 1
                 if self.texts > self.limits.max_text_nodes:
@@ -328,6 +329,8 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
         if "colorbar" in axes:
             check_colorbar(axes["colorbar"], figure["axes"], i, limits)
         markers += check_ids(axes.get("artists", []), f"figure.axes[{i}].artists", figure["dpi"])
+        if any(node["type"] == "figure_legend" for node in axes.get("artists", [])):
+            raise bad(f"figure.axes[{i}].artists", "holds a figure_legend node (it belongs to the figure)")
         functions = [axes.get(name, {}).get("function") for name in ("xaxis", "yaxis", "zaxis")]
         functions.append(axes.get("secondary", {}).get("function"))
         for name in ("xaxis", "yaxis", "zaxis"):
@@ -351,6 +354,7 @@ def check_scene(doc: Any, limits: SceneLimits = DEFAULT_SCENE_LIMITS) -> Tuple[D
                     raise bad(
                         f"figure.axes[{i}]", "has a function that is not two equally long strictly monotonic samples"
                     )
+    markers += check_figure_legends(figure)
     if glyphs + markers > limits.max_glyph_pixels:
         raise LimitExceededError("scene glyph and legend marker pixels", int(glyphs + markers), limits.max_glyph_pixels)
     nested_rules(checked, limits)

@@ -24,7 +24,7 @@ from ._artists import PARTS, describe_leaf
 from ._colorbar import describe_colorbar, placement
 from ._describe3d import describe_leaf3d, describe_view, is_3d
 from ._describe_axis import describe_axis
-from ._legend import describe_legend
+from ._legend import describe_figure_legend, describe_legend
 from ._order import draw_ranks, has_subfigures
 from ._place import Node, Place, anchor_of, as_color, bounds_of
 from ._schema import SUBPLOTPARS
@@ -85,11 +85,15 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
                 figure[name]["autopos"] = True
     cells = {} if grid is None else grid[2]
     ranks = draw_ranks(fig, [t for t in sup.values() if t.get_visible()]) if has_subfigures(fig) else {}
-    figure["axes"] = [_axes(ax, i, axes_list, place, cells, colorbars[ax]) for i, ax in enumerate(axes_list)]
+    node_maps: Dict[Any, Dict[Any, Node]] = {}  # each axes' artists described as one node: what legends list
+    figure["axes"] = [
+        _axes(ax, i, axes_list, place, cells, colorbars[ax], node_maps) for i, ax in enumerate(axes_list)
+    ]
     for ax, node in zip(axes_list, figure["axes"]):
         if id(ax) in ranks:
             node["zorder"] = ranks[id(ax)]
-    figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()), ranks)
+    legends = (axes_list, node_maps)
+    figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()), ranks, legends)
     doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
     if place.skipped:
         doc["skipped"] = [{"node": n, "reason": r} for n, r in place.skipped]
@@ -223,10 +227,14 @@ def _all_axes(fig: Any) -> List[Any]:
     return out
 
 
-def _figure_artists(fig: Any, place: Place, axes: set, ranks: Dict[int, float]) -> List[Node]:
+def _figure_artists(
+    fig: Any, place: Place, axes: set, ranks: Dict[int, float], legends: Tuple[List[Any], Dict[Any, Any]]
+) -> List[Node]:
     """Figure-level artists (suptitles, figure legends, subfigure backgrounds), baked to
     figure fraction where they are not in it already; at their ``ranks`` (``_order``)
-    when the figure has subfigures."""
+    when the figure has subfigures. A legend ``Figure.legend()`` made from the axes'
+    labelled artists also gets its ``figure_legend`` node (``legends``: the axes and
+    their artists' nodes)."""
     nodes: List[Node] = []
 
     def walk(container: Any) -> None:
@@ -242,7 +250,9 @@ def _figure_artists(fig: Any, place: Place, axes: set, ranks: Dict[int, float]) 
                     nodes.extend(_artist(child.patch, place, z, f"artists[{len(nodes)}]"))
                 walk(child)
                 continue
-            nodes.extend(_artist(child, place, ranks.get(id(child)), f"artists[{len(nodes)}]"))
+            drawn = _artist(child, place, ranks.get(id(child)), f"artists[{len(nodes)}]")
+            legend = describe_figure_legend(child, *legends) if child in getattr(fig, "legends", ()) else None
+            nodes.extend(drawn if legend is None else [*_drawn_by(drawn, "legend"), legend])
 
     walk(fig)
     return nodes
@@ -285,7 +295,13 @@ def _artist(artist: Any, place: Place, zorder: Optional[float], where: str) -> L
 
 
 def _axes(
-    ax: Any, index: int, axes_list: List[Any], figure_place: Place, cells: Dict[Any, Any], colorbar: Any
+    ax: Any,
+    index: int,
+    axes_list: List[Any],
+    figure_place: Place,
+    cells: Dict[Any, Any],
+    colorbar: Any,
+    node_maps: Dict[Any, Dict[Any, Node]],
 ) -> Dict[str, Any]:
     """One axes; ``colorbar``: its ``describe_colorbar``, when it is a colorbar the node can say."""
     fig = figure_place.figure
@@ -345,7 +361,7 @@ def _axes(
     skip = {*ax.spines.values(), ax.xaxis, ax.yaxis, ax.title, ax.patch, *getattr(ax, "child_axes", ())}
     skip.update((_private.side_titles(ax) or {}).values())
     artists: List[Node] = []
-    node_of: Dict[Any, Node] = {}  # artists described as one node: what a legend may list
+    node_of: Dict[Any, Node] = node_maps.setdefault(ax, {})  # artists described as one node: what a legend may list
     for child in ax.get_children():
         if child in skip or isinstance(child, Axis):
             continue

@@ -4,12 +4,14 @@ with the kind of native locator and formatter that takes over at any other (§16
 
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, Optional
 
 import numpy as np
 from matplotlib import ticker
 
 from . import _private
+from ._dates import describe_date_format, describe_date_locator
 from ._place import Place, as_color
 from ._texts import text_style
 from ._vocab import LINESTYLES
@@ -97,6 +99,10 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
     if type(locator).__name__.startswith("StrCategory"):
         kind = "fixed"
     out["locator"] = kind or "default"
+    if kind == "date":
+        out.update(describe_date_locator(locator))
+    if type(locator) is ticker.MaxNLocator:
+        out.update(_private.max_n(locator) or {})
     if kind == "multiple":
         step = _private.multiple_base(locator)
         if step is not None:
@@ -116,6 +122,10 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
         out.update(xmax=float(formatter.xmax), unit=str(formatter.symbol or ""))
         if isinstance(formatter.decimals, int):
             out["decimals"] = formatter.decimals
+    elif fkind == "date":
+        out.update(describe_date_format(formatter))
+    elif fkind == "scalar":
+        out.update(_scalar(formatter))
     elif fkind == "eng":
         out["unit"] = str(formatter.unit)
         if isinstance(formatter.places, int):
@@ -127,6 +137,23 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
     out["formatter"] = fkind or "default"
     if fkind == "default":
         del out["formatter"]
+    return out
+
+
+def _scalar(formatter: Any) -> Dict[str, Any]:
+    """A ScalarFormatter's settings: the consumer's own default reads its own rcParams,
+    and a formatter set up by hand (``useOffset=False``, ``useMathText=True``) labels a
+    panned or zoomed view, and the first layout pass, its own way."""
+    out: Dict[str, Any] = {
+        "use_offset": bool(formatter.get_useOffset()),
+        "math_text": bool(formatter.get_useMathText()),
+    }
+    if not out["use_offset"] and isinstance(formatter.offset, (int, float)) and math.isfinite(formatter.offset):
+        out["offset_value"] = float(formatter.offset)
+    notation = _private.scalar_notation(formatter)
+    if notation is not None:
+        out["scientific"] = notation[0]
+        out["power_limits"] = [float(p) for p in notation[1]]
     return out
 
 

@@ -16,16 +16,16 @@ cannot be sure to match, and those legends stay as drawn.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
 from . import _private
 from ._place import Node, as_color, bounds_of, in_ranges, rgba_array
 from ._rules import MAX_MARKER_POINTS, marker_points
-from ._schema import LEGEND_FIELDS
+from ._schema import FIGURE_LEGEND_FIELDS, LEGEND_FIELDS
 
-__all__ = ["build_legend", "describe_legend"]
+__all__ = ["build_figure_legend", "build_legend", "describe_figure_legend", "describe_legend"]
 
 #: Legend settings that are plain attributes of the same name on every supported matplotlib.
 _SPACINGS = ("markerscale", "handlelength", "handleheight", "handletextpad", "borderpad", "labelspacing",
@@ -49,12 +49,58 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
     maps each of the axes' artists described as one node to that node; the ones the legend
     lists get an ``id``."""
     ax = getattr(legend, "axes", None)
-    layout = _private.legend_layout(legend)
-    if ax is None or legend.parent is not ax or layout is None or getattr(legend, "_custom_handler_map", None):
+    if ax is None or legend.parent is not ax:
         return None
     handles, labels = ax.get_legend_handles_labels()
+    if not all(h in node_of for h in handles):
+        return None
+    node = _settings(legend, handles, labels, [node_of[h] for h in handles], ax.transAxes)
+    if node is not None:
+        node["entries"] = [_id(node_of, h) for h in handles]
+    return node
+
+
+def describe_figure_legend(legend: Any, axes_list: List[Any], node_maps: Dict[Any, Dict[Any, Node]]) -> Optional[Node]:
+    """The ``figure_legend`` node (scene 1.4) of a legend that ``Figure.legend()`` made from
+    the labelled artists of the figure's own axes, or None when it stays as drawn.
+    ``node_maps``: each axes' ``node_of``."""
+    fig = legend.parent
+    if getattr(fig, "legends", None) is None or legend not in fig.legends or getattr(fig, "figure", fig) is not fig:
+        return None  # a subfigure's legend: its axes are laid out with the subfigure, frozen
+    handles: List[Any] = []
+    labels: List[str] = []
+    for ax in fig.axes:
+        more, named = ax.get_legend_handles_labels()
+        handles += more
+        labels += named
+    owners = [getattr(h, "axes", None) for h in handles]
+    if not all(ax in node_maps and ax in axes_list and h in node_maps[ax] for h, ax in zip(handles, owners)):
+        return None
+    node = _settings(legend, handles, labels, [node_maps[ax][h] for h, ax in zip(handles, owners)], fig.transFigure)
+    if node is None or not in_ranges(node, FIGURE_LEGEND_FIELDS):
+        return None
+    node["type"] = "figure_legend"
+    outside = _private.legend_outside(legend)
+    if outside is not None:
+        node["outside"] = outside
+    node["entries"] = [_id(node_maps[ax], h) for h, ax in zip(handles, owners)]
+    node["entry_axes"] = [axes_list.index(ax) for ax in owners]
+    return node
+
+
+def _id(node_of: Dict[Any, Node], handle: Any) -> int:
+    """The ``id`` of ``handle``'s node, given one unique in its axes if it has none yet."""
+    return int(node_of[handle].setdefault("id", len([n for n in node_of.values() if "id" in n])))
+
+
+def _settings(legend: Any, handles: List[Any], labels: List[str], nodes: List[Node], transform: Any) -> Optional[Node]:
+    """A legend's node without its entries, when it lists ``handles`` as drawn and a
+    consumer can make it the same way; ``transform``: to the fraction its anchor is in."""
+    layout = _private.legend_layout(legend)
+    if layout is None or getattr(legend, "_custom_handler_map", None):
+        return None
     texts = legend.get_texts()
-    if [t.get_text() for t in texts] != labels or not all(_handle_ok(h) and h in node_of for h in handles):
+    if [t.get_text() for t in texts] != labels or not all(_handle_ok(h) for h in handles):
         return None
     loc, ncols, mode = layout
     frame = legend.get_frame()
@@ -79,9 +125,8 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
     if texts:
         node["labelcolors"] = rgba_array([t.get_color() for t in texts])
     anchor = legend.get_bbox_to_anchor()
-    if anchor is not legend.parent.bbox:  # set by the producer: kept in axes fraction
-        box = ax.transAxes.inverted().transform_bbox(anchor)
-        node["anchor"] = bounds_of(box)
+    if anchor is not legend.parent.bbox:  # set by the producer: kept in axes (figure) fraction
+        node["anchor"] = bounds_of(transform.inverted().transform_bbox(anchor))
     title = legend.get_title()
     if title.get_visible() and title.get_text():
         node.update(title=title.get_text(), title_fontsize=float(title.get_fontsize()))
@@ -92,12 +137,9 @@ def describe_legend(legend: Any, node_of: Dict[Any, Node]) -> Optional[Node]:
         node[name] = float(getattr(legend, name))
     for name in _COUNTS:
         node[name] = int(getattr(legend, name))
-    largest = max((marker_points(node_of[h]) for h in handles), default=0.0)  # as the consumer counts it
+    largest = max((marker_points(n) for n in nodes), default=0.0)  # as the consumer counts it
     if not in_ranges(node, LEGEND_FIELDS) or largest * node["markerscale"] > MAX_MARKER_POINTS:
         return None  # a consumer refuses these: the legend is described as drawn
-    for handle in handles:
-        node_of[handle].setdefault("id", len([n for n in node_of.values() if "id" in n]))
-    node["entries"] = [node_of[h]["id"] for h in handles]
     return node
 
 
@@ -109,6 +151,44 @@ def build_legend(ax: Any, node: Node, built: Dict[int, Any], builder: Any, where
     if any(h is None for h in handles) or len(handles) != len(node["labels"]):
         builder.skipped.append((where, "a legend entry names an artist this scene did not build: drawn as it was"))
         return False
+    _make(ax.legend, handles, node, _kwargs(node, handles, ax.transAxes), builder, where)
+    return True
+
+
+def build_figure_legend(fig: Any, node: Node, built: List[Dict[int, Any]], builder: Any, where: str) -> bool:
+    """Make the figure legend of a checked ``figure_legend`` node; ``built``: each axes'
+    artists by ``id``, in ``figure.axes`` order. False when not possible here."""
+    pairs = list(zip(node["entry_axes"], node["entries"]))
+    handles = [built[int(a)].get(int(i)) if 0 <= a < len(built) else None for a, i in pairs]
+    if any(h is None for h in handles) or len(handles) != len(node["labels"]):
+        builder.skipped.append((where, "a legend entry names an artist this scene did not build: drawn as it was"))
+        return False
+    kwargs = _kwargs(node, handles, fig.transFigure)
+    if "outside" in node:  # constrained layout makes room for it beside the axes, as in the producer
+        try:
+            outside = {**kwargs, "loc": _outside(node["outside"], int(node.get("loc", 1)))}
+            _make(fig.legend, handles, node, outside, builder, where)
+            return True
+        except ValueError:  # matplotlib < 3.7 has no loc='outside ...': at the same place, over the axes
+            builder.skipped.append((where, "this matplotlib places no legend outside the axes: drawn over them"))
+    _make(fig.legend, handles, node, kwargs, builder, where)
+    return True
+
+
+#: matplotlib's legend location codes, by the words of their names
+_CODES = ("best", "upper right", "upper left", "lower left", "lower right", "right", "center left", "center right",
+          "lower center", "upper center", "center")  # fmt: skip
+
+
+def _outside(side: str, code: int) -> str:
+    """``loc='outside ...'`` for a legend kept out on ``side`` at location ``code``."""
+    words = _CODES[code].split() if 0 <= code < len(_CODES) else ["upper", "right"]
+    vertical = words[0] if words[0] in ("upper", "lower", "center") and len(words) == 2 else "center"
+    horizontal = words[-1] if words[-1] in ("left", "right", "center") else "center"
+    return f"outside {side} {vertical if side in ('left', 'right') else horizontal}"
+
+
+def _kwargs(node: Node, handles: List[Any], transform: Any) -> Dict[str, Any]:
     kwargs: Dict[str, Any] = {k: node[k] for k in (*_SPACINGS, *_COUNTS) if k in node}
     for key, name in (("loc", "loc"), ("ncols", "ncol"), ("mode", "mode"), ("fontsize", "fontsize"),
                       ("title", "title"), ("title_fontsize", "title_fontsize"), ("frameon", "frameon"),
@@ -121,18 +201,24 @@ def build_legend(ax: Any, node: Node, built: Dict[int, Any], builder: Any, where
     if "anchor" in node:
         x, y, width, height = node["anchor"]
         kwargs["bbox_to_anchor"] = (x, y) if width == height == 0 else (x, y, width, height)
-        kwargs["bbox_transform"] = ax.transAxes
+        kwargs["bbox_transform"] = transform
     if "alignment" in node:
         kwargs["alignment"] = node["alignment"]
+    return kwargs
+
+
+def _make(
+    make: Any, handles: List[Any], node: Node, kwargs: Dict[str, Any], builder: Any = None, where: str = ""
+) -> None:
     try:
-        legend = ax.legend(handles, list(node["labels"]), **kwargs)
+        legend = make(handles, list(node["labels"]), **kwargs)
     except TypeError:  # a setting this matplotlib's legend does not take (alignment before 3.6)
         kwargs.pop("alignment", None)
-        builder.skipped.append((where, "the legend's alignment is not supported here"))
-        legend = ax.legend(handles, list(node["labels"]), **kwargs)
+        if builder is not None:
+            builder.skipped.append((where, "the legend's alignment is not supported here"))
+        legend = make(handles, list(node["labels"]), **kwargs)
     legend.set_zorder(node.get("zorder", 5.0))
     legend.set_draggable(bool(node.get("draggable", False)))
-    return True
 
 
 def _scale(colors: Any) -> float:

@@ -31,6 +31,10 @@ PRIVATE_READS: Dict[str, str] = {
     "arrow_paths": "FancyArrowPatch._get_path_in_displaycoord: an arrow's sub-paths and which are filled",
     "symlog_norm": "SymLogNorm._scale: linthresh, linscale and base (no public getters before 3.7)",
     "multiple_base": "MultipleLocator._edge.step: the tick spacing has no getter",
+    "date_rule": "RRuleLocator.rule._construct: the dateutil rule's parameters (rrulewrapper has no getter)",
+    "microsecond_interval": "MicrosecondLocator._interval: the tick spacing has no getter",
+    "max_n": "MaxNLocator._nbins/_steps/_integer/_symmetric/_prune/_min_n_ticks: set_params has no getter",
+    "scalar_notation": "ScalarFormatter._scientific/_powerlimits: set_scientific and set_powerlimits have no getters",
     "secondary": "SecondaryAxis._parent/_orientation/_loc/_functions: what a secondary axis follows (no getters)",
     "draw_disabled": "RendererBase._draw_disabled: lay a figure out without rasterizing (draw_without_rendering uses it)",
     "path_effects": "AbstractPathEffect._offset/_gc/_shadow_*/_alpha/_rho/_spacing/_angle/_length: no getters",
@@ -49,6 +53,8 @@ PRIVATE_READS: Dict[str, str] = {
     "outside the axes hides it, arrow and text); no public form of the rule",
     "title_autopos": "Axes._autotitlepos: whether matplotlib places the titles' y (set_title(y=...) turns it off); "
     "no getter",
+    "legend_outside": "Legend._outside_loc: the side a figure legend at loc='outside ...' keeps out of the axes "
+    "(constrained layout makes room for it there); no getter",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
     # 3D (mplot3d keeps an artist's 3D geometry only in private attributes; its getters give the last projection)
     "polys3d": "Poly3DCollection._vec/_segslices (3.5 to 3.10) or _faces/_invalid_vertices (3.11), _codes3d, "
@@ -183,6 +189,40 @@ def multiple_base(locator: Any) -> Optional[float]:
 
 
 @_guarded
+def date_rule(locator: Any) -> Optional[Dict[str, Any]]:
+    return dict(locator.rule._construct)
+
+
+@_guarded
+def microsecond_interval(locator: Any) -> Optional[int]:
+    interval = locator._interval
+    return interval if isinstance(interval, int) and interval > 0 else None
+
+
+@_guarded
+def max_n(locator: Any) -> Optional[Dict[str, Any]]:
+    """A MaxNLocator's parameters, as the scene's fields (``nbins`` absent for ``'auto'``)."""
+    out: Dict[str, Any] = {
+        "integer": bool(locator._integer),
+        "symmetric": bool(locator._symmetric),
+        "min_n_ticks": int(locator._min_n_ticks),
+        "steps": [float(s) for s in locator._steps],
+    }
+    if locator._nbins != "auto":
+        out["nbins"] = int(locator._nbins)
+    if locator._prune in ("lower", "upper", "both"):
+        out["prune"] = locator._prune
+    return out
+
+
+@_guarded
+def scalar_notation(formatter: Any) -> Optional[Tuple[bool, Tuple[int, int]]]:
+    """Whether a ScalarFormatter may use scientific notation, and its power limits."""
+    low, high = formatter._powerlimits
+    return bool(formatter._scientific), (int(low), int(high))
+
+
+@_guarded
 def secondary(axes: Any) -> Optional[Tuple[Any, str, float, Callable[[Any], Any]]]:
     """``(parent axes, "x" or "y", location in parent axes fraction, forward)`` of a
     secondary axis, None for any other axes."""
@@ -294,6 +334,13 @@ def legend_layout(legend: Any) -> Optional[Tuple[int, int, Optional[str]]]:
     if not isinstance(loc, int) or not isinstance(ncols, int) or mode not in (None, "expand"):
         return None
     return loc, ncols, mode
+
+
+@_guarded
+def legend_outside(legend: Any) -> Optional[str]:
+    """``'upper'``, ``'lower'``, ``'left'`` or ``'right'`` for a figure legend placed outside."""
+    side = getattr(legend, "_outside_loc", None)
+    return side if side in ("upper", "lower", "left", "right") else None
 
 
 @_guarded

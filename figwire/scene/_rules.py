@@ -16,7 +16,7 @@ from ._schema import NODE_TYPES_3D, SceneLimits
 from ._vocab import _POSITIVE_SIZE
 
 __all__ = [
-    "CLOSEPOLY", "LEGEND_ENTRY_TEXTS", "LEGEND_ENTRY_TYPES", "LINETO", "MOVETO", "PATH_CODES", "bad", "check_3d", "check_cell", "check_colorbar", "check_ids",
+    "CLOSEPOLY", "LEGEND_ENTRY_TEXTS", "LEGEND_ENTRY_TYPES", "LINETO", "MOVETO", "PATH_CODES", "bad", "check_3d", "check_cell", "check_colorbar", "check_figure_legends", "check_ids",
     "check_multiple", "glyph_pixels", "marker_points", "nested_rules", "MAX_MARKER_POINTS",
 ]  # fmt: skip
 
@@ -135,6 +135,34 @@ def check_ids(nodes: List[Dict[str, Any]], where: str, dpi: float) -> float:
                     raise bad(f"{where}[{k}].markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
                 count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
                 pixels += count * (size * dpi / 72.0) ** 2
+    return pixels
+
+
+def check_figure_legends(figure: Dict[str, Any]) -> float:
+    """A ``figure_legend`` lists, one label each, lines, patches and collections of the
+    figure's axes by their axes and ``id``, with markers no larger than any marker may be.
+    Returns the pixels its markers rasterise."""
+    axes = figure.get("axes", [])
+    pixels = 0.0
+    for k, node in enumerate(figure.get("artists", [])):
+        if node["type"] != "figure_legend":
+            continue
+        where = f"figure.artists[{k}]"
+        if not len(node["labels"]) == len(node["entries"]) == len(node["entry_axes"]):
+            raise bad(where, "is a legend without one label and one axes per entry")
+        ids = [{n["id"]: n for n in axes[int(a)].get("artists", []) if "id" in n} if 0 <= a < len(axes) else {}
+               for a in node["entry_axes"]]  # fmt: skip
+        entries = [found.get(e) for found, e in zip(ids, node["entries"])]
+        if any(e is None or e["type"] not in LEGEND_ENTRY_TYPES for e in entries):
+            raise bad(f"{where}.entries", "must name lines, patches, collections or 3D lines or points of the axes")
+        scale = node.get("markerscale", 1.0)
+        for entry in entries:
+            assert entry is not None
+            size = scale * marker_points(entry)
+            if size > MAX_MARKER_POINTS:
+                raise bad(f"{where}.markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
+            count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
+            pixels += count * (size * figure["dpi"] / 72.0) ** 2
     return pixels
 
 

@@ -192,6 +192,27 @@ LEGEND_FIELDS = (
     SField("draggable", "bool", False, "the user may drag it"),
 )
 
+#: A figure legend (scene 1.4): ``Figure.legend()`` over the labelled artists of the
+#: figure's axes. Optional: a consumer that does not know it draws its leaves as drawn.
+FIGURE_LEGEND_FIELDS = tuple(f for f in LEGEND_FIELDS if f.name not in ("entries", "anchor")) + (
+    SField(
+        "entries",
+        "nums",
+        True,
+        "the ``id`` of each line, patch or collection it lists, in the axes ``entry_axes`` names",
+        range=_INDEX,
+    ),
+    SField("entry_axes", "nums", True, "the index in ``figure.axes`` of each entry's axes", range=_INDEX),
+    SField("anchor", "num[4]", False, "the box it is anchored to, figure fraction (w, h 0: a point)", range=_FRACTION),
+    SField(
+        "outside",
+        "enum",
+        False,
+        "``loc='outside ...'``: the side of the axes it is kept out of (a constrained layout makes room)",
+        choices=("upper", "lower", "left", "right"),
+    ),
+)
+
 IMAGE_FIELDS = (
     SField("pixels", "pixels", True, "the image data: scalars to colour-map, or RGB(A)"),
     SField("mask", "mask", False, "scalar images: masked (bad) pixels"),

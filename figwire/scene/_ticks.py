@@ -9,13 +9,14 @@ chosen from fixed tables, and format strings are checked before they are used.
 
 from __future__ import annotations
 
-import math
 import re
 import string
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 from matplotlib import dates, ticker
+
+from ._dates import native_date_format, native_date_locator
 
 __all__ = ["SnapshotLocator", "SnapshotFormatter", "native_locator", "native_formatter"]
 
@@ -28,13 +29,19 @@ def _same_view(axis: Any, view: Sequence[float]) -> bool:
     if axis is None:
         return False
     lo, hi = axis.get_view_interval()
-    if not (math.isclose(lo, view[0], rel_tol=1e-9) and math.isclose(hi, view[1], rel_tol=1e-9)):
+    tolerance = _tolerance(view)  # of the view's span, not of the values: 1e10 + 1e-5 is a view too
+    if not (abs(lo - view[0]) <= tolerance and abs(hi - view[1]) <= tolerance):
         return False
     if len(view) < 3:
         return True
     box = axis.axes.bbox
     length = (box.width if axis.axis_name == "x" else box.height) / axis.axes.figure.dpi
     return abs(length - view[2]) <= 1e-3
+
+
+def _tolerance(view: Sequence[float]) -> float:
+    """How near a value is to a recorded one to be it: a billionth of the view's span."""
+    return 1e-9 * abs(view[1] - view[0]) or 1e-300
 
 
 class SnapshotLocator(ticker.Locator):
@@ -88,7 +95,7 @@ class SnapshotFormatter(ticker.Formatter):
         """The recorded label of the recorded location nearest ``value``, if it is that one."""
         if len(self.recorded):
             i = int(np.argmin(np.abs(self.recorded - value)))
-            if math.isclose(self.recorded[i], value, rel_tol=1e-9, abs_tol=1e-12):
+            if abs(self.recorded[i] - value) <= _tolerance(self.view):
                 return self.labels[i]
         return ""
 
@@ -114,17 +121,18 @@ class SnapshotFormatter(ticker.Formatter):
         return f"{value:.6g}"
 
 
-def native_locator(axis_doc: Dict[str, Any], default: ticker.Locator) -> Optional[ticker.Locator]:
-    """The locator that takes over after a pan or zoom; None keeps the snapshot (fixed)."""
+def native_locator(axis_doc: Dict[str, Any], default: ticker.Locator, span: float = 0.0) -> Optional[ticker.Locator]:
+    """The locator that takes over after a pan or zoom; None keeps the snapshot (fixed).
+    ``span``: the recorded view's length in data units (days on a date axis)."""
     kind = axis_doc.get("locator", "default")
     if kind == "fixed":
         return None
     if kind == "auto":
-        return ticker.AutoLocator()
+        return _max_n(axis_doc)
     if kind == "log":
         return ticker.LogLocator(base=axis_doc.get("base", 10.0))
     if kind == "date":
-        return dates.AutoDateLocator()
+        return native_date_locator(axis_doc, span)
     if kind == "multiple":
         return ticker.MultipleLocator(axis_doc.get("locator_base", 1.0))
     if kind == "null":
@@ -163,6 +171,36 @@ def _formatstr_ok(fmt: str) -> bool:
     return int(width or 0) <= 100 and int(precision or 0) <= 100 and "*" not in fmt
 
 
+def _max_n(axis_doc: Dict[str, Any]) -> ticker.Locator:
+    """AutoLocator, or the MaxNLocator the producer set up (scene 1.4)."""
+    if not any(key in axis_doc for key in ("nbins", "steps", "integer", "symmetric", "prune", "min_n_ticks")):
+        return ticker.AutoLocator()
+    steps = axis_doc.get("steps")
+    if steps is not None and (not steps or any(b <= a for a, b in zip(steps, steps[1:]))):
+        steps = None  # MaxNLocator wants increasing steps
+    return ticker.MaxNLocator(
+        nbins=axis_doc.get("nbins", "auto"),
+        steps=steps,
+        integer=axis_doc.get("integer", False),
+        symmetric=axis_doc.get("symmetric", False),
+        prune=axis_doc.get("prune"),
+        min_n_ticks=axis_doc.get("min_n_ticks", 2),
+    )
+
+
+def _scalar(axis_doc: Dict[str, Any]) -> ticker.ScalarFormatter:
+    """A ScalarFormatter set up as the producer's was (its defaults are this consumer's rcParams)."""
+    formatter = ticker.ScalarFormatter(useMathText=axis_doc.get("math_text"))
+    if axis_doc.get("use_offset") is False:
+        formatter.set_useOffset(axis_doc.get("offset_value") or False)
+    if "scientific" in axis_doc:
+        formatter.set_scientific(axis_doc["scientific"])
+    limits = axis_doc.get("power_limits")
+    if limits is not None and len(limits) == 2:
+        formatter.set_powerlimits((int(limits[0]), int(limits[1])))
+    return formatter
+
+
 def native_formatter(axis_doc: Dict[str, Any], default: ticker.Formatter, locator: Any) -> Optional[ticker.Formatter]:
     """The formatter that takes over after a pan or zoom; None keeps the snapshot."""
     kind = axis_doc.get("formatter", "default")
@@ -170,12 +208,15 @@ def native_formatter(axis_doc: Dict[str, Any], default: ticker.Formatter, locato
     if kind == "fixed":
         return None
     if kind == "scalar":
-        return ticker.ScalarFormatter()
+        return _scalar(axis_doc)
     if kind == "log":
         return ticker.LogFormatterSciNotation(base=axis_doc.get("base", 10.0))
-    if kind in ("date", "concise"):
-        date_locator = locator if isinstance(locator, dates.DateLocator) else dates.AutoDateLocator()
-        return dates.ConciseDateFormatter(date_locator) if kind == "concise" else dates.AutoDateFormatter(date_locator)
+    if kind == "date":
+        return native_date_format(axis_doc, locator)
+    if kind == "concise":
+        return dates.ConciseDateFormatter(
+            locator if isinstance(locator, dates.DateLocator) else dates.AutoDateLocator()
+        )
     if kind == "null":
         return ticker.NullFormatter()
     if kind == "strmethod" and _strmethod_ok(fmt):

@@ -23,7 +23,7 @@ from typing import Optional, Tuple
 
 #: The scene format version this implementation writes; a consumer reads any minor of
 #: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
-SCENE_VERSION: Tuple[int, int] = (1, 3)
+SCENE_VERSION: Tuple[int, int] = (1, 4)
 SCENE_MAJORS = frozenset({1})
 
 #: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
@@ -37,6 +37,14 @@ PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide
 SCALES = ("linear", "log", "symlog", "logit", "asinh", "function")
 #: How a consumer places ticks after a pan or zoom (the recorded ticks hold until then).
 LOCATORS = ("auto", "log", "date", "fixed", "multiple", "null", "default")
+#: Which end ticks a MaxNLocator prunes (scene 1.4).
+PRUNE = ("lower", "upper", "both")
+#: Which date locator takes over (scene 1.4): ``rrule`` a dateutil rule (MonthLocator,
+#: DayLocator, WeekdayLocator, HourLocator... are such rules), ``year`` a YearLocator
+#: (multiples of its interval), ``microsecond`` a MicrosecondLocator, ``auto`` AutoDateLocator.
+DATE_LOCATORS = ("auto", "rrule", "year", "microsecond")
+#: dateutil's rule frequencies, in the order of its constants (YEARLY is 0).
+DATE_FREQS = ("yearly", "monthly", "weekly", "daily", "hourly", "minutely", "secondly")
 FORMATTERS = (
     "scalar",
     "log",

@@ -2663,6 +2663,32 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
     twice = copy.deepcopy(with_legend)
     twice["figure"]["axes"][0]["artists"][1]["id"] = 0
     bad(cases, "artist-id-twice", "two artists of one axes with the same id", twice, error="malformed")
+    figure_legend = {"type": "figure_legend", "optional": True, "entries": [0, 0], "entry_axes": [0, 1],
+                     "labels": ["left", "right"], "loc": 1, "outside": "right"}  # fmt: skip
+    leaf = {"type": "text", "drawn_by": "legend", "text": "left", "xy": [0.9, 0.9], "space": "figure"}
+    two_axes = [axes_of(dict(LINE, id=0)), axes_of(dict(LINE, id=0, color=BLUE), position=[0.5, 0.1, 0.3, 0.8])]
+    figure_legends = scene_doc(two_axes, artists=[leaf, figure_legend])
+    figure_legends["scene"] = "1.4"
+    ok(
+        cases,
+        "figure-legend-made-by-consumer",
+        "a figure legend over a line of each axes, kept outside on the right; its drawn leaf is marked drawn_by",
+        figure_legends,
+        expected=scene_expect([([0.0, 10.0], [-1.0, 1.0], {"line": 1})] * 2, figure_legends=[["left", "right"]]),
+        spec="§16.7",
+    )
+    for id, description, change in (
+        ("figure-legend-entry-unknown", "a figure legend entry that names no artist of its axes", {"entries": [0, 3]}),
+        ("figure-legend-axes-unknown", "a figure legend entry in an axes the figure does not have", {"entry_axes": [0, 2]}),
+        ("figure-legend-miscounted", "a figure legend with fewer entry axes than entries", {"entry_axes": [0]}),
+        ("figure-legend-no-side", "a figure legend kept outside on no side", {"outside": "inside"}),
+    ):
+        changed = copy.deepcopy(figure_legends)
+        changed["figure"]["artists"][1].update(change)
+        bad(cases, id, description, changed, error="malformed")
+    misplaced = copy.deepcopy(figure_legends)
+    misplaced["figure"]["axes"][0]["artists"].append(copy.deepcopy(figure_legend))
+    bad(cases, "figure-legend-in-axes", "a figure legend node among an axes' artists", misplaced, error="malformed")
     titles = [
         {"loc": "left", "text": "placed by hand", "xy": [0.02, 0.85], "pad": 6.0},
         {"loc": "center", "text": "lifted by matplotlib", "xy": [0.5, 1.0], "autopos": True},

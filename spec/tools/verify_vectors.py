@@ -859,7 +859,8 @@ SCENE_LIMITS = {
     "max_lut": 4096,
 }
 SCENE_NODE_TYPES_3D = {"line3d", "polys3d", "lines3d", "points3d", "patch3d", "text3d"}  # §16.2, scene 1.3
-SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend"} | SCENE_NODE_TYPES_3D
+SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend", "figure_legend"} | SCENE_NODE_TYPES_3D
+LEGEND_ENTRIES = ("line", "patch", "collection", "line3d", "points3d")
 #: Fields a 3D axes may not have (§16.2).
 NOT_IN_3D_AXES = ("colorbar", "secondary", "twin", "inset", "polar")
 
@@ -986,11 +987,25 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
         "artists", []
     )
     texts = sum(n.get("type") in ("text", "text3d") for n in nodes)
-    texts += sum(1 + 4 * len(n.get("labels", [])) for n in nodes if n.get("type") == "legend")
+    texts += sum(1 + 4 * len(n.get("labels", [])) for n in nodes if n.get("type") in ("legend", "figure_legend"))
     if any(n.get("type") == "legend" for n in doc["figure"].get("artists", [])):
         raise Refused("malformed", "a legend node at figure level")
     if any(n.get("type") in SCENE_NODE_TYPES_3D for n in doc["figure"].get("artists", [])):
         raise Refused("malformed", "a 3D node at figure level")
+    axes_list = doc["figure"].get("axes", [])
+    if any(n.get("type") == "figure_legend" for ax in axes_list for n in ax.get("artists", [])):
+        raise Refused("malformed", "a figure legend in an axes")
+    for node in doc["figure"].get("artists", []):
+        if node.get("type") != "figure_legend":
+            continue
+        if not len(node["labels"]) == len(node["entries"]) == len(node["entry_axes"]):
+            raise Refused("malformed", "figure legend entries miscounted")
+        if node.get("outside", "upper") not in ("upper", "lower", "left", "right"):
+            raise Refused("malformed", "a figure legend outside on no side")
+        for a, e in zip(node["entry_axes"], node["entries"]):
+            found = [n for n in axes_list[a].get("artists", []) if n.get("id") == e] if 0 <= a < len(axes_list) else []
+            if not found or found[0]["type"] not in LEGEND_ENTRIES:
+                raise Refused("malformed", "a figure legend entry that names no line, patch or collection")
     if texts > limits["max_text_nodes"]:
         raise Refused("limit-exceeded", "text nodes")
     if glyph_pixels(doc) > limits["max_glyph_pixels"]:
@@ -1021,7 +1036,7 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
                     raise Refused("malformed", "legend labels miscounted")
                 entries = [ids.get(e) for e in node["entries"]]
                 if any(
-                    e is None or e["type"] not in ("line", "patch", "collection", "line3d", "points3d") for e in entries
+                    e is None or e["type"] not in LEGEND_ENTRIES for e in entries
                 ):
                     raise Refused("malformed", "a legend entry that names no earlier line, patch, collection or 3D one")
                 for e in entries:
@@ -1181,6 +1196,8 @@ def check_scene(case: Mapping[str, Any]) -> None:
             else:
                 raise AssertionError(f"an unknown required node {node['type']!r} in a valid case")
         axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": counts})
+    made = [n for n in doc["figure"].get("artists", []) if n.get("type") == "figure_legend"]
+    assert [n["labels"] for n in made] == want.get("figure_legends", []), made
     assert axes_seen == want["axes"], axes_seen
     assert skipped == want["skipped"], skipped
     if "first_line" in want:
