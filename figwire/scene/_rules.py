@@ -127,14 +127,7 @@ def check_ids(nodes: List[Dict[str, Any]], where: str, dpi: float) -> float:
             entries = [ids.get(e) for e in node["entries"]]
             if any(e is None or e["type"] not in LEGEND_ENTRY_TYPES for e in entries):
                 raise bad(f"{where}[{k}].entries", "must name earlier lines, patches, collections or 3D lines or points of its axes")
-            scale = node.get("markerscale", 1.0)
-            for entry in entries:
-                assert entry is not None
-                size = scale * marker_points(entry)
-                if size > MAX_MARKER_POINTS:
-                    raise bad(f"{where}[{k}].markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
-                count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
-                pixels += count * (size * dpi / 72.0) ** 2
+            pixels += _legend_markers(node, entries, dpi, f"{where}[{k}]")
     return pixels
 
 
@@ -155,14 +148,20 @@ def check_figure_legends(figure: Dict[str, Any]) -> float:
         entries = [found.get(e) for found, e in zip(ids, node["entries"])]
         if any(e is None or e["type"] not in LEGEND_ENTRY_TYPES for e in entries):
             raise bad(f"{where}.entries", "must name lines, patches, collections or 3D lines or points of the axes")
-        scale = node.get("markerscale", 1.0)
-        for entry in entries:
-            assert entry is not None
-            size = scale * marker_points(entry)
-            if size > MAX_MARKER_POINTS:
-                raise bad(f"{where}.markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
-            count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
-            pixels += count * (size * figure["dpi"] / 72.0) ** 2
+        pixels += _legend_markers(node, entries, figure["dpi"], where)
+    return pixels
+
+
+def _legend_markers(node: Dict[str, Any], entries: List[Any], dpi: float, where: str) -> float:
+    """The pixels a legend's entry markers rasterise; none may be over the largest marker."""
+    pixels = 0.0
+    scale = node.get("markerscale", 1.0)
+    for entry in entries:
+        size = scale * marker_points(entry)
+        if size > MAX_MARKER_POINTS:
+            raise bad(f"{where}.markerscale", f"makes a legend marker over {MAX_MARKER_POINTS:g} points")
+        count = node.get("scatterpoints" if entry["type"] in ("collection", "points3d") else "numpoints", 1)
+        pixels += count * (size * dpi / 72.0) ** 2
     return pixels
 
 
