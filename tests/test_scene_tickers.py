@@ -183,3 +183,19 @@ def test_a_date_format_with_a_field_width_is_refused(fmt: str) -> None:
 def test_date_formats_users_write_are_kept() -> None:
     for fmt in ("%Y-%m-%d", "%b %d\n%Y", "%H:%M:%S.%f", "%-d %B", "100%% %y"):
         assert _dates.date_format_ok(fmt), fmt
+
+
+def test_settings_beyond_the_schema_s_ranges_are_left_to_the_consumer() -> None:
+    """One value out of range would make the whole scene invalid: such a setting is not written."""
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1e6], [0, 1])
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(500, integer=True))
+    formatter = ticker.ScalarFormatter()
+    formatter.set_powerlimits((-1000, 1000))
+    ax.xaxis.set_major_formatter(formatter)
+    draw_for_scene(fig)
+    axis = figwire.scene.describe(fig)[0]["figure"]["axes"][0]["xaxis"]
+    assert "nbins" not in axis and "power_limits" not in axis and axis["integer"] is True
+    assert _scene_of(fig).axes[0].xaxis.get_major_locator().native._integer

@@ -12,7 +12,8 @@ from matplotlib import ticker
 
 from . import _private
 from ._dates import describe_date_format, describe_date_locator
-from ._place import Place, as_color
+from ._place import Place, as_color, in_ranges
+from ._schema import AXIS_FIELDS
 from ._texts import text_style
 from ._vocab import LINESTYLES
 
@@ -100,9 +101,9 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
         kind = "fixed"
     out["locator"] = kind or "default"
     if kind == "date":
-        out.update(describe_date_locator(locator))
+        out.update(_accepted(describe_date_locator(locator)))
     if type(locator) is ticker.MaxNLocator:
-        out.update(_private.max_n(locator) or {})
+        out.update(_accepted(_private.max_n(locator) or {}))
     if kind == "multiple":
         step = _private.multiple_base(locator)
         if step is not None:
@@ -125,7 +126,7 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
     elif fkind == "date":
         out.update(describe_date_format(formatter))
     elif fkind == "scalar":
-        out.update(_scalar(formatter))
+        out.update(_accepted(_scalar(formatter)))
     elif fkind == "eng":
         out["unit"] = str(formatter.unit)
         if isinstance(formatter.places, int):
@@ -138,6 +139,17 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
     if fkind == "default":
         del out["formatter"]
     return out
+
+
+def _accepted(settings: Dict[str, Any]) -> Dict[str, Any]:
+    """The ticker settings a consumer accepts (``MaxNLocator(nbins=500)``, power limits of
+    1000): one value out of its range would make the whole scene invalid, so such a
+    setting is left to the consumer's default instead."""
+    return {
+        key: value
+        for key, value in settings.items()
+        if in_ranges({key: value}, AXIS_FIELDS) and not (isinstance(value, list) and len(value) > 64)
+    }
 
 
 def _scalar(formatter: Any) -> Dict[str, Any]:
