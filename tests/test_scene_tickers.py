@@ -10,6 +10,7 @@ both axes must place the same ticks with the same labels and offset text.
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any, List, Tuple
 
 import matplotlib
@@ -169,7 +170,7 @@ def test_a_dense_rule_over_a_long_view_is_not_rebuilt() -> None:
     """A scene is untrusted data: a secondly rule over a century would make 3e9 ticks."""
     doc = {"date_locator": "rrule", "date_freq": "secondly", "date_interval": 1}
     assert isinstance(_dates.native_date_locator(doc, 36500.0), dates.AutoDateLocator)
-    assert isinstance(_dates.native_date_locator(doc, 0.01), dates.RRuleLocator)
+    assert isinstance(_dates.native_date_locator(doc, 0.01, [dates.date2num(START)]), dates.RRuleLocator)
     micro = {"date_locator": "microsecond", "date_interval": 1}
     assert isinstance(_dates.native_date_locator(micro, 365.0), dates.AutoDateLocator)
 
@@ -199,3 +200,34 @@ def test_settings_beyond_the_schema_s_ranges_are_left_to_the_consumer() -> None:
     axis = figwire.scene.describe(fig)[0]["figure"]["axes"][0]["xaxis"]
     assert "nbins" not in axis and "power_limits" not in axis and axis["integer"] is True
     assert _scene_of(fig).axes[0].xaxis.get_major_locator().native._integer
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"date_freq": "daily", "date_bymonth": [2.0], "date_bymonthday": [31.0]},  # February 31st
+        {"date_freq": "secondly", "date_bymonth": [2.0], "date_bymonthday": [30.0]},
+        {"date_freq": "monthly", "date_byweekday": [0.0, 6.0]},  # a sixth Monday
+        {"date_freq": "monthly", "date_byweekday": [0.0, 0.0], "date_bysetpos": [40.0]},
+        {"date_freq": "yearly", "date_byweekday": [0.0, 60.0]},
+    ],
+)
+def test_a_rule_no_recorded_tick_satisfies_is_not_rebuilt(rule) -> None:
+    """dateutil searches to the year 9999 for a date such a rule allows (10-23 s): the
+    consumer rebuilds a rule only with a recorded tick as a witness that it recurs."""
+    doc = {"date_locator": "rrule", "date_interval": 1, **rule}
+    recorded = [dates.date2num(START + datetime.timedelta(days=d)) for d in range(0, 60, 7)]
+    started = time.perf_counter()
+    locator = _dates.native_date_locator(doc, 60.0, recorded)
+    assert isinstance(locator, dates.AutoDateLocator)
+    locator.set_axis(None)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_a_rule_a_recorded_tick_satisfies_is_rebuilt() -> None:
+    doc = {"date_locator": "rrule", "date_freq": "monthly", "date_interval": 1, "date_bymonthday": [-1.0]}
+    last_days = [dates.date2num(datetime.datetime(2000, m, 1) - datetime.timedelta(days=1)) for m in (3, 4, 5)]
+    assert isinstance(_dates.native_date_locator(doc, 90.0, last_days), dates.RRuleLocator)
+    assert isinstance(
+        _dates.native_date_locator(doc, 90.0, [last_days[0] - 3]), dates.RRuleLocator
+    )  # a day in 28 years

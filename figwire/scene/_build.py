@@ -356,7 +356,7 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
     default_locator, default_formatter = axis.get_major_locator(), axis.get_major_formatter()
     major = spec.get("major")
     if major is not None:
-        locator = native_locator(spec, default_locator, abs(view[1] - view[0]))
+        locator = native_locator(spec, default_locator, abs(view[1] - view[0]), list(major["locs"]))
         formatter = native_formatter(spec, default_formatter, locator)
         axis.set_major_locator(SnapshotLocator(major["locs"], view, locator))
         axis.set_major_formatter(

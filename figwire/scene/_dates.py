@@ -7,13 +7,16 @@ engine, which lays the axes out at other sizes first, where the natives decide.
 
 A rule travels as data (frequency, interval, the ``by*`` lists), never as an object,
 and the consumer rebuilds it only when it would make a bounded number of ticks over the
-recorded view. Describer and builder of the same fields live here together.
+recorded view and a date it allows is found (``native_date_locator``). Describer and
+builder of the same fields live here together.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from dateutil.rrule import weekday
 from matplotlib import dates
@@ -117,9 +120,18 @@ def date_format_ok(fmt: str) -> bool:
     return len(fmt) <= 200 and all(not width for _, width, _ in _DIRECTIVE.findall(fmt))
 
 
-def native_date_locator(doc: Dict[str, Any], span_days: float) -> Any:
-    """The date locator the fields name, or AutoDateLocator (also when a rule would
-    make over ``MAX_RULE_TICKS`` ticks across the recorded view, ``span_days`` long)."""
+def native_date_locator(doc: Dict[str, Any], span_days: float, recorded: Sequence[float] = ()) -> Any:
+    """The date locator the fields name, or AutoDateLocator: also when a rule would make
+    over ``MAX_RULE_TICKS`` ticks across the recorded view (``span_days`` long), and when
+    none of the ``recorded`` ticks (matplotlib dates) is a date the rule allows.
+
+    The last is what keeps dateutil from searching for ever: a rule no date satisfies
+    (February 31st, a sixth Monday, the 40th weekday of a month) makes it walk every day
+    to the year 9999 (10-23 s measured), and a hostile scene can name one. A recorded tick
+    the rule allows, or with none a day it allows within 28 years, is a witness that the
+    rule recurs within a calendar cycle; so only
+    ``bysetpos`` of -1 or 1 (the last or first of a period's dates) is rebuilt, and a
+    weekday's ``n`` only for monthly rules, where a witness checks it too."""
     which = doc.get("date_locator", "auto")
     interval = int(doc.get("date_interval", 1))
     if which == "microsecond" and span_days * 86400e6 / interval <= MAX_RULE_TICKS:
@@ -134,7 +146,8 @@ def native_date_locator(doc: Dict[str, Any], span_days: float) -> Any:
         for key, values in kwargs.items():
             if _LEVEL.get(key, 0) > freq:
                 per_period *= max(1, len(values))
-        if span_days * 86400 / (_PERIOD[freq] * interval) * per_period <= MAX_RULE_TICKS:
+        bounded = span_days * 86400 / (_PERIOD[freq] * interval) * per_period <= MAX_RULE_TICKS
+        if bounded and _witnessed(freq, kwargs, recorded):
             month, day = kwargs.get("bymonth", [1]), kwargs.get("bymonthday", [1])
             if which == "year" and len(month) == 1 and len(day) == 1:
                 return dates.YearLocator(base=interval, month=month[0], day=day[0])
@@ -144,6 +157,52 @@ def native_date_locator(doc: Dict[str, Any], span_days: float) -> Any:
         maxticks=doc.get("date_maxticks"),
         interval_multiples=bool(doc.get("date_multiples", True)),
     )
+
+
+def _witnessed(freq: int, rule: Dict[str, Any], recorded: Sequence[float]) -> bool:
+    """Whether a ``recorded`` tick is a date ``rule``'s ``by`` lists allow (and the rule's
+    ``bysetpos`` and weekday counts are ones a witness vouches for)."""
+    if any(p not in (-1, 1) for p in rule.get("bysetpos", ())):
+        return False
+    weekdays = rule.get("byweekday", ())
+    if any(w.n is not None for w in weekdays) and freq != DATE_FREQS.index("monthly"):
+        return False
+    for value in recorded[:MAX_RULE_TICKS]:
+        try:
+            day = dates.num2date(float(value))
+        except (ValueError, OverflowError):
+            continue
+        if _allows(rule, day):
+            return True
+    # No recorded tick (a view between two of the rule's dates): a day it allows within
+    # 28 years, the cycle of weekdays over the days of the months, is a witness too (its
+    # hours, minutes and seconds are in range, so every such day has some).
+    day = datetime.datetime(2000, 1, 1)
+    for _ in range(_CYCLE_DAYS):
+        if _allows(rule, day, times=False):
+            return True
+        day += datetime.timedelta(days=1)
+    return False
+
+
+_CYCLE_DAYS = 28 * 366
+
+
+def _allows(rule: Dict[str, Any], day: Any, times: bool = True) -> bool:
+    length = calendar.monthrange(day.year, day.month)[1]
+    if "bymonth" in rule and day.month not in rule["bymonth"]:
+        return False
+    if "bymonthday" in rule and not any(d == day.day or d == day.day - length - 1 for d in rule["bymonthday"]):
+        return False
+    for key, part in (("byhour", day.hour), ("byminute", day.minute), ("bysecond", day.second)):
+        if times and key in rule and part not in rule[key]:
+            return False
+    weekdays = rule.get("byweekday")
+    if weekdays:
+        nth, from_end = (day.day - 1) // 7 + 1, -((length - day.day) // 7 + 1)
+        if not any(w.weekday == day.weekday() and w.n in (None, nth, from_end) for w in weekdays):
+            return False
+    return True
 
 
 def native_date_format(doc: Dict[str, Any], locator: Any) -> Any:

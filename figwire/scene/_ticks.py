@@ -121,9 +121,12 @@ class SnapshotFormatter(ticker.Formatter):
         return f"{value:.6g}"
 
 
-def native_locator(axis_doc: Dict[str, Any], default: ticker.Locator, span: float = 0.0) -> Optional[ticker.Locator]:
+def native_locator(
+    axis_doc: Dict[str, Any], default: ticker.Locator, span: float = 0.0, recorded: Sequence[float] = ()
+) -> Optional[ticker.Locator]:
     """The locator that takes over after a pan or zoom; None keeps the snapshot (fixed).
-    ``span``: the recorded view's length in data units (days on a date axis)."""
+    ``span``: the recorded view's length in data units (days on a date axis); ``recorded``:
+    the recorded major tick locations."""
     kind = axis_doc.get("locator", "default")
     if kind == "fixed":
         return None
@@ -132,7 +135,7 @@ def native_locator(axis_doc: Dict[str, Any], default: ticker.Locator, span: floa
     if kind == "log":
         return ticker.LogLocator(base=axis_doc.get("base", 10.0))
     if kind == "date":
-        return native_date_locator(axis_doc, span)
+        return native_date_locator(axis_doc, span, recorded)
     if kind == "multiple":
         return ticker.MultipleLocator(axis_doc.get("locator_base", 1.0))
     if kind == "null":
