@@ -231,3 +231,15 @@ def test_a_rule_a_recorded_tick_satisfies_is_rebuilt() -> None:
     assert isinstance(
         _dates.native_date_locator(doc, 90.0, [last_days[0] - 3]), dates.RRuleLocator
     )  # a day in 28 years
+
+
+def test_a_date_rule_with_a_part_out_of_range_is_left_whole_to_the_consumer() -> None:
+    """Dropping one part of a rule would make another rule: the whole rule is left out."""
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([START, START + datetime.timedelta(days=1)], [0, 1])
+    ax.xaxis.set_major_locator(dates.DayLocator(interval=2_000_000_000))
+    draw_for_scene(fig)
+    axis = figwire.scene.describe(fig)[0]["figure"]["axes"][0]["xaxis"]
+    assert not any(key.startswith("date_") for key in axis)

@@ -101,7 +101,9 @@ def _handover(locator: Any, formatter: Any, axis: Any, place: Place) -> Dict[str
         kind = "fixed"
     out["locator"] = kind or "default"
     if kind == "date":
-        out.update(_accepted(describe_date_locator(locator)))
+        rule = describe_date_locator(locator)
+        if _accepted(rule) == rule:  # a rule without one of its parts is another rule
+            out.update(rule)
     if type(locator) is ticker.MaxNLocator:
         out.update(_accepted(_private.max_n(locator) or {}))
     if kind == "multiple":
