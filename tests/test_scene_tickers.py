@@ -95,7 +95,7 @@ def _scalar(offset: Any, math: bool, sci: bool, limits: Tuple[int, int]) -> tick
     return formatter
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     locator=LOCATORS,
     formatter=FORMATTERS,
@@ -137,7 +137,7 @@ DATE_LOCATORS = st.sampled_from(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     make_locator=DATE_LOCATORS,
     fmt=st.sampled_from([None, "%Y-%m", "%b %d", "%d\n%a"]),
