@@ -243,3 +243,44 @@ def test_a_date_rule_with_a_part_out_of_range_is_left_whole_to_the_consumer() ->
     draw_for_scene(fig)
     axis = figwire.scene.describe(fig)[0]["figure"]["axes"][0]["xaxis"]
     assert not any(key.startswith("date_") for key in axis)
+
+
+def _drawn(axis: Any) -> List[Tuple[float, str]]:
+    """The major ticks matplotlib draws: those ``_update_ticks`` keeps for the view."""
+    return [(round(float(t.get_loc()), 9), t.label1.get_text()) for t in axis._update_ticks() if t.get_visible()]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scale=st.sampled_from(["linear", "log", "symlog"]),
+    lo=st.floats(-3, 3),
+    span=st.floats(0.05, 4),
+    inverted=st.booleans(),
+    fixed=st.booleans(),
+)
+def test_only_the_ticks_the_view_shows_are_made(scale, lo, span, inverted, fixed) -> None:
+    """At the recorded view the rebuilt locator returns the recorded ticks in the view
+    (matplotlib makes a Tick for each location and draws only those), so what is drawn
+    is the original's; a fixed locator's ticks all come back after a zoom out."""
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    a, b = (10.0**lo, 10.0 ** (lo + span)) if scale == "log" else (lo, lo + span)
+    ax.plot([a, b], [a, b])
+    ax.set_xscale(scale)
+    ax.set_xlim((b, a) if inverted else (a, b))
+    if fixed:
+        ax.set_xticks(np.geomspace(a / 3, b * 3, 7) if scale == "log" else np.linspace(a - (b - a), b + (b - a), 7))
+        ax.set_xlim((b, a) if inverted else (a, b))
+    FigureCanvasAgg(fig).draw()
+    rebuilt = _scene_of(fig)
+    rebuilt.canvas.draw()
+    axis = rebuilt.axes[0].xaxis
+    assert _drawn(axis) == _drawn(ax.xaxis)
+    low, high = sorted(axis.get_transform().transform(np.array(ax.get_xlim())))
+    at = axis.get_transform().transform(np.asarray(axis.get_majorticklocs(), float))
+    assert np.all((at >= low - 1e-6 * (high - low)) & (at <= high + 1e-6 * (high - low)))
+    if fixed:
+        wider = (a / 10, b * 10) if scale == "log" else (a - 2 * (b - a), b + 2 * (b - a))
+        for f in (fig, rebuilt):
+            f.axes[0].set_xlim(*wider)
+        assert len(axis.get_majorticklocs()) == len(ax.xaxis.get_majorticklocs()) == 7

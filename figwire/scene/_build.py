@@ -11,6 +11,7 @@ other failure propagates, and the caller shows the image instead of half a figur
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any, Callable, Dict, List, Tuple, cast
 
 import matplotlib
@@ -29,6 +30,7 @@ __all__ = ["build"]
 
 Skipped = List[Tuple[str, str]]
 _GEO = ("aitoff", "hammer", "lambert", "mollweide")
+_BUILD_RC = {"figure.autolayout": False, "figure.constrained_layout.use": False, "axes.titley": None}
 
 
 class Builder:
@@ -52,16 +54,22 @@ class Builder:
 def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
     """``(figure, skipped)`` for a document that passed ``check_scene``."""
     builder = Builder()
-    spec = doc["figure"]
-    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-        fig = Figure(
-            figsize=spec["size_inches"],
-            dpi=spec["dpi"],
-            facecolor=spec.get("facecolor", "white"),
-            edgecolor=spec.get("edgecolor", "white"),
-            linewidth=spec.get("linewidth", 0.0),
-            frameon=spec.get("frameon", True),
-        )
+    # One rc context for the whole build (each costs a copy of rcParams, 0.4 ms): the
+    # figure takes no layout engine from this process' rcParams (the scene says which),
+    # and titles are placed as by default (the scene says where not).
+    with matplotlib.rc_context(_BUILD_RC):
+        return _build(doc["figure"], builder)
+
+
+def _build(spec: Dict[str, Any], builder: Builder) -> Tuple[Any, Skipped]:
+    fig = Figure(
+        figsize=spec["size_inches"],
+        dpi=spec["dpi"],
+        facecolor=spec.get("facecolor", "white"),
+        edgecolor=spec.get("edgecolor", "white"),
+        linewidth=spec.get("linewidth", 0.0),
+        frameon=spec.get("frameon", True),
+    )
     if "label" in spec:
         fig.set_label(spec["label"])
     grids = _layout(fig, spec, builder)
@@ -73,9 +81,8 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
             text = getattr(fig, name)(spec[name]["text"], **at)
             _style_text(text, spec[name], builder, f"figure.{name}")
     made: List[Any] = []
-    with matplotlib.rc_context({"axes.titley": None}):  # titles placed as by default; the scene says where not
-        for i, axes in enumerate(spec.get("axes", [])):
-            made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
+    for i, axes in enumerate(spec.get("axes", [])):
+        made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
     _figure_artists(fig, spec.get("artists", []), len(made), builder)
     layout = spec.get("layout", {})
     if layout.get("once") and layout["engine"] == "tight":
@@ -198,7 +205,7 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
         return _secondary(fig, spec, made, builder, where)
     colorbar = spec.get("colorbar")  # made by this matplotlib: its scale, limits and spines are its own
     if colorbar is None:
-        with matplotlib.rc_context(cast(Any, grid_rc(spec) if projection == "3d" else {})):
+        with matplotlib.rc_context(cast(Any, grid_rc(spec))) if projection == "3d" else nullcontext():
             ax = _place(fig, spec, made, grids, kwargs)
     else:
         ax = build_colorbar(fig, colorbar, made, lambda: _place(fig, spec, made, grids, kwargs))
