@@ -30,7 +30,7 @@ __all__ = ["build"]
 
 Skipped = List[Tuple[str, str]]
 _GEO = ("aitoff", "hammer", "lambert", "mollweide")
-_BUILD_RC = {"figure.autolayout": False, "figure.constrained_layout.use": False, "axes.titley": None}
+_BUILD_RC: Dict[str, Any] = {"figure.autolayout": False, "figure.constrained_layout.use": False, "axes.titley": None}
 
 
 class Builder:
@@ -57,7 +57,7 @@ def build(doc: Dict[str, Any]) -> Tuple[Any, Skipped]:
     # One rc context for the whole build (each costs a copy of rcParams, 0.4 ms): the
     # figure takes no layout engine from this process' rcParams (the scene says which),
     # and titles are placed as by default (the scene says where not).
-    with matplotlib.rc_context(_BUILD_RC):
+    with matplotlib.rc_context(cast(Any, _BUILD_RC)):
         return _build(doc["figure"], builder)
 
 
