@@ -246,6 +246,9 @@ def test_scene(case: Dict[str, Any]) -> None:
         else:
             assert len(line.get_xydata()) == want["xy_len"]
     assert [[t.get_text() for t in legend.get_texts()] for legend in fig.legends] == expected.get("figure_legends", [])
+    for want in expected.get("spines", []):
+        spine = fig.axes[want["axes"]].spines[want["name"]]
+        assert [list(spine.get_position()), spine.get_visible()] == [want["position"], want["visible"]]
     for i, j in expected.get("shared_x", []):
         assert fig.axes[i].get_shared_x_axes().joined(fig.axes[i], fig.axes[j])
 

@@ -12,7 +12,7 @@ other failure propagates, and the caller shows the image instead of half a figur
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any, Callable, Dict, List, Tuple, cast
+from typing import Any, Callable, Dict, List, Set, Tuple, cast
 
 import matplotlib
 import numpy as np
@@ -25,6 +25,7 @@ from ._legend import build_figure_legend, build_legend
 from ._schema import SUBPLOTPARS, TIGHT_TOLERANCE
 from ._texts import text_metrics
 from ._ticks import SnapshotFormatter, SnapshotLocator, native_formatter, native_locator
+from ._vocab import SPINE_SIDES
 
 __all__ = ["build"]
 
@@ -246,7 +247,13 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
         if "zlim" in spec:
             builder.attempt(f"{where}.zlim", ax.set_zlim, *spec["zlim"])
         set_view(ax, spec, builder, where)
-    for name, axis_name in names:
+    drawn = {node["spine"] for node in spec.get("artists", []) if node["type"] == "patch" and "spine" in node}
+    placed = {
+        spine["name"]
+        for spine in (spec.get("spines", []) if colorbar is None else ())
+        if _spine(ax, spine, drawn, builder, f"{where}.spines")
+    }
+    for name, axis_name in names:  # after the spines: moving one resets its axis' ticks
         _axis(ax, axis_name, spec.get(name, {}), builder, f"{where}.{name}")
     for title in spec.get("titles", []):
         at = dict(zip("xy", title.get("xy", ())))
@@ -254,23 +261,25 @@ def _axes(fig: Any, spec: Dict[str, Any], made: List[Any], grids: List[Any], bui
             at.pop("y", None)
         text = ax.set_title(title["text"], loc=title["loc"], pad=title.get("pad"), **at)
         _style_text(text, _title_style(title), builder, f"{where}.titles")
-    for spine in spec.get("spines", []) if colorbar is None else ():
-        _spine(ax, spine, builder, f"{where}.spines")
-    _artists(fig, ax, spec.get("artists", []), colorbar is not None, builder, where)
+    _artists(fig, ax, spec.get("artists", []), colorbar is not None, builder, where, placed)
     if not spec.get("axis_on", True):
         ax.set_axis_off()
     return ax
 
 
-def _artists(fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, builder: Builder, where: str) -> None:
+def _artists(
+    fig: Any, ax: Any, nodes: List[Dict[str, Any]], colorbar: bool, builder: Builder, where: str, placed: Set[str]
+) -> None:
     """An axes' artists in order; a colorbar's own are left to the colorbar, a legend's
     own to the legend made over the artists its entries name (drawn as they were if it
-    cannot be made here)."""
+    cannot be made here), and a moved spine's path to the spine, once ``placed``."""
     legends = [k for k, node in enumerate(nodes) if node["type"] == "legend"]
     built: Dict[int, Any] = {}
     for k, node in enumerate(nodes):
         maker = node.get("drawn_by")
         if node["type"] == "legend" or (maker == "colorbar" and colorbar) or (maker == "legend" and legends):
+            continue
+        if node.get("spine") in placed:
             continue
         artist = _build_node(node, fig, ax, builder, f"{where}.artists[{k}]")
         if "id" in node:
@@ -299,9 +308,9 @@ def _secondary(fig: Any, spec: Dict[str, Any], made: List[Any], builder: Builder
     make = parent.secondary_xaxis if follows["orientation"] == "x" else parent.secondary_yaxis
     ax = make(follows["location"], functions=(forward, inverse))
     name = follows["orientation"]
+    for spine in spec.get("spines", []):  # before the axis: moving a spine resets its ticks
+        _spine(ax, spine, set(), builder, f"{where}.spines")
     _axis(ax, name, spec.get(f"{name}axis", {}), builder, f"{where}.{name}axis")
-    for spine in spec.get("spines", []):
-        _spine(ax, spine, builder, f"{where}.spines")
     return ax
 
 
@@ -428,11 +437,18 @@ def _tick_style(ax: Any, name: str, which: str, style: Dict[str, Any], builder: 
         ax.grid(style["grid"], which=which, axis=name)
 
 
-def _spine(ax: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
+def _spine(ax: Any, spec: Dict[str, Any], drawn: Set[str], builder: Builder, where: str) -> bool:
+    """Style and place one spine; True when it was moved to an axes fraction or a data
+    value here (scene 1.5), so that the patch that drew it there (for older consumers) is
+    left out. It is shown if that patch exists: the spine's own ``visible`` is false for
+    those consumers' sake."""
     spine = ax.spines.get(spec["name"]) if hasattr(ax.spines, "get") else None
     if spine is None:
-        return  # a spine only the producer's axes had is drawn as a path (an artist node)
-    spine.set_visible(spec.get("visible", True))
+        return False  # a spine only the producer's axes had is drawn as a path (an artist node)
+    placed = "placement" in spec and "at" in spec and spec["name"] in SPINE_SIDES
+    if placed:
+        placed = builder.attempt(where, spine.set_position, (spec["placement"], spec["at"]))
+    spine.set_visible(spec["name"] in drawn if placed else spec.get("visible", True))
     if "color" in spec:
         spine.set_edgecolor(spec["color"])
     if "linewidth" in spec:
@@ -443,6 +459,7 @@ def _spine(ax: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
         builder.attempt(where, spine.set_position, ("outward", spec["position"][0]))
     if "bounds" in spec:
         builder.attempt(where, spine.set_bounds, *spec["bounds"])
+    return placed
 
 
 def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:

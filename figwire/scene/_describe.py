@@ -29,7 +29,7 @@ from ._order import draw_ranks, has_subfigures
 from ._place import Node, Place, anchor_of, as_color, bounds_of
 from ._schema import SUBPLOTPARS
 from ._texts import text_metrics, text_style
-from ._vocab import LINESTYLES, PROJECTIONS, SCENE_VERSION
+from ._vocab import _DATA, LINESTYLES, PROJECTIONS, SCENE_VERSION, SPINE_SIDES
 
 __all__ = ["describe", "draw_for_scene"]
 
@@ -86,9 +86,7 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     cells = {} if grid is None else grid[2]
     ranks = draw_ranks(fig, [t for t in sup.values() if t.get_visible()]) if has_subfigures(fig) else {}
     node_maps: Dict[Any, Dict[Any, Node]] = {}  # each axes' artists described as one node: what legends list
-    figure["axes"] = [
-        _axes(ax, i, axes_list, place, cells, colorbars[ax], node_maps) for i, ax in enumerate(axes_list)
-    ]
+    figure["axes"] = [_axes(ax, i, axes_list, place, cells, colorbars[ax], node_maps) for i, ax in enumerate(axes_list)]
     for ax, node in zip(axes_list, figure["axes"]):
         if id(ax) in ranks:
             node["zorder"] = ranks[id(ax)]
@@ -470,7 +468,10 @@ def _box3d(ax: Any, fig: Any) -> Dict[str, Any]:
     from matplotlib.transforms import TransformedBbox
 
     original = TransformedBbox(ax.get_position(original=True), ax.figure.transSubfigure)
-    return {"original_position": bounds_of(fig.transFigure.inverted().transform_bbox(original)), "anchor": anchor_of(ax.get_anchor())}
+    return {
+        "original_position": bounds_of(fig.transFigure.inverted().transform_bbox(original)),
+        "anchor": anchor_of(ax.get_anchor()),
+    }
 
 
 def _colorbar_box(ax: Any, fig: Any, box: Any) -> Dict[str, Any]:
@@ -509,11 +510,13 @@ def _spines(ax: Any, place: Place) -> List[Node]:
         node["linewidth"] = float(spine.get_linewidth())
         style = spine.get_linestyle()
         node["linestyle"] = style if style in LINESTYLES else "-"
-        position = spine.get_position() if name in ("left", "right", "bottom", "top") else None
-        if isinstance(position, tuple) and position[0] == "outward":
-            node["position"] = [float(position[1])]
-        elif position is not None and tuple(position) != ("outward", 0.0):
-            node["visible"] = False  # drawn by _spine_paths where it was
+        moved_to = _spine_placement(spine) if name in SPINE_SIDES else None
+        if moved_to is not None and moved_to[0] == "outward":
+            node["position"] = [moved_to[1]]
+        elif moved_to is not None:  # scene 1.5: placed by the consumer; drawn by _spine_paths for older ones
+            node["visible"] = False
+            if _DATA[0] <= moved_to[1] <= _DATA[1]:  # not NaN
+                node["placement"], node["at"] = moved_to
         bounds = spine.get_bounds() if hasattr(spine, "get_bounds") else None
         if bounds is not None and bounds[0] is not None:
             node["bounds"] = [float(bounds[0]), float(bounds[1])]
@@ -532,11 +535,9 @@ def _spine_paths(ax: Any, place: Place, owned: set) -> List[Node]:
     colorbar's outline, a spine at data zero): drawn as patches in axes fraction."""
     out = []
     for name, spine in ax.spines.items():
-        standard = name in ("left", "right", "bottom", "top") or (
-            ax.name == "polar" and name in ("polar", "inner", "start", "end")
-        )
-        position = spine.get_position() if name in ("left", "right", "bottom", "top") else None
-        moved = isinstance(position, tuple) and position[0] != "outward" and tuple(position) != ("outward", 0.0)
+        standard = name in SPINE_SIDES or (ax.name == "polar" and name in ("polar", "inner", "start", "end"))
+        moved_to = _spine_placement(spine) if name in SPINE_SIDES else None
+        moved = moved_to is not None and moved_to[0] != "outward"
         if (standard and not moved) or not spine.get_visible():
             continue
         path = spine.get_transform().transform_path(spine.get_path())
@@ -553,5 +554,21 @@ def _spine_paths(ax: Any, place: Place, owned: set) -> List[Node]:
             "edgecolor": as_color(spine.get_edgecolor()),
             "linewidth": float(spine.get_linewidth()),
         }
+        if moved:
+            node["spine"] = name  # scene 1.5: left out by a consumer that placed the spine itself
         out.extend(_drawn_by([node], "colorbar") if spine in owned else [node])
     return out
+
+
+def _spine_placement(spine: Any) -> Optional[Tuple[str, float]]:
+    """A side spine's position as ``(kind, amount)``: ``outward`` in points, ``axes``
+    fraction or ``data`` value; matplotlib's shorthands ``center`` and ``zero`` are
+    ``("axes", 0.5)`` and ``("data", 0.0)`` (its own ``get_spine_transform`` reads them so)."""
+    position = spine.get_position()
+    if isinstance(position, str):
+        return {"center": ("axes", 0.5), "zero": ("data", 0.0)}.get(position)
+    try:
+        kind, amount = position
+        return (str(kind), float(amount)) if kind in ("outward", "axes", "data") else None
+    except (TypeError, ValueError):
+        return None

@@ -49,6 +49,7 @@ from ._vocab import (
     SCALES,
     SCENE_MAJORS,
     SCENE_VERSION,
+    SPINE_PLACEMENTS,
     SField,
 )  # fmt: skip
 
@@ -75,10 +76,19 @@ SPINE_FIELDS = (
         "position",
         "nums",
         False,
-        "outward offset in points (the only position carried; others are drawn as ``path``)",
+        "outward offset in points (moved elsewhere: ``placement``, scene 1.5)",
         range=(-1e4, 1e4),
     ),
     SField("bounds", "num[2]", False, "the spine's data interval, when set", range=_DATA),
+    SField(
+        "placement",
+        "enum",
+        False,
+        "a side spine moved to an ``axes`` fraction or a ``data`` value (``at``; scene 1.5). Its ``visible``"
+        " stays false and a ``patch`` naming it draws it where it was, for an older consumer",
+        choices=SPINE_PLACEMENTS,
+    ),
+    SField("at", "num", False, "with ``placement``: the axes fraction or data value (scene 1.5)", range=_DATA),
     SField(
         "path",
         "path",

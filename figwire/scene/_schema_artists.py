@@ -26,6 +26,7 @@ from ._vocab import (
     LINESTYLES,
     NORMS,
     SPACES,
+    SPINE_SIDES,
     VA,
     SField,
 )  # fmt: skip
@@ -239,6 +240,13 @@ PATCH_FIELDS = (
     *_STROKE,
     SField("hatch", "str", False, "hatch pattern"),
     SField("hatch_color", "color", False, "hatch colour"),
+    SField(
+        "spine",
+        "enum",
+        False,
+        "the moved side spine of its axes this patch draws (scene 1.5): left out by a consumer that placed it",
+        choices=SPINE_SIDES,
+    ),
 )
 
 BBOX_FIELDS = (

@@ -23,7 +23,7 @@ from typing import Optional, Tuple
 
 #: The scene format version this implementation writes; a consumer reads any minor of
 #: the majors in ``SCENE_MAJORS`` and refuses the scene (not the message) otherwise.
-SCENE_VERSION: Tuple[int, int] = (1, 4)
+SCENE_VERSION: Tuple[int, int] = (1, 5)
 SCENE_MAJORS = frozenset({1})
 
 #: Coordinate spaces an artist's geometry may be in (§16.2). ``points`` is a glyph in
@@ -33,6 +33,11 @@ GLYPH_SPACES = SPACES + ("points",)
 
 #: Axes projections a consumer rebuilds: matplotlib's own, no third-party code.
 PROJECTIONS = ("rectilinear", "polar", "aitoff", "hammer", "lambert", "mollweide", "3d")
+
+#: The side spines of a rectilinear axes, and where one may be moved to besides outward
+#: (scene 1.5: an ``axes`` fraction or a ``data`` value; ``center`` and ``zero`` are those).
+SPINE_SIDES = ("left", "right", "bottom", "top")
+SPINE_PLACEMENTS = ("axes", "data")
 
 SCALES = ("linear", "log", "symlog", "logit", "asinh", "function")
 #: How a consumer places ticks after a pan or zoom (the recorded ticks hold until then).

@@ -2689,6 +2689,29 @@ def colorbar_cases(cases: Cases, image: Dict[str, Any]) -> None:
     misplaced = copy.deepcopy(figure_legends)
     misplaced["figure"]["axes"][0]["artists"].append(copy.deepcopy(figure_legend))
     bad(cases, "figure-legend-in-axes", "a figure legend node among an axes' artists", misplaced, error="malformed")
+    spine_path = {"type": "patch", "spine": "left", "space": "axes", "clip": False, "edgecolor": [0.0, 0.0, 0.0, 1.0],
+                  "path": {"vertices": arr("<f8", (2, 2), f8(0.5, 0, 0.5, 1))}}  # fmt: skip
+    moved = [{"name": "left", "visible": False, "placement": "data", "at": 5.0},
+             {"name": "bottom", "visible": False, "placement": "axes", "at": 0.5}]  # fmt: skip
+    spined = scene_doc([axes_of(dict(LINE), spine_path, spines=moved)])
+    spined["scene"] = "1.5"
+    ok(
+        cases,
+        "spine-placed-by-consumer",
+        "a left spine at data x=5 (its patch, for older consumers, left out) and a hidden bottom one at axes 0.5",
+        spined,
+        expected=scene_expect(
+            [([0.0, 10.0], [-1.0, 1.0], {"line": 1})],
+            spines=[
+                {"axes": 0, "name": "left", "position": ["data", 5.0], "visible": True},
+                {"axes": 0, "name": "bottom", "position": ["axes", 0.5], "visible": False},
+            ],
+        ),
+        spec="§16.8",
+    )
+    elsewhere = copy.deepcopy(spined)
+    elsewhere["figure"]["axes"][0]["spines"][0]["placement"] = "figure"
+    bad(cases, "spine-placement-unknown", "a spine placed in figure coordinates", elsewhere, error="malformed")
     titles = [
         {"loc": "left", "text": "placed by hand", "xy": [0.02, 0.85], "pad": 6.0},
         {"loc": "center", "text": "lifted by matplotlib", "xy": [0.5, 1.0], "autopos": True},

@@ -859,6 +859,7 @@ SCENE_LIMITS = {
     "max_lut": 4096,
 }
 SCENE_NODE_TYPES_3D = {"line3d", "polys3d", "lines3d", "points3d", "patch3d", "text3d"}  # §16.2, scene 1.3
+SIDES = ("left", "right", "bottom", "top")  # a rectilinear axes' side spines (§16.8, scene 1.5)
 SCENE_NODE_TYPES = {"line", "collection", "mesh", "image", "patch", "text", "legend", "figure_legend"} | SCENE_NODE_TYPES_3D
 LEGEND_ENTRIES = ("line", "patch", "collection", "line3d", "points3d")
 #: Fields a 3D axes may not have (§16.2).
@@ -993,6 +994,8 @@ def check_scene_rules(doc: Mapping[str, Any], limits: Mapping[str, int]) -> None
     if any(n.get("type") in SCENE_NODE_TYPES_3D for n in doc["figure"].get("artists", [])):
         raise Refused("malformed", "a 3D node at figure level")
     axes_list = doc["figure"].get("axes", [])
+    if any(s.get("placement", "axes") not in ("axes", "data") for ax in axes_list for s in ax.get("spines", [])):
+        raise Refused("malformed", "a spine placed other than in axes fraction or data")
     if any(n.get("type") == "figure_legend" for ax in axes_list for n in ax.get("artists", [])):
         raise Refused("malformed", "a figure legend in an axes")
     for node in doc["figure"].get("artists", []):
@@ -1186,9 +1189,12 @@ def check_scene(case: Mapping[str, Any]) -> None:
             axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": {}})
             continue
         legend_made = any(node.get("type") == "legend" for node in ax.get("artists", []))
+        placed = {s["name"] for s in ax.get("spines", []) if "placement" in s and "at" in s and s["name"] in SIDES}
         for node in ax.get("artists", []):
             if node.get("drawn_by") == "legend" and legend_made:
                 continue  # the consumer's own legend draws these
+            if node.get("type") == "patch" and node.get("spine") in placed:
+                continue  # the spine the consumer placed draws it (scene 1.5)
             if node["type"] in SCENE_NODE_TYPES:
                 counts[node["type"]] = counts.get(node["type"], 0) + 1
             elif node.get("optional") is True:
@@ -1198,6 +1204,13 @@ def check_scene(case: Mapping[str, Any]) -> None:
         axes_seen.append({"xlim": ax["xlim"], "ylim": ax["ylim"], "artists": counts})
     made = [n for n in doc["figure"].get("artists", []) if n.get("type") == "figure_legend"]
     assert [n["labels"] for n in made] == want.get("figure_legends", []), made
+    spines = []
+    for i, ax in enumerate(doc["figure"].get("axes", [])):
+        drawn = {n.get("spine") for n in ax.get("artists", []) if n.get("type") == "patch"}
+        for s in ax.get("spines", []):
+            if "placement" in s and "at" in s and s["name"] in SIDES:
+                spines.append({"axes": i, "name": s["name"], "position": [s["placement"], s["at"]], "visible": s["name"] in drawn})
+    assert spines == want.get("spines", []), spines
     assert axes_seen == want["axes"], axes_seen
     assert skipped == want["skipped"], skipped
     if "first_line" in want:
