@@ -391,6 +391,24 @@ def figure_legend_outside() -> Figure:
     return fig
 
 
+@_corpus(pyplot=False)
+def spines_moved() -> Figure:
+    """Spines moved off the axes' edges, as plots through the origin are drawn: ``zero``,
+    ``center``, a data value and an axes fraction, the ticks with them (matplotlib's
+    spine_placement_demo)."""
+    fig = Figure(figsize=SIZE, dpi=DPI)
+    axs = fig.subplots(1, 2)
+    x = np.linspace(-np.pi, np.pi, 80)
+    for ax in axs:
+        ax.plot(x, np.sin(x))
+        ax.spines[["right", "top"]].set_visible(False)
+    axs[0].spines["left"].set_position("zero")
+    axs[0].spines["bottom"].set_position("center")
+    axs[1].spines["left"].set_position(("data", 1.0))
+    axs[1].spines["bottom"].set_position(("axes", 0.2))
+    return fig
+
+
 @_corpus(pyplot=True)
 def categorical_bar() -> Figure:
     fig, ax = plt.subplots(figsize=SIZE, dpi=DPI)

@@ -29,7 +29,8 @@ _MISSING = missing_pythons((NUMPY2, NUMPY1, OTHER_MINOR))
 pytestmark = [pytest.mark.xver, pytest.mark.skipif(_MISSING is not None, reason=str(_MISSING))]
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ("lines", "imshow_cbar", "surface3d", "secondary_axis", "dates", "hand_set_tickers", "figure_legend_outside")
+FIGURES = ("lines", "imshow_cbar", "surface3d", "secondary_axis", "dates", "hand_set_tickers", "figure_legend_outside",
+           "spines_moved")  # fmt: skip
 
 
 def _matrix(report: str) -> Dict[str, Dict[str, str]]:
