@@ -514,3 +514,51 @@ def test_a_colorbar_or_legend_a_consumer_would_refuse_is_described_as_drawn() ->
     assert not any(n["type"] == "legend" for a in doc["figure"]["axes"] for n in a["artists"])
     assert not any("colorbar" in a for a in doc["figure"]["axes"])
     close(fig)
+
+
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_aligned_labels_and_titles_are_aligned_again(layout) -> None:
+    """``Figure.align_ylabels``/``align_xlabels``/``align_titles`` (scene 1.5): the rebuilt
+    labels line up as the original's, in the same places, laid out by this matplotlib.
+    (matplotlib aligns only axes in grid cells, which a consumer makes with a layout
+    engine; without one the axes are placed where drawn, and labels are not aligned.)"""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import figwire
+
+    fig = Figure(figsize=(6, 4), layout=layout)
+    FigureCanvasAgg(fig)
+    axs = fig.subplots(2, 2)
+    for i, ax in enumerate(axs.flat):
+        ax.plot(np.arange(5) * 10.0 ** (3 * (i % 2) - i), np.arange(5))  # tick labels of other widths
+        ax.set_ylabel(f"y {i}")
+        ax.set_xlabel(f"x {i}")
+        ax.set_title(f"title {i}")
+    axs[0, 0].xaxis.tick_top()
+    fig.align_ylabels(axs[:, 0])
+    fig.align_xlabels()
+    aligns_titles = hasattr(fig, "align_titles")
+    if aligns_titles:
+        fig.align_titles()
+    draw_for_scene(fig)
+    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
+    assert result.tier == "scene", result.reason
+    rebuilt = result.figure
+    FigureCanvasAgg(rebuilt)
+    for f in (fig, rebuilt):
+        draw_for_scene(f)
+
+    def where(f: Figure) -> list:
+        out = []
+        for ax in f.axes:
+            y, x = ax.yaxis.label.get_window_extent(), ax.xaxis.label.get_window_extent()
+            out.append([round(y.x0), round(x.y0), round(ax.title.get_window_extent().y0)])
+        return out
+
+    got, want = where(rebuilt), where(fig)
+    assert got == want
+    assert got[0][0] == got[2][0], "the first column's y labels are aligned"
+    assert got[0][1] == got[1][1] and got[2][1] == got[3][1], "each row's x labels are aligned"
+    if aligns_titles and matplotlib.__version__ >= "3.9":
+        assert got[0][2] == got[1][2], "the top row's titles are aligned above the top ticks"

@@ -12,7 +12,7 @@ other failure propagates, and the caller shows the image instead of half a figur
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any, Callable, Dict, List, Set, Tuple, cast
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, cast
 
 import matplotlib
 import numpy as np
@@ -84,12 +84,29 @@ def _build(spec: Dict[str, Any], builder: Builder) -> Tuple[Any, Skipped]:
     made: List[Any] = []
     for i, axes in enumerate(spec.get("axes", [])):
         made.append(_axes(fig, axes, made, grids, builder, f"figure.axes[{i}]"))
+    _align_labels(fig, made, spec.get("axes", []))
     _figure_artists(fig, spec.get("artists", []), len(made), builder)
     layout = spec.get("layout", {})
     if layout.get("once") and layout["engine"] == "tight":
         cells = [(ax, axes["position"]) for ax, axes in zip(made, spec.get("axes", [])) if "cell" in axes]
         _tight_once(fig, layout, cells, builder)
     return fig, builder.skipped
+
+
+def _align_labels(fig: Any, made: List[Any], specs: List[Dict[str, Any]]) -> None:
+    """The producer's aligned axis labels and titles (scene 1.5), aligned by this
+    matplotlib (titles from 3.9 on, which has ``align_titles``). matplotlib aligns axes
+    in grid cells only, which a consumer makes for a figure with a layout engine; axes
+    placed where they were drawn keep their own labels' places."""
+    for key in ("align_xlabels", "align_ylabels", "align_titles"):
+        align: Optional[Callable[[List[Any]], Any]] = getattr(fig, key, None)
+        groups: Dict[int, List[Any]] = {}
+        for ax, spec in zip(made, specs):
+            if key in spec:
+                groups.setdefault(spec[key], []).append(ax)
+        for group in groups.values():
+            if len(group) > 1 and align is not None:
+                align(group)
 
 
 def _figure_artists(fig: Any, nodes: List[Dict[str, Any]], n_axes: int, builder: Builder) -> None:

@@ -90,6 +90,7 @@ def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
     for ax, node in zip(axes_list, figure["axes"]):
         if id(ax) in ranks:
             node["zorder"] = ranks[id(ax)]
+    _aligned_labels(fig, axes_list, figure["axes"])
     legends = (axes_list, node_maps)
     figure["artists"] = _figure_artists(fig, place, set(axes_list) | set(sup.values()), ranks, legends)
     doc: Dict[str, Any] = {"scene": f"{SCENE_VERSION[0]}.{SCENE_VERSION[1]}", "figure": figure}
@@ -500,6 +501,17 @@ def _titles(ax: Any, place: Place) -> List[Node]:
                 node["autopos"] = True
             out.append(node)
     return out
+
+
+def _aligned_labels(fig: Any, axes_list: List[Any], nodes: List[Node]) -> None:
+    """Axes whose labels ``Figure.align_xlabels``/``align_ylabels`` (or titles,
+    ``align_titles``) aligned get the same group number (scene 1.5): the consumer aligns
+    them again, with its own text metrics."""
+    index = {ax: i for i, ax in enumerate(axes_list)}
+    for axis, groups in (_private.aligned_labels(fig) or {}).items():
+        for number, group in enumerate(g for g in groups if all(ax in index for ax in g)):
+            for ax in group:
+                nodes[index[ax]]["align_titles" if axis == "title" else f"align_{axis}labels"] = number
 
 
 def _spines(ax: Any, place: Place) -> List[Node]:

@@ -10,7 +10,7 @@ notice the day one of them stops answering.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -341,6 +341,20 @@ def legend_outside(legend: Any) -> Optional[str]:
     """``'upper'``, ``'lower'``, ``'left'`` or ``'right'`` for a figure legend placed outside."""
     side = getattr(legend, "_outside_loc", None)
     return side if side in ("upper", "lower", "left", "right") else None
+
+
+@_guarded
+def aligned_labels(figure: Any) -> Dict[str, List[List[Any]]]:
+    """``{'x': groups, 'y': groups, 'title': groups}``: the axes whose x (or y) labels
+    ``Figure.align_xlabels`` (``align_ylabels``, ``align_labels``) aligned, and whose titles
+    ``align_titles`` did (matplotlib >= 3.9), as lists of two or more. The figure keeps
+    them in ``Grouper``s and no getter lists them."""
+    groups = figure._align_label_groups
+    return {
+        axis: [list(group) for group in groups[axis] if len(list(group)) > 1]
+        for axis in ("x", "y", "title")
+        if axis in groups
+    }
 
 
 @_guarded

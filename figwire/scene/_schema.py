@@ -257,6 +257,15 @@ AXES_FIELDS = (
     SField("spines", "list of spine", False, "spines"),
     SField("artists", "nodes", False, "artists, in drawing order"),
     SField("navigate", "bool", False, "pan and zoom enabled"),
+    SField(
+        "align_xlabels",
+        "int",
+        False,
+        "its x label is aligned with those of the axes of the same number (``Figure.align_xlabels``; scene 1.5)",
+        range=_INDEX,
+    ),
+    SField("align_ylabels", "int", False, "the same for y labels (``Figure.align_ylabels``; scene 1.5)", range=_INDEX),
+    SField("align_titles", "int", False, "the same for titles (``Figure.align_titles``; scene 1.5)", range=_INDEX),
     SField("label", "str", False, "the axes' label"),
 )
 
