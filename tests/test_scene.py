@@ -384,6 +384,8 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
     colorbar = mesh_fig.colorbar(mesh, ax=mesh_fig.axes[0], extend="both", use_gridspec=False)
     labelled = mesh_fig.add_subplot(224)
     labelled.set_xticks([0.0, 1.0], labels=["a", "b"])  # a {value: label} FuncFormatter
+    labelled.yaxis.set_label_coords(-0.2, 0.5)  # placed by hand
+    mesh_fig.align_xlabels()
     answers = {
         "dash_pattern": _private.dash_pattern(line),
         "hatch_color": _private.hatch_color(bar),
@@ -423,6 +425,8 @@ def test_private_reads_answer_on_this_matplotlib() -> None:
         "labels_by_value": _private.labels_by_value(labelled.xaxis.get_major_formatter()),
         "annotation_drawn": _private.annotation_drawn(annotation),
         "title_autopos": _private.title_autopos(ax),
+        "label_coords": _private.label_coords(labelled.yaxis),
+        "aligned_labels": _private.aligned_labels(mesh_fig),
         **_private_3d_answers(),
     }
     assert set(answers) == set(_private.PRIVATE_READS)

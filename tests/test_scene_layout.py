@@ -562,3 +562,29 @@ def test_aligned_labels_and_titles_are_aligned_again(layout) -> None:
     assert got[0][1] == got[1][1] and got[2][1] == got[3][1], "each row's x labels are aligned"
     if aligns_titles and matplotlib.__version__ >= "3.9":
         assert got[0][2] == got[1][2], "the top row's titles are aligned above the top ticks"
+
+
+@pytest.mark.parametrize("layout", [None, "constrained"])
+def test_a_label_placed_by_hand_stays_there(layout) -> None:
+    """``Axis.set_label_coords`` (scene 1.5): the label is where the producer put it, in
+    axes fraction, not where matplotlib would put it from the tick labels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import figwire
+
+    fig = Figure(figsize=(5, 3), layout=layout)
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
+    for ax, scale in ((left, 1.0), (right, 1e6)):
+        ax.plot([0, 1], [0, scale])
+        ax.set_ylabel("by hand")
+        ax.yaxis.set_label_coords(-0.3, 0.4)
+    draw_for_scene(fig)
+    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
+    assert result.tier == "scene", result.reason
+    FigureCanvasAgg(result.figure)
+    draw_for_scene(result.figure)
+    for original, rebuilt in zip(fig.axes, result.figure.axes):
+        assert rebuilt.yaxis.label.get_position() == pytest.approx(original.yaxis.label.get_position())
+        got, want = (ax.yaxis.label.get_window_extent() for ax in (rebuilt, original))
+        assert (round(got.x0), round(got.y0)) == (round(want.x0), round(want.y0))

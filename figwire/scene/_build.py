@@ -381,6 +381,8 @@ def _axis(ax: Any, name: str, spec: Dict[str, Any], builder: Builder, where: str
     if "label" in spec:
         label = getattr(ax, f"set_{name}label")(spec["label"]["text"], labelpad=spec.get("labelpad"))
         _style_text(label, _placed_by_matplotlib(spec["label"]), builder, f"{where}.label")
+        if "label_coords" in spec:  # placed by hand (scene 1.5), not from the tick labels
+            axis.set_label_coords(*spec["label_coords"])
     if "label_position" in spec:
         position = spec["label_position"]
         if (name == "x") == (position in ("bottom", "top")):

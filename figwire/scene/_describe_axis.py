@@ -76,6 +76,9 @@ def describe_axis(axis: Any, ax: Any, place: Place) -> Dict[str, Any]:
     label = axis.get_label()
     if label.get_text():
         out["label"] = text_style(label, place)
+        coords = _private.label_coords(axis) if ax.name == "rectilinear" else None
+        if coords is not None and all(-100.0 <= v <= 100.0 for v in coords):  # not NaN
+            out["label_coords"] = list(coords)
     if ax.name != "3d":  # a 3D axis places its label itself (3.9 names its choices differently)
         out["label_position"] = axis.get_label_position()
     if ax.name == "rectilinear":

@@ -56,6 +56,9 @@ PRIVATE_READS: Dict[str, str] = {
     "legend_outside": "Legend._outside_loc: the side a figure legend at loc='outside ...' keeps out of the axes "
     "(constrained layout makes room for it there); no getter",
     "legend_layout": "Legend._loc/_ncols (_ncol before 3.6)/_mode: where and how a legend lays itself out; no getters",
+    "aligned_labels": "Figure._align_label_groups: the Groupers align_xlabels/align_ylabels/align_titles join axes "
+    "in (titles from 3.9); no getter lists them",
+    "label_coords": "Axis._autolabelpos: false once set_label_coords placed the label by hand; no getter",
     # 3D (mplot3d keeps an artist's 3D geometry only in private attributes; its getters give the last projection)
     "polys3d": "Poly3DCollection._vec/_segslices (3.5 to 3.10) or _faces/_invalid_vertices (3.11), _codes3d, "
     "_sort_zpos, _zsortfunc, _facecolor3d, _edgecolor3d: the polygons in data space, how they are depth-sorted, "
@@ -341,6 +344,16 @@ def legend_outside(legend: Any) -> Optional[str]:
     """``'upper'``, ``'lower'``, ``'left'`` or ``'right'`` for a figure legend placed outside."""
     side = getattr(legend, "_outside_loc", None)
     return side if side in ("upper", "lower", "left", "right") else None
+
+
+@_guarded
+def label_coords(axis: Any) -> Optional[Tuple[float, float]]:
+    """An axis label's position in axes fraction when ``Axis.set_label_coords`` set it (so
+    matplotlib no longer places it from the tick labels); None otherwise."""
+    if axis._autolabelpos is not False or axis.label.get_transform() != axis.axes.transAxes:
+        return None
+    x, y = axis.label.get_position()
+    return float(x), float(y)
 
 
 @_guarded

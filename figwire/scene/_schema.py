@@ -143,6 +143,13 @@ AXIS_FIELDS = (
     SField("label", "text", False, "axis label"),
     SField("label_position", "enum", False, "side of the label", choices=("bottom", "top", "left", "right")),
     SField("labelpad", "num", False, "points", range=(-1000.0, 1000.0)),
+    SField(
+        "label_coords",
+        "num[2]",
+        False,
+        "the label's place in axes fraction, set by hand (``Axis.set_label_coords``; scene 1.5)",
+        range=_FRACTION,
+    ),
     SField("locator", "enum", False, "tick placement after a pan or zoom", choices=LOCATORS),
     SField("locator_base", "num", False, "multiple: the tick spacing", range=(1e-300, 1e300)),
     SField("formatter", "enum", False, "tick labels after a pan or zoom", choices=FORMATTERS),
