@@ -21,7 +21,7 @@ def _run(args: List[str]) -> str:
 
 
 def test_the_codec_benchmark_runs() -> None:
-    out = _run([str(BENCHMARKS / "bench.py"), "--quick", "--only", "bytes,unpack"])
+    out = _run([str(BENCHMARKS / "bench.py"), "--quick", "--repeat", "1", "--only", "bytes,unpack"])
     assert "| line 1e6 |" in out and "correctness errors: 0" in out
 
 
@@ -32,5 +32,5 @@ def test_the_transport_benchmark_runs(tmp_path: Path) -> None:
 
 
 def test_the_scene_benchmark_runs() -> None:
-    out = _run([str(BENCHMARKS / "bench_scene.py"), "--quick"])
+    out = _run([str(BENCHMARKS / "bench_scene.py"), "--quick", "--repeat", "1"])
     assert "| dashboard 3x3 |" in out

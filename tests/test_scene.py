@@ -535,7 +535,7 @@ def draws_or_is_refused(doc) -> None:
     draw_for_scene(figure)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)  # each is a rebuild and a draw; the atheris harness goes deeper
 @given(data=st.binary(max_size=400), at=st.integers(0, 10_000))
 def test_any_bytes_in_a_scene_message_never_raise(data, at) -> None:
     """Through ``unpack``: damage anywhere in the document frame gives a result, and a

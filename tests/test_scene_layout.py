@@ -199,7 +199,7 @@ def colorbar_figure(p: dict) -> Figure:
     return fig
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(colorbar_params())
 def test_a_colorbar_is_rebuilt_as_a_colorbar_that_looks_the_same(params) -> None:
     fig = colorbar_figure(params)
@@ -336,7 +336,7 @@ def legend_figure(p: dict) -> Figure:
     return fig
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(legend_params())
 def test_a_legend_is_made_by_the_consumer_and_looks_the_same(params) -> None:
     fig = legend_figure(params)
