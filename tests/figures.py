@@ -394,8 +394,8 @@ def figure_legend_outside() -> Figure:
 @_corpus(pyplot=False)
 def spines_moved() -> Figure:
     """Spines moved off the axes' edges, as plots through the origin are drawn: ``zero``,
-    ``center``, a data value and an axes fraction, the ticks with them (matplotlib's
-    spine_placement_demo)."""
+    ``center`` (an axes fraction), a data value and outward, the ticks with them
+    (matplotlib's spine_placement_demo)."""
     fig = Figure(figsize=SIZE, dpi=DPI)
     axs = fig.subplots(1, 2)
     x = np.linspace(-np.pi, np.pi, 80)
@@ -405,7 +405,7 @@ def spines_moved() -> Figure:
     axs[0].spines["left"].set_position("zero")
     axs[0].spines["bottom"].set_position("center")
     axs[1].spines["left"].set_position(("data", 1.0))
-    axs[1].spines["bottom"].set_position(("axes", 0.2))
+    axs[1].spines["bottom"].set_position(("outward", 6))  # moving resets the axis' ticks
     return fig
 
 

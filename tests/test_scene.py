@@ -589,3 +589,31 @@ def test_a_describer_bug_packs_without_a_scene_and_says_so(monkeypatch) -> None:
         frames = figwire.pack(CORPUS["lines"]())
     header = figwire.inspect(frames)
     assert header.scene is None and "KeyError" in header.missing["scene"] and header.pickle is not None
+
+
+TEX_SAMPLE = ("spines_moved", "secondary_axis", "dates", "imshow_cbar", "legend_draggable", "mathtext", "polar",
+              "subfigures", "constrained_layout", "log_scale", "inset_axes", "categorical_bar")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [n for n in TEX_SAMPLE if n in CORPUS])
+def test_a_rebuilt_figure_never_starts_tex_whatever_this_process_says(name: str, monkeypatch) -> None:
+    """With the consumer's own ``text.usetex`` on, drawing a rebuilt figure, and drawing it
+    again after a zoom (new ticks are made then, each copying the first), starts no TeX:
+    every text in a scene is the producer's string."""
+    from matplotlib.texmanager import TexManager
+
+    frames = figwire.pack(CORPUS[name](), parts=("scene",))
+    started: list = []
+    monkeypatch.setattr(TexManager, "make_dvi", classmethod(lambda cls, *a, **k: started.append(a)))
+    with matplotlib.rc_context({"text.usetex": True}):
+        result = figwire.unpack(frames)
+        assert result.tier == "scene", result.reason
+        canvas = matplotlib.backends.backend_agg.FigureCanvasAgg(result.figure)
+        canvas.draw()
+        for ax in result.figure.axes:
+            if ax.name == "rectilinear":
+                low, high = ax.get_xlim()
+                ax.set_xlim(low, low + (high - low) / 3)
+        canvas.draw()
+    assert started == []
+    close(result.figure)
