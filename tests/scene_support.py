@@ -146,3 +146,15 @@ def toolbar_zoom_works(fig: Any) -> bool:
     toolbar.zoom()
     toolbar.home()
     return zoomed != before and ax.get_xlim() == before
+
+
+def rebuilt_by_scene(fig: Any) -> Any:
+    """``fig`` through a scene-only message with no key: the rebuilt figure, on an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import figwire
+
+    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
+    assert result.tier == "scene", result.reason
+    FigureCanvasAgg(result.figure)
+    return result.figure

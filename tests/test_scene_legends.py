@@ -20,6 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
+from scene_support import rebuilt_by_scene
 from skimage.metrics import structural_similarity
 
 import figwire
@@ -58,13 +59,6 @@ def _figure(n_axes: int, kinds: List[str], loc: str, ncols: int, layout: Any) ->
     return fig
 
 
-def _rebuilt(fig: Figure) -> Figure:
-    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
-    assert result.tier == "scene", result.reason
-    FigureCanvasAgg(result.figure)
-    return result.figure
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     n_axes=st.integers(1, 3),
@@ -96,7 +90,7 @@ def test_a_figure_legend_is_made_again_and_the_figure_looks_the_same(n_axes, kin
 def test_the_legend_outside_makes_room_in_the_consumer_s_layout() -> None:
     fig = _figure(2, ["line", "marker", "line", "marker"], "outside right upper", 1, "constrained")
     draw_for_scene(fig)
-    rebuilt = _rebuilt(fig)
+    rebuilt = rebuilt_by_scene(fig)
     rebuilt.canvas.draw()
     legend_left = rebuilt.legends[0].get_window_extent().x0
     assert max(ax.get_window_extent().x1 for ax in rebuilt.axes) < legend_left
@@ -153,4 +147,4 @@ def test_a_subfigure_s_legend_stays_as_drawn() -> None:
     draw_for_scene(fig)
     doc, _ = describe(fig)
     assert "figure_legend" not in [n["type"] for n in doc["figure"]["artists"]]
-    assert np.isfinite(structural_similarity(_render(fig), _render(_rebuilt(fig)), channel_axis=2))
+    assert np.isfinite(structural_similarity(_render(fig), _render(rebuilt_by_scene(fig)), channel_axis=2))

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scene_support import rebuilt_by_scene
 from skimage.metrics import structural_similarity
 
 import figwire
@@ -50,13 +51,6 @@ def _figure(moved: Dict[str, Any], hidden: List[str]) -> Figure:
     return fig
 
 
-def _rebuilt(fig: Figure) -> Figure:
-    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
-    assert result.tier == "scene", result.reason
-    FigureCanvasAgg(result.figure)
-    return result.figure
-
-
 def _pixels(fig: Figure) -> np.ndarray:
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
@@ -77,7 +71,7 @@ def test_a_moved_spine_is_placed_by_the_consumer_and_follows_a_zoom(moved, hidde
     zoom (a data-placed spine and its ticks move with the data), with no path left over."""
     fig = _figure(moved, hidden)
     draw_for_scene(fig)
-    rebuilt = _rebuilt(fig)
+    rebuilt = rebuilt_by_scene(fig)
     assert _ssim(fig, rebuilt) >= 0.98
     assert not rebuilt.axes[0].patches, "the paths that drew the spines for older consumers are left out"
     for f in (fig, rebuilt):
@@ -106,7 +100,7 @@ def test_a_consumer_that_does_not_know_placements_draws_the_path(monkeypatch) ->
     patch_fields = tuple(f for f in _check.NODE_TYPES["patch"] if f.name != "spine")
     monkeypatch.setitem(_check.STRUCTS, "spine", spine_fields)
     monkeypatch.setitem(_check.NODE_TYPES, "patch", patch_fields)
-    rebuilt = _rebuilt(fig)
+    rebuilt = rebuilt_by_scene(fig)
     ax = rebuilt.axes[0]
     assert not ax.spines["left"].get_visible() and not ax.spines["bottom"].get_visible()
     assert len(ax.patches) == 2

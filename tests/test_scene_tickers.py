@@ -21,18 +21,12 @@ from hypothesis import strategies as st
 from matplotlib import dates, ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scene_support import rebuilt_by_scene
 
 import figwire
 from figwire.scene import _dates, draw_for_scene
 
 matplotlib.use("Agg")
-
-
-def _scene_of(fig: Figure) -> Figure:
-    result = figwire.unpack(figwire.pack(fig, parts=("scene",)))
-    assert result.tier == "scene", result.reason
-    FigureCanvasAgg(result.figure)
-    return result.figure
 
 
 def _ticks(fig: Figure) -> List[Tuple[List[float], List[str], str, List[float], List[str], str]]:
@@ -114,7 +108,7 @@ def test_linear_tickers_follow_a_zoom_as_the_original(locator, formatter, base, 
         ax.yaxis.set_major_locator(locator)
     ax.yaxis.set_major_formatter(formatter)
     draw_for_scene(fig)
-    rebuilt = _scene_of(fig)
+    rebuilt = rebuilt_by_scene(fig)
     _assert_same_ticks(fig, rebuilt, "at the recorded view")
     _zoom_alike(fig, rebuilt, zoom, "y")
     _zoom_alike(fig, rebuilt, zoom, "x")
@@ -160,7 +154,7 @@ def test_date_tickers_follow_a_zoom_as_the_original(make_locator, fmt, days, lay
         return
     if len(ax.get_xticks()) > 200:
         return
-    rebuilt = _scene_of(fig)
+    rebuilt = rebuilt_by_scene(fig)
     _assert_same_ticks(fig, rebuilt, "at the recorded view")
     _zoom_alike(fig, rebuilt, zoom, "x")
     _assert_same_ticks(fig, rebuilt, f"zoomed to {zoom}")
@@ -199,7 +193,7 @@ def test_settings_beyond_the_schema_s_ranges_are_left_to_the_consumer() -> None:
     draw_for_scene(fig)
     axis = figwire.scene.describe(fig)[0]["figure"]["axes"][0]["xaxis"]
     assert "nbins" not in axis and "power_limits" not in axis and axis["integer"] is True
-    assert _scene_of(fig).axes[0].xaxis.get_major_locator().native._integer
+    assert rebuilt_by_scene(fig).axes[0].xaxis.get_major_locator().native._integer
 
 
 @pytest.mark.parametrize(
@@ -272,7 +266,7 @@ def test_only_the_ticks_the_view_shows_are_made(scale, lo, span, inverted, fixed
         ax.set_xticks(np.geomspace(a / 3, b * 3, 7) if scale == "log" else np.linspace(a - (b - a), b + (b - a), 7))
         ax.set_xlim((b, a) if inverted else (a, b))
     FigureCanvasAgg(fig).draw()
-    rebuilt = _scene_of(fig)
+    rebuilt = rebuilt_by_scene(fig)
     rebuilt.canvas.draw()
     axis = rebuilt.axes[0].xaxis
     assert _drawn(axis) == _drawn(ax.xaxis)
