@@ -151,3 +151,25 @@ def test_a_patch_naming_a_spine_that_was_not_placed_is_drawn() -> None:
     checked, _ = check_scene(doc)
     rebuilt, _ = build(checked)
     assert len(rebuilt.axes[0].patches) == 1 and not rebuilt.axes[0].spines["left"].get_visible()
+
+
+@pytest.mark.parametrize("placement", [("data", 1e300), ("data", -1e300), ("axes", 1e300), ("data", -5.0)])
+def test_a_spine_placed_beyond_reach_is_left_to_its_patch(placement) -> None:
+    """A hostile ``at`` (the schema allows any finite value) put the spine's tick labels
+    at 1e300 px: the headless check passed and the caller's Agg draw raised in FreeType.
+    Such a spine is drawn as its patch, the figure draws, and the spine is not placed.
+    (``("data", -5.0)`` on a log axis has no place at all.)"""
+    fig = _figure({"left": "zero"}, [])
+    if placement == ("data", -5.0):
+        fig.axes[0].set_xscale("log")
+        fig.axes[0].set_xlim(0.1, 10)
+    draw_for_scene(fig)
+    doc = describe(fig)[0]
+    next(s for s in doc["figure"]["axes"][0]["spines"] if s["name"] == "left").update(
+        placement=placement[0], at=placement[1]
+    )
+    rebuilt, _ = build(check_scene(doc)[0])
+    FigureCanvasAgg(rebuilt).draw()
+    ax = rebuilt.axes[0]
+    assert ax.spines["left"].get_position() == ("outward", 0.0) and not ax.spines["left"].get_visible()
+    assert len(ax.patches) == 1, "its patch draws it where it was"

@@ -31,6 +31,8 @@ __all__ = ["build"]
 
 Skipped = List[Tuple[str, str]]
 _GEO = ("aitoff", "hammer", "lambert", "mollweide")
+#: How far from its axes (in axes lengths) a consumer places a moved spine itself.
+SPINE_REACH = 100.0
 _BUILD_RC: Dict[str, Any] = {"figure.autolayout": False, "figure.constrained_layout.use": False, "axes.titley": None}
 
 
@@ -464,7 +466,7 @@ def _spine(ax: Any, spec: Dict[str, Any], drawn: Set[str], builder: Builder, whe
     spine = ax.spines.get(spec["name"]) if hasattr(ax.spines, "get") else None
     if spine is None:
         return False  # a spine only the producer's axes had is drawn as a path (an artist node)
-    placed = "placement" in spec and "at" in spec and spec["name"] in SPINE_SIDES
+    placed = "placement" in spec and "at" in spec and spec["name"] in SPINE_SIDES and _near(ax, spec)
     if placed:
         placed = builder.attempt(where, spine.set_position, (spec["placement"], spec["at"]))
     spine.set_visible(spec["name"] in drawn if placed else spec.get("visible", True))
@@ -479,6 +481,22 @@ def _spine(ax: Any, spec: Dict[str, Any], drawn: Set[str], builder: Builder, whe
     if "bounds" in spec:
         builder.attempt(where, spine.set_bounds, *spec["bounds"])
     return placed
+
+
+def _near(ax: Any, spec: Dict[str, Any]) -> bool:
+    """Whether a moved spine's place is within ``SPINE_REACH`` axes lengths of its axes at
+    the recorded view. Farther, its tick labels land where FreeType cannot place a glyph
+    (a hostile ``at`` of 1e300 passed the headless layout check and then made the Agg
+    draw raise); such a spine is left to its patch, as an older consumer draws it."""
+    at = spec["at"]
+    if spec["placement"] == "data":
+        vertical = spec["name"] in ("left", "right")
+        point = (at, ax.get_ylim()[0]) if vertical else (ax.get_xlim()[0], at)
+        with np.errstate(all="ignore"):
+            fraction = ax.transAxes.inverted().transform(ax.transData.transform(point))[0 if vertical else 1]
+    else:
+        fraction = at
+    return bool(np.isfinite(fraction)) and abs(fraction) <= SPINE_REACH
 
 
 def _style_text(text: Any, spec: Dict[str, Any], builder: Builder, where: str) -> None:
