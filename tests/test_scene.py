@@ -617,3 +617,30 @@ def test_a_rebuilt_figure_never_starts_tex_whatever_this_process_says(name: str,
         canvas.draw()
     assert started == []
     close(result.figure)
+
+
+@pytest.mark.parametrize("x", [1e300, -1e20, 1e12, 3e7])
+def test_a_text_where_no_glyph_can_be_drawn_is_refused_before_the_callers_draw(x: float) -> None:
+    """A hostile scene anchors a text at a data x of ``x`` (any finite value is in range):
+    FreeType cannot render a glyph that far out, and the caller's first Agg draw raised
+    TypeError or RuntimeError after the headless check, which draws no pixels, passed. The
+    check now refuses it; a text at the edge of the reach still draws."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from figwire.scene._describe import GLYPH_REACH
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1])
+    ax.text(0.5, 0.5, "far")
+    draw_for_scene(fig)
+    doc = describe(fig)[0]
+    node = next(n for n in doc["figure"]["axes"][0]["artists"] if n["type"] == "text")
+    node["xy"] = [x, 0.5]
+    with pytest.raises(figwire.DecodeError, match="no glyph"):
+        rebuild(encode_scene(doc))
+    pixels_per_unit = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+    node["xy"] = [0.9 * GLYPH_REACH / pixels_per_unit, 0.5]
+    rebuilt, _ = rebuild(encode_scene(doc))
+    FigureCanvasAgg(rebuilt).draw()

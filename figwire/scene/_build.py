@@ -486,8 +486,8 @@ def _spine(ax: Any, spec: Dict[str, Any], drawn: Set[str], builder: Builder, whe
 def _near(ax: Any, spec: Dict[str, Any]) -> bool:
     """Whether a moved spine's place is within ``SPINE_REACH`` axes lengths of its axes at
     the recorded view. Farther, its tick labels land where FreeType cannot place a glyph
-    (a hostile ``at`` of 1e300 passed the headless layout check and then made the Agg
-    draw raise); such a spine is left to its patch, as an older consumer draws it."""
+    (a hostile ``at`` of 1e300), which would refuse the whole scene; such a spine is left
+    to its patch instead, as an older consumer draws it."""
     at = spec["at"]
     if spec["placement"] == "data":
         vertical = spec["name"] in ("left", "right")
@@ -580,7 +580,7 @@ def check_first_draw(fig: Any) -> None:
     params = fig.subplotpars
     margins = {k: getattr(params, k) for k in ("left", "bottom", "right", "top", "wspace", "hspace")}
     placed = [(ax, ax.get_position(original=True), ax.get_position(), ax.get_in_layout()) for ax in fig.get_axes()]
-    draw_for_scene(fig)
+    draw_for_scene(fig, check_text=True)  # a text where FreeType places no glyph fails here
     params.update(**margins)  # a tight layout adjusts them (not through subplots_adjust: that would move the axes)
     for ax, original, active, in_layout in placed:
         ax.set_position(original, which="original")  # public; it takes the axes out of the layout...

@@ -34,8 +34,16 @@ from ._vocab import _DATA, LINESTYLES, PROJECTIONS, SCENE_VERSION, SPINE_SIDES
 __all__ = ["describe", "draw_for_scene"]
 
 
-def draw_for_scene(fig: Any) -> None:
+#: FreeType renders no glyph beyond about 2**24 px from the origin (measured: a 10 pt label
+#: at 16,777,204 px raises in ``FT_Render_Glyph``, farther ones in ``_set_transform``);
+#: ``draw_for_scene(..., check_text=True)`` refuses a text anchored past half of that.
+GLYPH_REACH = 2.0**23
+
+
+def draw_for_scene(fig: Any, *, check_text: bool = False) -> None:
     """Lay ``fig`` out as Agg draws it at the figure's own dpi, without rendering pixels.
+    With ``check_text``, a text drawn where FreeType cannot place a glyph (a hostile
+    scene's text at 1e12 px) raises here, not in the caller's first draw.
 
     Not ``Figure.draw_without_rendering``: it draws with the figure's canvas' renderer,
     and a PDF or SVG canvas draws at 72 dpi, which leaves every display-space position
@@ -49,9 +57,18 @@ def draw_for_scene(fig: Any) -> None:
     disabled = _private.draw_disabled(renderer)
     if disabled is None:
         fig.draw(renderer)
-    else:
-        with disabled:
-            fig.draw(renderer)
+        return
+    with disabled:
+        if check_text:  # an instance attribute, which leaving the context removes again
+            renderer.draw_text = _text_within_reach  # type: ignore[method-assign]
+        fig.draw(renderer)
+
+
+def _text_within_reach(gc: Any, x: float, y: float, *args: Any, **kwargs: Any) -> None:
+    """A ``draw_text`` that draws nothing and refuses a position FreeType cannot take
+    (matplotlib skips a text at a non-finite position before it gets here)."""
+    if max(abs(x), abs(y)) >= GLYPH_REACH:
+        raise ValueError(f"a text at ({x:.3g}, {y:.3g}) px, where no glyph can be drawn")
 
 
 def describe(fig: Any) -> Tuple[Dict[str, Any], List[Tuple[str, str]]]:
